@@ -1,0 +1,29 @@
+"""The analysers ``botwarden audit`` runs, by name."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from botwarden.audit.interface import Analyser
+from botwarden.errors import UsageError
+
+
+def default_analysers() -> list[Analyser]:
+    from botwarden.analysers.manifest_hygiene import ManifestAnalyser
+
+    return [ManifestAnalyser()]
+
+
+def select_analysers(analysers: list[Analyser], only: Iterable[str] | None) -> list[Analyser]:
+    """Keep the analysers named in ``only`` (all when None); unknown names are a usage error."""
+    if only is None:
+        return analysers
+    wanted = [name.strip() for name in only if name.strip()]
+    known = {analyser.name for analyser in analysers}
+    unknown = [name for name in wanted if name not in known]
+    if unknown or not wanted:
+        raise UsageError(
+            f"unknown check {', '.join(map(repr, unknown)) or '(none given)'}: "
+            f"choose from {', '.join(sorted(known))}"
+        )
+    return [analyser for analyser in analysers if analyser.name in wanted]
