@@ -46,17 +46,22 @@ SEVERITIES_DESCENDING: tuple[Severity, ...] = tuple(sorted(Severity, reverse=Tru
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """A documented check. ``id`` is ``category.name`` and never changes once released."""
+    """A documented check. ``id`` is ``namespace.name`` and never changes once released.
+
+    ``category`` is the audit check that owns the rule (``permissions`` for ``iam.*`` rules); it
+    defaults to the id's namespace, which is the same word for most checks.
+    """
 
     id: str
     severity: Severity
     title: str
     remediation: str
     description: str = ""
+    category: str = ""
 
-    @property
-    def category(self) -> str:
-        return self.id.split(".", 1)[0]
+    def __post_init__(self) -> None:
+        if not self.category:
+            object.__setattr__(self, "category", self.id.split(".", 1)[0])
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +83,9 @@ class Location:
 
 def fingerprint(rule_id: str, path: str, key: str) -> str:
     """A stable identity for a finding: same rule, same file, same offending thing."""
-    digest = hashlib.sha256("\0".join((rule_id, path, key)).encode("utf-8")).hexdigest()
+    # surrogatepass: paths of files with undecodable names still get a stable fingerprint
+    text = "\0".join((rule_id, path, key))
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     return f"sha256:{digest}"
 
 
@@ -93,10 +100,11 @@ class Finding:
     evidence: str = ""
     remediation: str = ""
     fingerprint: str = field(default="")
+    category: str = ""
 
-    @property
-    def category(self) -> str:
-        return self.rule.split(".", 1)[0]
+    def __post_init__(self) -> None:
+        if not self.category:
+            object.__setattr__(self, "category", self.rule.split(".", 1)[0])
 
     @classmethod
     def of(
@@ -119,6 +127,7 @@ class Finding:
             evidence=evidence,
             remediation=rule.remediation if remediation is None else remediation,
             fingerprint=fingerprint(rule.id, location.path, key),
+            category=rule.category,
         )
 
     def sort_key(self) -> tuple[int, str, int, str]:

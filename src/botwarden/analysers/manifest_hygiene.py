@@ -163,9 +163,7 @@ def _egress_entry(entry: EgressEntry, where: Location) -> Iterator[Finding]:
 def _has_metadata(entry: EgressEntry) -> bool:
     network = entry.network or ipaddress.ip_network(entry.host)
     return any(
-        network.overlaps(meta)
-        for meta in METADATA_NETWORKS
-        if network.version == meta.version
+        network.overlaps(meta) for meta in METADATA_NETWORKS if network.version == meta.version
     )
 
 

@@ -19,7 +19,7 @@ from pydantic_core import ErrorDetails
 
 from botwarden.errors import ManifestError, ManifestIssue
 from botwarden.manifest.locate import Key, line_of, locate_keys
-from botwarden.manifest.model import Manifest
+from botwarden.manifest.model import LocatedValueError, Manifest
 
 MANIFEST_NAME = "botwarden.toml"
 MAX_MANIFEST_BYTES = 1 << 20
@@ -105,6 +105,9 @@ def _issues(
     issues: list[ManifestIssue] = []
     for error in exc.errors(include_url=False):
         loc = _clean_loc(error["loc"])
+        problem = error.get("ctx", {}).get("error")
+        if isinstance(problem, LocatedValueError):
+            loc = (*loc, *problem.key)
         if loc in seen:  # a union reports one error per member; the first says enough
             continue
         seen.add(loc)

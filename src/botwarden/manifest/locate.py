@@ -157,6 +157,8 @@ class _Scanner:
         keys = self.key()
         self.skip_space(newlines=False)
         self.advance(2 if is_array else 1)
+        for depth in range(1, len(keys)):  # [a.b] also defines a, where not defined before
+            self.lines.setdefault(self._resolve(keys[:depth]), line)
         path = (*self._resolve(keys[:-1]), keys[-1])
         if is_array:
             index = self.array_tables.get(path, -1) + 1

@@ -94,6 +94,14 @@ UrlPattern = Annotated[str, AfterValidator(check_url_pattern)]
 Name = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
 
 
+class LocatedValueError(ValueError):
+    """A cross-field error that knows which field it is about, so the loader can point at it."""
+
+    def __init__(self, key: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.key = key
+
+
 class Mode(StrEnum):
     """``report`` lets a rule allow what it would deny, and say so: for rolling out safely."""
 
@@ -101,12 +109,16 @@ class Mode(StrEnum):
     REPORT = "report"
 
 
+# TOML gives strings; strict mode would demand Mode instances, so enums validate by value.
+ModeValue = Annotated[Mode, Field(strict=False)]
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
 class _Ruled(_Section):
-    mode: Mode | None = Field(
+    mode: ModeValue | None = Field(
         default=None, description="enforce or report; unset means the bot's mode."
     )
 
@@ -117,7 +129,7 @@ class Bot(_Section):
     description: str = ""
     environment: Literal["production", "staging", "development"] = "production"
     llm: bool = Field(default=False, description="The bot passes text to a language model.")
-    mode: Mode = Mode.ENFORCE
+    mode: ModeValue = Mode.ENFORCE
 
 
 class Egress(_Ruled):
@@ -232,13 +244,20 @@ class Manifest(_Section):
 
     @model_validator(mode="after")
     def _cross_references(self) -> Manifest:
-        names = [cap.name for cap in self.capability if cap.name]
-        duplicates = sorted({name for name in names if names.count(name) > 1})
-        if duplicates:
-            raise ValueError(f"capability names must be unique: {', '.join(duplicates)}")
+        first_use: dict[str, int] = {}
+        for index, cap in enumerate(self.capability):
+            if cap.name is None:
+                continue
+            if cap.name in first_use:
+                raise LocatedValueError(
+                    ("capability", index, "name"),
+                    f"{cap.name!r} is already the name of capability[{first_use[cap.name]}]",
+                )
+            first_use[cap.name] = index
         for key in self.budget:
-            if key.startswith("capability:") and key.split(":", 1)[1] not in names:
-                raise ValueError(f"budget {key!r} names no capability (known: {names or 'none'})")
+            if key.startswith("capability:") and key.split(":", 1)[1] not in first_use:
+                known = ", ".join(first_use) or "none has a name"
+                raise LocatedValueError(("budget", key), f"names no capability (known: {known})")
         return self
 
     # -- where things are ------------------------------------------------------------------

@@ -1,0 +1,30 @@
+# The README's two quick-start commands, and the checks CI runs.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+
+.PHONY: demo test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+demo: $(BIN)/python        ## install and audit the example bot (exits 1: it has findings)
+	$(BIN)/pip install -q -e .
+	$(BIN)/botwarden audit examples/bibliobot
+
+test: $(BIN)/python        ## install and run the whole test suite
+	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/python -m pytest
+
+lint: $(BIN)/python        ## ruff and mypy --strict on src/
+	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/ruff check src tests examples benchmarks
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
+
+bench: $(BIN)/python       ## benchmarks, against peer tools (outside CI)
+	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist

@@ -1,0 +1,236 @@
+"""The ``botwarden`` command: it only wires arguments to library calls and maps errors to exits.
+
+Exit codes: 0 clean, 1 findings at or above ``--fail-on``, 2 usage or input error (one line on
+stderr, with a hint), 3 internal error (``--debug`` shows the traceback).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+
+from botwarden._version import __version__
+from botwarden.audit.baseline import Baseline, write_baseline
+from botwarden.audit.registry import default_analysers, select_analysers
+from botwarden.audit.result import AuditResult
+from botwarden.audit.runner import build_target, run_audit
+from botwarden.errors import Error, ManifestError, ReportError, UsageError
+from botwarden.findings import Severity
+from botwarden.manifest import MANIFEST_NAME, Manifest, find_manifest, load_manifest
+from botwarden.manifest.model import SCHEMA_VERSION
+from botwarden.manifest.template import render_template
+from botwarden.report import ReportFormat, render
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+app = typer.Typer(
+    name="botwarden",
+    help="Harden autonomous bots: declare, generate, enforce, record, audit.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+manifest_app = typer.Typer(help="Work with the manifest schema.", no_args_is_help=True)
+app.add_typer(manifest_app, name="manifest")
+
+_state = {"debug": False}
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"botwarden {__version__}")
+        raise typer.Exit
+
+
+@app.callback()
+def _root(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
+    ] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    _state["debug"] = debug
+
+
+# -- init / validate / schema ----------------------------------------------------------------
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="Where to write botwarden.toml.")] = Path(),
+    name: Annotated[str | None, typer.Option(help="Bot name (default: the folder's).")] = None,
+    owner: Annotated[str, typer.Option(help="Team answerable for the bot.")] = "your-team",
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing manifest.")] = False,
+) -> None:
+    """Write a commented manifest template."""
+    path = directory / MANIFEST_NAME
+    if path.exists() and not force:
+        raise UsageError(f"{path} already exists", hint="use --force to overwrite it")
+    directory.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_template(name or directory.resolve().name, owner), encoding="utf-8")
+    typer.echo(f"wrote {path}: declare the bot's hosts, capabilities and secrets, then run "
+               f"'botwarden validate {path}'")  # fmt: skip
+
+
+@app.command()
+def validate(
+    manifest: Annotated[Path, typer.Argument(help="Manifest file or its folder.")] = Path(),
+    output_format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """Check a manifest; every problem is reported with its line and field."""
+    if output_format not in ("text", "json"):
+        raise UsageError(f"--format must be text or json, not {output_format!r}")
+    path = find_manifest(manifest)
+    try:
+        loaded = load_manifest(path)
+    except ManifestError as exc:
+        if output_format == "json":
+            typer.echo(json.dumps(_validation_json(str(path), exc), indent=2))
+            raise typer.Exit(EXIT_USAGE) from None
+        raise
+    if output_format == "json":
+        typer.echo(json.dumps({"path": str(path), "valid": True, "errors": []}, indent=2))
+    else:
+        typer.echo(f"{path}: valid ({_describe(loaded)})")
+
+
+def _validation_json(path: str, exc: ManifestError) -> dict[str, object]:
+    errors = [
+        {"path": i.path, "line": i.line, "field": i.field, "message": i.message} for i in exc.issues
+    ]
+    return {"path": path, "valid": False, "errors": errors}
+
+
+def _describe(manifest: Manifest) -> str:
+    counts = [
+        (len(manifest.egress.allow), "egress entry", "egress entries"),
+        (len(manifest.capability), "capability", "capabilities"),
+        (len(manifest.secret), "secret", "secrets"),
+        (len(manifest.budget), "budget", "budgets"),
+    ]
+    parts = [f"{n} {one if n == 1 else many}" for n, one, many in counts]
+    return f"bot '{manifest.bot.name}': " + ", ".join(parts)
+
+
+@manifest_app.command("schema")
+def manifest_schema(
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+) -> None:
+    """Print the manifest's JSON Schema, for editors and CI."""
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"botwarden manifest (schema_version {SCHEMA_VERSION})",
+        **Manifest.model_json_schema(),
+    }
+    _emit(json.dumps(schema, indent=2) + "\n", output)
+
+
+# -- audit -----------------------------------------------------------------------------------
+
+
+@app.command()
+def audit(
+    directory: Annotated[Path, typer.Argument(help="The bot's folder.")] = Path(),
+    manifest: Annotated[
+        Path | None, typer.Option(help="Manifest (default: DIR/botwarden.toml).")
+    ] = None,
+    output_format: Annotated[
+        ReportFormat, typer.Option("--format", help="text, json, sarif or html.")
+    ] = ReportFormat.TEXT,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report here.")
+    ] = None,
+    fail_on: Annotated[
+        Severity, typer.Option(help="Exit 1 when a finding is at least this severe.")
+    ] = Severity.LOW,
+    baseline: Annotated[Path | None, typer.Option(help="Accept the findings listed here.")] = None,
+    write_baseline_to: Annotated[
+        Path | None, typer.Option("--write-baseline", help="Record current findings as accepted.")
+    ] = None,
+    only: Annotated[str | None, typer.Option(help="Run only these checks: NAME,NAME.")] = None,
+) -> None:
+    """Run every check over a bot's folder and report findings."""
+    target = build_target(directory, manifest)
+    analysers = select_analysers(default_analysers(), only.split(",") if only else None)
+    accepted = Baseline.read(baseline) if baseline else None
+    with _progress(len(analysers)) as advance:
+        result = run_audit(target, analysers, baseline=accepted,
+                           display_target=directory.as_posix(), progress=advance)  # fmt: skip
+    if write_baseline_to is not None:
+        write_baseline(write_baseline_to, result.findings)
+        err.print(f"wrote {len(result.findings)} findings to baseline {write_baseline_to}")
+    color = output is None and output_format is ReportFormat.TEXT and sys.stdout.isatty()
+    _emit(render(result, output_format, color=color), output)
+    raise typer.Exit(_exit_code(result, fail_on))
+
+
+def _exit_code(result: AuditResult, fail_on: Severity) -> int:
+    return EXIT_FINDINGS if result.at_or_above(fail_on) else EXIT_CLEAN
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Callable[[str], None]]:
+    """A transient progress bar on stderr, shown only when a person is watching."""
+    if not sys.stderr.isatty():
+        yield lambda _name: None
+        return
+    from rich.progress import Progress
+
+    with Progress(console=err, transient=True) as progress:
+        task = progress.add_task("auditing", total=total)
+
+        def advance(name: str) -> None:
+            progress.update(task, advance=1, description=f"checking {name}")
+
+        yield advance
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ReportError(f"{output}: cannot be written: {exc.strerror or exc}") from None
+
+
+# -- entry point -----------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> NoReturn:
+    """Run the CLI and exit with its code; only this function turns errors into exit codes."""
+    sys.exit(run(argv))
+
+
+def run(argv: list[str] | None = None) -> int:
+    """The CLI as a function returning its exit code (typer itself exits 2 on usage errors)."""
+    try:
+        app(args=argv, prog_name="botwarden")
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    except Error as exc:
+        for line in exc.diagnostics():
+            err.print(f"botwarden: error: {line}", markup=False)
+        if exc.hint:
+            err.print(f"hint: {exc.hint}", markup=False)
+        return EXIT_USAGE
+    except Exception as exc:  # noqa: BLE001 - the one place that turns bugs into exit 3
+        if _state["debug"]:
+            traceback.print_exc()
+        err.print(f"botwarden: internal error: {type(exc).__name__}: {exc}", markup=False)
+        err.print("hint: run again with --debug for the traceback, and report it", markup=False)
+        return EXIT_INTERNAL
+    return EXIT_CLEAN
