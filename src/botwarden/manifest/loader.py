@@ -31,11 +31,13 @@ _NAME_PATTERN_HELP = (
 
 
 def find_manifest(start: Path) -> Path:
-    """``start`` itself if it is a file, else ``start/botwarden.toml``."""
-    candidate = start if start.is_file() else start / MANIFEST_NAME
+    """``start`` itself if it names a file (or a ``.toml`` path), else ``start/botwarden.toml``."""
+    named_file = start.is_file() or (start.suffix == ".toml" and not start.is_dir())
+    candidate = start if named_file else start / MANIFEST_NAME
     if not candidate.is_file():
+        reason = "no such file" if named_file else "no manifest here"
         raise ManifestError(
-            [ManifestIssue(str(candidate), None, "", "no manifest here")],
+            [ManifestIssue(str(candidate), None, "", reason)],
             hint="create one with 'botwarden init'",
         )
     return candidate

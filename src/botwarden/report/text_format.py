@@ -48,6 +48,7 @@ def _console(color: bool) -> Console:
         markup=False,
         emoji=False,
         legacy_windows=False,
+        soft_wrap=True,  # one line per message in CI logs; the terminal wraps for people
     )
 
 

@@ -1,0 +1,5 @@
+"""``python -m botwarden``: the same as the ``botwarden`` command."""
+
+from botwarden.cli import main
+
+main()
