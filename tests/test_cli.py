@@ -10,10 +10,12 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tests.helpers import MINIMAL
 
 from botwarden import cli
 from botwarden.audit import registry
-from tests.helpers import MINIMAL
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "bibliobot"
 SARIF_SCHEMA = json.loads(
@@ -216,3 +218,17 @@ def test_console_script_end_to_end(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert json.loads(proc.stdout)["findings"]
     assert proc.stderr == ""
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(content=st.binary(max_size=300) | st.text(max_size=300).map(str.encode))
+def test_validate_never_shows_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes
+) -> None:
+    path = tmp_path / "fuzz.toml"
+    path.write_bytes(content)
+    code, _, err = run(capsys, "validate", str(path))
+    assert code in (0, 2)
+    assert "Traceback" not in err
+    if code == 2:
+        assert all(line.startswith(("botwarden: error: ", "hint: ")) for line in err.splitlines())

@@ -11,6 +11,7 @@ import datetime as dt
 import difflib
 import re
 import tomllib
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -227,9 +228,14 @@ def _unknown_field(loc: Key, data: dict[str, Any]) -> str:
     return message
 
 
+@cache
+def _manifest_schema() -> dict[str, Any]:
+    return Manifest.model_json_schema()
+
+
 def _known_fields(parent: Key, data: dict[str, Any]) -> list[str]:
     """Field names allowed at ``parent``, read from the JSON schema so there is one source."""
-    schema = Manifest.model_json_schema()
+    schema = _manifest_schema()
     defs = schema.get("$defs", {})
     node: Any = data
     current: dict[str, Any] = schema

@@ -9,12 +9,29 @@ understand it returns what it found so far, and lookups fall back to the nearest
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 Key = tuple[str | int, ...]
 
-_BARE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_BASIC_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
+_LITERAL_STRING = re.compile(r"'([^'\n]*)'")
+_SCALAR = re.compile(r"[^,\]}\n#]*")
+_SPACE = re.compile(r"(?:[ \t\r]+|#[^\n]*)*")
+_SPACE_AND_LINES = re.compile(r"(?:[ \t\r\n]+|#[^\n]*)*")
+_ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
 _ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\"}
+
+
+def _unescape(raw: str) -> str:
+    def one(match: re.Match[str]) -> str:
+        code = match.group(1)
+        if code[0] in "uU" and len(code) > 1:
+            return chr(int(code[1:], 16))
+        return _ESCAPES.get(code, "")
+
+    return _ESCAPE.sub(one, raw)
 
 
 class _Scanner:
@@ -37,49 +54,29 @@ class _Scanner:
 
     def skip_space(self, newlines: bool) -> None:
         """Skip blanks and comments; with ``newlines`` also line ends."""
-        while self.pos < len(self.text):
-            char = self.peek()
-            if char in " \t\r" or (newlines and char == "\n"):
-                self.advance()
-            elif char == "#":
-                end = self.text.find("\n", self.pos)
-                self.advance((len(self.text) if end < 0 else end) - self.pos)
-            else:
-                return
+        pattern = _SPACE_AND_LINES if newlines else _SPACE
+        match = pattern.match(self.text, self.pos)
+        if match is not None and match.end() > self.pos:
+            self.advance(match.end() - self.pos)
 
     # -- keys and strings ------------------------------------------------------------------
     def string(self) -> str:
         quote = self.peek()
         if self.text.startswith(quote * 3, self.pos):
             end = self.text.find(quote * 3, self.pos + 3)
-            while end >= 0 and self.text.startswith(quote, end + 3):
+            if end < 0:
+                raise ValueError("unterminated string")
+            while self.text.startswith(quote, end + 3):
                 end += 1  # up to two quotes may close a multi-line string
             raw = self.text[self.pos + 3 : end]
             self.advance(end + 3 - self.pos)
             return raw
-        self.advance()
-        chars: list[str] = []
-        while self.pos < len(self.text) and self.peek() != quote:
-            if quote == '"' and self.peek() == "\\":
-                chars.append(self._escape())
-            else:
-                chars.append(self.peek())
-                self.advance()
-        self.advance()
-        return "".join(chars)
-
-    def _escape(self) -> str:
-        code = self.peek(1)
-        if code in _ESCAPES:
-            self.advance(2)
-            return _ESCAPES[code]
-        width = {"u": 4, "U": 8}.get(code, 0)
-        digits = self.text[self.pos + 2 : self.pos + 2 + width]
-        self.advance(2 + width)
-        try:
-            return chr(int(digits, 16))
-        except ValueError:
-            return ""
+        match = (_BASIC_STRING if quote == '"' else _LITERAL_STRING).match(self.text, self.pos)
+        if match is None:
+            raise ValueError("unterminated string")
+        self.pos = match.end()  # one-line strings hold no line break
+        raw = match.group(1)
+        return _unescape(raw) if quote == '"' and "\\" in raw else raw
 
     def key(self) -> list[str]:
         parts: list[str] = []
@@ -88,12 +85,11 @@ class _Scanner:
             if self.peek() in ('"', "'"):
                 parts.append(self.string())
             else:
-                start = self.pos
-                while self.peek() and self.peek() in _BARE:
-                    self.advance()
-                if self.pos == start:
+                match = _BARE_KEY.match(self.text, self.pos)
+                if match is None:
                     raise ValueError("expected a key")
-                parts.append(self.text[start : self.pos])
+                parts.append(match.group())
+                self.pos = match.end()
             self.skip_space(newlines=False)
             if self.peek() != ".":
                 return parts
@@ -109,8 +105,8 @@ class _Scanner:
         elif char in ('"', "'"):
             self.string()
         else:
-            while self.peek() and self.peek() not in ",]}\n#":
-                self.advance()
+            match = _SCALAR.match(self.text, self.pos)
+            self.pos = match.end() if match else self.pos
 
     def array(self, path: Key) -> None:
         self.advance()
