@@ -37,6 +37,7 @@ th, td { text-align: left; vertical-align: top; border-bottom: 1px solid var(--l
 td { overflow-wrap: anywhere; }
 tr[hidden] { display: none; }
 .message, .evidence code { white-space: pre-wrap; }
+td.id code { overflow-wrap: normal; word-break: keep-all; white-space: nowrap; }
 .evidence { color: var(--muted); margin-top: .25rem; }
 .empty { font-size: 1.1rem; }
 @media print { .filters { display: none; } }

@@ -143,9 +143,9 @@ def _row(finding: Finding) -> str:
         f'<tr data-severity="{severity}" data-category="{_text(finding.category)}"'
         f' data-fingerprint="{_text(finding.fingerprint)}">'
         f'<td><span class="badge sev-{severity}">{severity}</span></td>'
-        f"<td><code>{_text(finding.rule)}</code></td>"
+        f'<td class="id"><code>{_text(finding.rule)}</code></td>'
         f"<td>{_text(finding.category)}</td>"
-        f"<td><code>{_text(str(finding.location))}</code></td>"
+        f'<td class="id"><code>{_text(str(finding.location))}</code></td>'
         f'<td><div class="message">{_text(finding.message)}</div>{evidence}</td>'
         f"<td>{_text(finding.remediation)}</td></tr>"
     )
