@@ -201,6 +201,7 @@ def test_manifest_schema_is_a_json_schema(capsys: pytest.CaptureFixture[str]) ->
     schema = json.loads(out)
     assert code == 0
     jsonschema.Draft202012Validator.check_schema(schema)
+    assert schema["title"] == "botwarden manifest (schema_version 1)"
     assert {"bot", "egress", "capability", "secret", "budget"} <= set(schema["properties"])
 
 
@@ -232,3 +233,20 @@ def test_validate_never_shows_a_traceback(
     assert "Traceback" not in err
     if code == 2:
         assert all(line.startswith(("botwarden: error: ", "hint: ")) for line in err.splitlines())
+
+
+def test_refreshing_a_baseline_keeps_accepted_findings_that_remain(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    manifest = tmp_path / "botwarden.toml"
+    manifest.write_text(MINIMAL + '[egress]\nallow = ["*"]\n', encoding="utf-8")
+    baseline = tmp_path / "baseline.json"
+    assert run(capsys, "audit", str(tmp_path), "--write-baseline", str(baseline))[0] == 1
+    before = {e["fingerprint"] for e in json.loads(baseline.read_text("utf-8"))["findings"]}
+    manifest.write_text(MINIMAL + '[egress]\nallow = ["*", "*.com"]\n', encoding="utf-8")
+    code, _, _ = run(capsys, "audit", str(tmp_path), "--baseline", str(baseline),
+                     "--write-baseline", str(baseline))  # fmt: skip
+    after = {e["fingerprint"] for e in json.loads(baseline.read_text("utf-8"))["findings"]}
+    assert code == 1
+    assert before < after
+    assert run(capsys, "audit", str(tmp_path), "--baseline", str(baseline))[0] == 0

@@ -131,8 +131,8 @@ def manifest_schema(
     """Print the manifest's JSON Schema, for editors and CI."""
     schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": f"botwarden manifest (schema_version {SCHEMA_VERSION})",
         **Manifest.model_json_schema(),
+        "title": f"botwarden manifest (schema_version {SCHEMA_VERSION})",
     }
     _emit(json.dumps(schema, indent=2) + "\n", output)
 
@@ -168,9 +168,10 @@ def audit(
     with _progress(len(analysers)) as advance:
         result = run_audit(target, analysers, baseline=accepted,
                            display_target=directory.as_posix(), progress=advance)  # fmt: skip
-    if write_baseline_to is not None:
-        write_baseline(write_baseline_to, result.findings)
-        err.print(f"wrote {len(result.findings)} findings to baseline {write_baseline_to}")
+    if write_baseline_to is not None:  # accepted findings still present stay accepted
+        current = result.findings + result.baselined
+        write_baseline(write_baseline_to, current)
+        err.print(f"wrote {len(current)} findings to baseline {write_baseline_to}")
     color = output is None and output_format is ReportFormat.TEXT and sys.stdout.isatty()
     _emit(render(result, output_format, color=color), output)
     raise typer.Exit(_exit_code(result, fail_on))

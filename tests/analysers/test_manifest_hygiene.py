@@ -95,6 +95,21 @@ CASES = [
      "manifest.capability-action-wildcard", Severity.HIGH, 11),
     ("verb wildcard", replace('actions = ["s3:GetObject"]', 'actions = ["s3:Put*"]'),
      "manifest.capability-action-wildcard", Severity.MEDIUM, 11),
+    ("any service's actions", replace('actions = ["s3:GetObject"]', 'actions = ["*:*"]'),
+     "manifest.capability-action-wildcard", Severity.CRITICAL, 11),
+    ("service wildcard in the prefix", replace('actions = ["s3:GetObject"]',
+     'actions = ["*:GetObject"]'), "manifest.capability-action-wildcard", Severity.HIGH, 11),
+    ("any account", replace('arn:aws:s3:::bucket/prefix/*', 'arn:aws:dynamodb:eu-west-1:*:table/t'),
+     "manifest.capability-resource-wildcard", Severity.HIGH, 12),
+    ("account prefix", replace('arn:aws:s3:::bucket/prefix/*',
+     'arn:aws:dynamodb:eu-west-1:12*:table/t'), "manifest.capability-resource-wildcard",
+     Severity.HIGH, 12),
+    ("metadata host name", replace('"api.example.com", ', '"metadata.google.internal", '
+     '"api.example.com", '), "manifest.egress-metadata-address", Severity.HIGH, 7),
+    ("wildcard over a metadata name", replace('"api.example.com", ', '"*.google.internal", '
+     '"api.example.com", '), "manifest.egress-metadata-address", Severity.HIGH, 7),
+    ("input guard in report mode", replace('prompt_injection = "block"',
+     'prompt_injection = "block"\nmode = "report"'), "manifest.report-mode", Severity.MEDIUM, 30),
     ("every resource", replace('resources = ["arn:aws:s3:::bucket/prefix/*"]',
      'resources = ["*"]'), "manifest.capability-resource-wildcard", Severity.HIGH, 12),
     ("every bucket", replace('arn:aws:s3:::bucket/prefix/*', 'arn:aws:s3:::*'),
@@ -151,7 +166,11 @@ def test_rule_fires(case: str, text: str, rule: str, severity: Severity, line: i
       .replace("[budget.total]", '[budget."*.example.com"]\nrequests = "1/s"\n[budget.total]')),
      ("small private network", replace('"api.example.com", ', '"10.1.2.0/24", "api.example.com", ')
       .replace("[budget.total]", '[budget."10.1.2.0/24"]\nrequests = "1/s"\n[budget.total]')),
-     ("a specific action with a prefix", replace("s3:GetObject", "s3:GetObjectVersion"))],
+     ("a specific action with a prefix", replace("s3:GetObject", "s3:GetObjectVersion")),
+     ("budget keys are compared after normalisation",
+      replace('[budget."api.example.com"]', '[budget."API.Example.com.:443"]')),
+     ("an exact account", replace('arn:aws:s3:::bucket/prefix/*',
+                                  'arn:aws:dynamodb:eu-west-1:123456789012:table/t'))],
 )  # fmt: skip
 def test_no_false_positive(case: str, text: str) -> None:
     assert findings_for(text) == []
@@ -166,3 +185,17 @@ def test_rule_ids_are_unique_and_well_formed() -> None:
     ids = [rule.id for rule in RULES]
     assert len(ids) == len(set(ids))
     assert all(rule_id.startswith("manifest.") and rule_id == rule_id.lower() for rule_id in ids)
+
+
+def test_report_mode_fingerprint_follows_the_capability_name_not_its_position() -> None:
+    def fingerprint(text: str) -> str:
+        (found,) = [f for f in findings_for(text) if f.rule == "manifest.report-mode"]
+        return found.fingerprint
+
+    reported = replace('name = "read"\n', 'name = "read"\nmode = "report"\n')
+    first = reported.index("[[capability]]")
+    second = reported.index("[[capability]]", first + 1)
+    end = reported.index("[secret.token]")
+    swapped = reported[:first] + reported[second:end] + reported[first:second] + reported[end:]
+    assert parse_manifest(swapped).capability[1].name == "read"
+    assert fingerprint(reported) == fingerprint(swapped)

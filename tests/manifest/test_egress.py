@@ -19,6 +19,7 @@ VALID = [
     ("169.254.169.254", EntryKind.ADDRESS, "169.254.169.254", 443),
     ("bücher.de", EntryKind.HOST, "xn--bcher-kva.de", 443),
     ("*", EntryKind.ANY, "*", 443),
+    ("*:80", EntryKind.ANY, "*", 80),
 ]
 
 
@@ -36,7 +37,8 @@ def test_valid_entries(text: str, kind: EntryKind, host: str, port: int) -> None
      ("10.0.0.1/8", "no bits set"), ("-bad.com", "not a valid host"), ("a..b", "not a valid host"),
      ("[::1", "missing ']'"), ("[::1]x", "expected ':port'"),
      ("under_score.com", "not a valid host"),
-     ("", "empty"), (443, "expected a string")],
+     ("", "empty"), (443, "expected a string"),
+     ("*.", "'\\*\\.': the part after"), ("*.a..b", "the part after")],
 )  # fmt: skip
 def test_invalid_entries(text: object, reason: str) -> None:
     with pytest.raises(ValueError, match=reason):

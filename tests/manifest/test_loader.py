@@ -71,6 +71,12 @@ MALFORMED = [
     ("max_age as number", MINIMAL + '[secret.tok]\nsource = "local:tok"\nmax_age = 30\n',
      "botwarden.toml:7: secret.tok.max_age: expected a string with a number and a unit (s, m, "
      "h, d, w), e.g. '90s', '15m', '30d' or '1h30m'"),
+    ("vault source without a field", MINIMAL + '[secret.tok]\nsource = "vault:kv/bots/x"\n',
+     "botwarden.toml:6: secret.tok.source: 'vault:kv/bots/x': expected 'vault:MOUNT/PATH#field' "
+     "(KV secrets are maps)"),
+    ("non-ASCII secret name", MINIMAL + '[secret."tökén"]\nsource = "local:t"\n',
+     "botwarden.toml:5: secret.\"tökén\": 'tökén' is not a secret name: use ASCII letters, digits, "
+     "'_' and '-', starting with a letter or '_'"),
     ("bad enum value", MINIMAL + '[guard.input]\nprompt_injection = "blok"\n',
      "botwarden.toml:6: guard.input.prompt_injection: must be 'block', 'flag' or 'off' (got "
      "'blok')"),
@@ -232,3 +238,16 @@ def test_bad_mode_names_the_choices() -> None:
     assert caught.value.diagnostics() == [
         "botwarden.toml:5: bot.mode: must be 'enforce' or 'report' (got 'reprt')"
     ]
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        '[[capability]]\nprovider = "http"\nmethods = ["GET"]\nurls = ["https://[::1]:8443/x"]\n',
+        '[[capability]]\nprovider = "http"\nmethods = ["GET"]\nurls = ["http://10.0.0.1/x"]\n',
+        '[[capability]]\nprovider = "aws"\nactions = ["*:*", "s3:Get*", "*"]\nresources = ["*"]\n',
+        '[egress]\nallow = ["*:8080"]\n',
+    ],
+)
+def test_valid_edge_values(extra: str) -> None:
+    parse_manifest(MINIMAL + extra)

@@ -53,7 +53,9 @@ def test_bad_sizes(text: str) -> None:
     ("parse", "text", "amount", "window"),
     [(parse_request_rate, "100/minute", 100, 60), (parse_request_rate, "5/10s", 5, 10),
      (parse_byte_rate, "50MB/day", 50_000_000, 86400), (parse_cost_rate, "2.50/hour", 2.5, 3600),
-     (parse_request_rate, "7 / week", 7, 604800)],
+     (parse_request_rate, "7 / week", 7, 604800), (parse_request_rate, "100/m", 100, 60),
+     (parse_request_rate, "100/hr", 100, 3600), (parse_request_rate, "100/minutes", 100, 60),
+     (parse_request_rate, "100/seconds", 100, 1), (parse_request_rate, "100/1h30m", 100, 5400)],
 )  # fmt: skip
 def test_rates(parse: object, text: str, amount: float, window: int) -> None:
     rate = parse(text)  # type: ignore[operator]

@@ -14,7 +14,7 @@ from botwarden.analysers.public_suffix import covers_public_suffix
 from botwarden.audit.target import Target
 from botwarden.findings import Finding, Location, Rule, Severity
 from botwarden.manifest import MANIFEST_NAME, EgressEntry, EntryKind, Manifest, Mode
-from botwarden.manifest.egress import entry_covers_host, normalise_host
+from botwarden.manifest.egress import entry_covers_host, normalise_host, parse_egress_entry
 from botwarden.manifest.model import AwsCapability, HttpCapability
 
 R = Rule
@@ -113,6 +113,10 @@ METADATA_NETWORKS = tuple(
 )  # fmt: skip
 
 
+# Names that resolve to a metadata service from inside a cloud instance.
+METADATA_HOSTS = ("metadata.google.internal", "metadata.goog", "metadata")
+
+
 class ManifestAnalyser:
     """Checks the manifest alone; reports ``manifest.missing`` when there is none."""
 
@@ -152,7 +156,7 @@ def _egress_entry(entry: EgressEntry, where: Location) -> Iterator[Finding]:
             size = f"{entry.network.num_addresses:,} addresses"
             yield Finding.of(EGRESS_BROAD_NETWORK, f"'{text}' allows {size}", where, key=text,
                              evidence=text)  # fmt: skip
-    if entry.kind in (EntryKind.ADDRESS, EntryKind.NETWORK) and _has_metadata(entry):
+    if _has_metadata(entry):
         yield Finding.of(EGRESS_METADATA, f"'{text}' includes a cloud metadata address", where,
                          key=text, evidence=text)  # fmt: skip
     if entry.port == 80:
@@ -161,6 +165,10 @@ def _egress_entry(entry: EgressEntry, where: Location) -> Iterator[Finding]:
 
 
 def _has_metadata(entry: EgressEntry) -> bool:
+    if entry.kind in (EntryKind.HOST, EntryKind.WILDCARD):
+        return any(entry_covers_host(entry, host) for host in METADATA_HOSTS)
+    if entry.kind is EntryKind.ANY:
+        return False  # reported as manifest.egress-any; addresses still need explicit listing
     network = entry.network or ipaddress.ip_network(entry.host)
     return any(
         network.overlaps(meta) for meta in METADATA_NETWORKS if network.version == meta.version
@@ -172,12 +180,21 @@ def _budgets(manifest: Manifest) -> Iterator[Finding]:
         where = manifest.locate("budget") if manifest.budget else manifest.locate("bot")
         yield Finding.of(BUDGET_TOTAL, "no [budget.total]: nothing caps the bot's requests, "
                          "bytes or cost overall", where, key="total")  # fmt: skip
-    budgeted = set(manifest.budget)
+    budgeted = {_entry_key(key) for key in manifest.budget}
     for index, entry in enumerate(manifest.egress_entries):
-        if entry.text not in budgeted and entry.host not in budgeted:
+        if _entry_key(entry) not in budgeted:
             yield Finding.of(BUDGET_HOST, f"'{entry.text}' may be reached but has no budget",
                              manifest.locate("egress", "allow", index), key=entry.text,
                              evidence=entry.text)  # fmt: skip
+
+
+def _entry_key(entry: EgressEntry | str) -> tuple[str, str, int] | None:
+    """What an egress entry or budget key denotes, so 'API.x.com' and 'api.x.com:443' agree."""
+    if isinstance(entry, str):
+        if entry == "total" or entry.startswith("capability:"):
+            return None
+        entry = parse_egress_entry(entry)
+    return (entry.kind.value, entry.host, entry.port)
 
 
 def _breaker(manifest: Manifest) -> Iterator[Finding]:
@@ -245,7 +262,7 @@ def _resource_is_broad(resource: str) -> bool:
         return True
     _arn, _partition, service, _region, account, name = resource.split(":", 5)
     first = name.split("/", 1)[0]
-    return service == "*" or (account not in ("", "*") and "*" in account) or first in ("*", "")
+    return service == "*" or "*" in account or first in ("*", "")
 
 
 def _http_capability(manifest: Manifest, index: int, cap: HttpCapability) -> Iterator[Finding]:
@@ -309,15 +326,19 @@ def _report_mode(manifest: Manifest) -> Iterator[Finding]:
         yield Finding.of(REPORT_MODE, "the whole bot runs in report-only mode",
                          manifest.locate("bot", "mode"), key="bot")  # fmt: skip
         return
-    sections: list[tuple[tuple[str | int, ...], Mode | None]] = [
-        (("egress",), manifest.egress.mode),
-        (("breaker",), manifest.breaker.mode if manifest.breaker else None),
-        *((("capability", i), cap.mode) for i, cap in enumerate(manifest.capability)),
-        *((("budget", key), budget.mode) for key, budget in manifest.budget.items()),
-    ]
-    for key, mode in sections:
+    guards = manifest.guard
+    sections: list[tuple[str, tuple[str | int, ...], Mode | None]] = [
+        ("egress", ("egress",), manifest.egress.mode),
+        ("breaker", ("breaker",), manifest.breaker.mode if manifest.breaker else None),
+        ("guard.input", ("guard", "input"), guards.input.mode if guards.input else None),
+        ("guard.output", ("guard", "output"), guards.output.mode if guards.output else None),
+        *((f"capability {cap.name or i}", ("capability", i), cap.mode)
+          for i, cap in enumerate(manifest.capability)),
+        *((f'budget."{key}"', ("budget", key), budget.mode)
+          for key, budget in manifest.budget.items()),
+    ]  # fmt: skip
+    for name, key, mode in sections:
         if mode is Mode.REPORT:
-            name = ".".join(map(str, key))
             yield Finding.of(REPORT_MODE, f"[{name}] runs in report-only mode",
                              manifest.locate(*key, "mode"), key=name)  # fmt: skip
 

@@ -27,6 +27,7 @@ class AuditResult:
     analysers: tuple[str, ...] = ()
     suppressed: Suppressed = field(default_factory=Suppressed)
     tool_version: str = __version__
+    baselined: tuple[Finding, ...] = ()  # accepted by the baseline; kept to refresh it
 
     def summary(self) -> dict[str, int]:
         counts = Counter(finding.severity for finding in self.findings)

@@ -44,12 +44,14 @@ def run_audit(
         if progress is not None:
             progress(analyser.name)
         found.extend(analyser.analyse(target))
-    kept, inline, baselined = [], 0, 0
+    kept: list[Finding] = []
+    accepted: list[Finding] = []
+    inline = 0
     for finding in _unique(found):
         if is_suppressed(finding, target):
             inline += 1
         elif baseline is not None and finding in baseline:
-            baselined += 1
+            accepted.append(finding)
         else:
             kept.append(finding)
     return AuditResult(
@@ -57,7 +59,8 @@ def run_audit(
         findings=tuple(sorted(kept, key=Finding.sort_key)),
         rules=tuple(rule for analyser in chosen for rule in analyser.rules),
         analysers=tuple(analyser.name for analyser in chosen),
-        suppressed=Suppressed(baseline=baselined, inline=inline),
+        suppressed=Suppressed(baseline=len(accepted), inline=inline),
+        baselined=tuple(sorted(accepted, key=Finding.sort_key)),
     )
 
 

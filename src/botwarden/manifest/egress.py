@@ -86,9 +86,9 @@ def parse_egress_entry(value: object) -> EgressEntry:
     text = value.strip()
     if "://" in text:
         raise ValueError(f"{value!r} is a URL, not a host: write only the host, e.g. 'host:port'")
-    if text == "*":
-        return EgressEntry(EntryKind.ANY, "*", DEFAULT_PORT, text)
     host, port = _split_port(text)
+    if host == "*":
+        return EgressEntry(EntryKind.ANY, "*", port, text)
     if "/" in host:
         return _parse_network(host, port, text)
     try:
@@ -98,7 +98,11 @@ def parse_egress_entry(value: object) -> EgressEntry:
     else:
         return EgressEntry(EntryKind.ADDRESS, address.compressed, port, text)
     if host.startswith("*."):
-        return EgressEntry(EntryKind.WILDCARD, normalise_host(host[2:]), port, text)
+        try:
+            suffix = normalise_host(host[2:])
+        except ValueError as exc:
+            raise ValueError(f"{value!r}: the part after '*.' is not a host name ({exc})") from None
+        return EgressEntry(EntryKind.WILDCARD, suffix, port, text)
     if "*" in host:
         raise ValueError(
             f"{value!r}: a wildcard is only allowed as a whole first label, '*.suffix'"

@@ -7,6 +7,7 @@ so unknown keys, wrong types and impossible values are refused, never coerced.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -73,13 +74,13 @@ CostRate = Annotated[
     PerWindow,
     PlainValidator(parse_cost_rate),
     _AS_TEXT,
-    _schema(r"^[\d.]+\s*/\s*\S+$", "Cost per window, e.g. '5.00/day'."),
+    _schema(r"^\s*\S+\s*/\s*\S+\s*$", "Cost per window, e.g. '5.00/day'."),
 ]
 EgressText = Annotated[
     EgressEntry,
     PlainValidator(parse_egress_entry),
     _AS_TEXT,
-    _schema(r"^\S+$", "'host', 'host:port', '*.suffix', an IP address or a CIDR range."),
+    _schema(r"^\s*\S+\s*$", "'host', 'host:port', '*.suffix', an IP address or a CIDR range."),
 ]
 SourceText = Annotated[
     SecretSource,
@@ -213,13 +214,15 @@ def _check_budget_key(key: str) -> str:
     return entry.text
 
 
+_SECRET_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+
 def _check_secret_name(key: str) -> str:
-    if (
-        not key
-        or not (key[0].isalpha() or key[0] == "_")
-        or not all(c.isalnum() or c in "_-" for c in key)
-    ):
-        raise ValueError(f"{key!r} is not a secret name: use letters, digits, '_' and '-'")
+    if not _SECRET_NAME.match(key):
+        raise ValueError(
+            f"{key!r} is not a secret name: use ASCII letters, digits, '_' and '-', "
+            "starting with a letter or '_'"
+        )
     return key
 
 

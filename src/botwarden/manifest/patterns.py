@@ -5,13 +5,14 @@ These only decide whether a value is well formed; matching lives in the policy e
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from botwarden.manifest.egress import normalise_host
 
-_ACTION = re.compile(r"^(\*|[a-z0-9-]+:[A-Za-z0-9*?]+)$")
+_ACTION = re.compile(r"^(\*|[a-z0-9*?-]+:[A-Za-z0-9*?]+)$")
 _PARTITION = re.compile(r"^(aws|aws-cn|aws-us-gov|aws-iso(-[a-z])?|\*)$")
 ARN_HELP = "'arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE' or '*'"
 HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "*"})
@@ -63,9 +64,17 @@ def check_url_pattern(value: str) -> str:
     if port == 0:
         raise ValueError(f"{value!r}: the port must be a number from 1 to 65535")
     bare = host[2:] if host.startswith("*.") else host
-    if host != "*":
+    if host != "*" and not _is_ip(host):
         normalise_host(bare)
     return value
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 SECRET_SCHEMES = ("local", "env", "file", "vault", "aws-sm")
@@ -99,6 +108,6 @@ def parse_secret_source(value: object) -> SecretSource:
         raise ValueError(f"{value!r}: nothing after '{scheme}:'")
     if scheme == "env" and not _ENV_NAME.match(locator):
         raise ValueError(f"{value!r}: {locator!r} is not an environment variable name")
-    if scheme == "vault" and "/" not in locator.strip("/"):
-        raise ValueError(f"{value!r}: expected 'vault:MOUNT/PATH#field'")
+    if scheme == "vault" and ("/" not in locator.strip("/") or not field):
+        raise ValueError(f"{value!r}: expected 'vault:MOUNT/PATH#field' (KV secrets are maps)")
     return SecretSource(scheme, locator, field or None, value)

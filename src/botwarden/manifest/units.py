@@ -89,21 +89,14 @@ def parse_size(text: str) -> int:
     return int(float(match.group(1)) * unit)
 
 
-_WINDOW_NAMES = {
-    "second": 1, "sec": 1, "s": 1,
-    "minute": 60, "min": 60,
-    "hour": 3600, "h": 3600,
-    "day": 86400, "d": 86400,
-    "week": 604800, "w": 604800,
-}  # fmt: skip
 WINDOW_HELP = "second, minute, hour, day, week, or a duration such as 10s or 15m"
 
 
 def parse_window(text: str) -> int:
-    """Seconds in a window: a unit name ('minute') or a duration ('15m')."""
+    """Seconds in a window: a unit name ('minute', 'm', 'hours') or a duration ('15m')."""
     name = text.strip().lower()
-    if name in _WINDOW_NAMES:
-        return _WINDOW_NAMES[name]
+    if name in _DURATION_UNITS:
+        return _DURATION_UNITS[name]
     seconds = _parse_duration_seconds(name)
     if seconds is None or seconds <= 0:
         raise ValueError(f"window {text!r} is not valid: expected {WINDOW_HELP}")

@@ -1,0 +1,323 @@
+"""Keep docs/manifest.md and docs/rules.md honest.
+
+- every registered rule has a ``### rule.id`` section in rules.md, and every such section is a
+  registered rule, with the right severity under the right category;
+- each rule's "Triggers it" TOML example produces the rule, and its "Fixed" example does not;
+- every field of the manifest model has a row in the right table of manifest.md, with the model's
+  default, and no table documents a field the model does not have;
+- every TOML example in manifest.md parses, and every full manifest there validates.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from textwrap import dedent
+from typing import Any, get_args
+
+import pytest
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from botwarden.audit.registry import default_analysers
+from botwarden.audit.result import AuditResult
+from botwarden.audit.runner import build_target, run_audit
+from botwarden.findings import Rule
+from botwarden.manifest import Manifest, parse_manifest
+from botwarden.manifest.model import (
+    AwsCapability,
+    Bot,
+    Breaker,
+    Budget,
+    Egress,
+    Guards,
+    HttpCapability,
+    InputGuard,
+    OutputGuard,
+    Secret,
+)
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+# -- a small Markdown reader: headings, tables and fenced blocks, never inside code -------------
+
+
+@dataclass(frozen=True)
+class Block:
+    lang: str
+    text: str
+    label: str  # the last line of prose before the block, e.g. "**Triggers it:**"
+    where: str  # the title of the section holding the block
+
+
+@dataclass
+class Section:
+    level: int
+    title: str
+    parent: str  # the title of the enclosing level-2 section
+    lines: list[str] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+
+    def rows(self) -> dict[str, list[str]]:
+        """Table rows keyed by their first cell when it is a `code` name."""
+        found = {}
+        for line in self.lines:
+            cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+            name = re.fullmatch(r"`([a-z_]+)`", cells[0])
+            if line.lstrip().startswith("|") and name:
+                found[name.group(1)] = cells
+        return found
+
+
+_HEADING = re.compile(r"^(#{1,6}) (.+?)\s*$")
+
+
+def read_markdown(path: Path) -> list[Section]:
+    sections = [Section(0, "", "")]
+    fence: str | None = None
+    block: list[str] = []
+    label = ""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        stripped = line.strip()
+        if fence is not None:
+            if stripped == "```":
+                text = dedent("\n".join(block)) + "\n"
+                sections[-1].blocks.append(Block(fence, text, label, sections[-1].title))
+                fence = None
+            else:
+                block.append(line)
+        elif stripped.startswith("```"):
+            fence, block = stripped[3:].strip(), []
+        elif heading := _HEADING.match(line):
+            level, title = len(heading.group(1)), heading.group(2)
+            parent = title if level <= 2 else sections[-1].parent
+            sections.append(Section(level, title, parent))
+        else:
+            sections[-1].lines.append(line)
+            if stripped:
+                label = stripped
+    assert fence is None, f"{path.name}: unclosed code fence"
+    return sections
+
+
+MANIFEST_DOC = read_markdown(DOCS / "manifest.md")
+RULES_DOC = read_markdown(DOCS / "rules.md")
+
+
+def section(doc: list[Section], title: str) -> Section:
+    matches = [s for s in doc if s.title == title]
+    assert len(matches) == 1, f"expected one section titled {title!r}, found {len(matches)}"
+    return matches[0]
+
+
+# -- rules.md ---------------------------------------------------------------------------------
+
+RULES: dict[str, Rule] = {
+    rule.id: rule for analyser in default_analysers() for rule in analyser.rules
+}
+RULE_ID = re.compile(r"[a-z0-9-]+\.[a-z0-9.-]+")
+RULE_SECTIONS = {s.title: s for s in RULES_DOC if s.level == 3 and RULE_ID.fullmatch(s.title)}
+MINIMAL_BOT = 'schema_version = 1\n\n[bot]\nname = "docbot"\nowner = "docs-team"\n\n'
+
+
+def as_manifest(fragment: str) -> str:
+    """A documented fragment as a whole manifest: add what it leaves out, keep what it says."""
+    if "schema_version" in fragment:
+        return fragment
+    if re.search(r"^\[bot\]", fragment, re.MULTILINE):
+        return "schema_version = 1\n\n" + fragment
+    return MINIMAL_BOT + fragment
+
+
+def audit_text(text: str, folder: Path) -> AuditResult:
+    (folder / "botwarden.toml").write_text(text, encoding="utf-8")
+    return run_audit(build_target(folder), default_analysers())
+
+
+def examples(rule_id: str, label: str) -> list[Block]:
+    return [b for b in RULE_SECTIONS[rule_id].blocks if b.label.startswith(f"**{label}")]
+
+
+def examples_in(doc: list[Section], label: str) -> list[Block]:
+    return [b for s in doc for b in s.blocks if b.label == label]
+
+
+@pytest.mark.parametrize("rule_id", sorted(RULES))
+def test_every_rule_is_documented(rule_id: str) -> None:
+    assert rule_id in RULE_SECTIONS, f"docs/rules.md has no '### {rule_id}' section"
+
+
+def test_no_documented_rule_is_unregistered() -> None:
+    stale = sorted(set(RULE_SECTIONS) - set(RULES))
+    assert not stale, f"docs/rules.md documents rules nobody registers: {stale}"
+
+
+@pytest.mark.parametrize("rule_id", sorted(RULES))
+def test_rule_severity_and_category(rule_id: str) -> None:
+    rule, doc = RULES[rule_id], RULE_SECTIONS[rule_id]
+    text = "\n".join(doc.lines)
+    severity = re.search(r"^\*\*Severity:\*\* (\w+)", text, re.MULTILINE)
+    assert severity, f"{rule_id}: no '**Severity:** ...' line"
+    assert severity.group(1) == rule.severity.value
+    assert doc.parent.startswith(f"`{rule.category}`"), f"{rule_id} is under {doc.parent!r}"
+    for part in ("What it means.", "Why it matters.", "Remediation.", "Suppress."):
+        assert f"**{part}**" in text, f"{rule_id}: no '**{part}**' paragraph"
+
+
+@pytest.mark.parametrize("rule_id", sorted(RULES))
+def test_rule_has_both_examples(rule_id: str) -> None:
+    assert examples(rule_id, "Triggers it"), f"{rule_id}: no 'Triggers it' example"
+    assert examples(rule_id, "Fixed"), f"{rule_id}: no 'Fixed' example"
+
+
+@pytest.mark.parametrize("rule_id", sorted(RULES))
+def test_trigger_example_produces_the_rule(rule_id: str, tmp_path: Path) -> None:
+    for block in examples(rule_id, "Triggers it"):
+        if block.lang == "toml":
+            result = audit_text(as_manifest(block.text), tmp_path)
+            assert rule_id in {f.rule for f in result.findings}, block.text
+
+
+@pytest.mark.parametrize("rule_id", sorted(RULES))
+def test_fixed_example_does_not(rule_id: str, tmp_path: Path) -> None:
+    for block in examples(rule_id, "Fixed"):
+        if block.lang == "toml":
+            result = audit_text(as_manifest(block.text), tmp_path)
+            assert rule_id not in {f.rule for f in result.findings}, block.text
+
+
+def test_suppression_example_suppresses(tmp_path: Path) -> None:
+    (block,) = examples_in(RULES_DOC, "**Suppressed:**")
+    marker = re.compile(r"botwarden:ignore(\[[^\]]*\])?")
+    named = {
+        name.strip()
+        for match in marker.finditer(block.text)
+        for name in (match.group(1) or "[]")[1:-1].split(",")
+        if name.strip()
+    }
+    suppressed = audit_text(as_manifest(block.text), tmp_path)
+    plain = audit_text(as_manifest(marker.sub("", block.text)), tmp_path)
+    assert suppressed.suppressed.inline == len(plain.findings) - len(suppressed.findings) > 0
+    assert named & {f.rule for f in plain.findings} == named
+    assert not named & {f.rule for f in suppressed.findings}
+
+
+# -- manifest.md: every field of the model, in the right table, with the right default --------
+
+SECTION_OF: dict[type[BaseModel], str] = {
+    Manifest: "Top level: `schema_version` and the tables",
+    Bot: "`[bot]`",
+    Egress: "`[egress]`",
+    AwsCapability: '`[[capability]]` with `provider = "aws"`',
+    HttpCapability: '`[[capability]]` with `provider = "http"`',
+    Secret: "`[secret.NAME]`",
+    Budget: "`[budget.KEY]`",
+    Breaker: "`[breaker]`",
+    Guards: "`[guard]`",
+    InputGuard: "`[guard.input]`",
+    OutputGuard: "`[guard.output]`",
+}
+
+
+def models_in(annotation: Any) -> Iterator[type[BaseModel]]:
+    """Models in a field's type: directly, in unions, lists, dict values and Annotated."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+    for arg in get_args(annotation):
+        yield from models_in(arg)
+
+
+def all_models(root: type[BaseModel] = Manifest) -> list[type[BaseModel]]:
+    found = [root]
+    for model in found:  # grows while iterating: a breadth-first walk
+        for info in model.model_fields.values():
+            found.extend(m for m in models_in(info.annotation) if m not in found)
+    return found
+
+
+FIELDS = [(model, name) for model in all_models() for name in model.model_fields]
+
+
+def toml_literal(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float) and not isinstance(value, str):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(map(toml_literal, value)) + "]"
+    if isinstance(value, BaseModel) or value == {}:
+        return "{}"  # a table of defaults
+    return json.dumps(str(value))  # strings, enums, and values written as text (durations)
+
+
+def documented_default(info: FieldInfo) -> str:
+    if info.is_required():
+        return "required"
+    value = info.get_default(call_default_factory=True)
+    return "unset" if value is None else f"`{toml_literal(value)}`"
+
+
+def test_every_model_has_a_section() -> None:
+    assert set(all_models()) == set(SECTION_OF)
+
+
+@pytest.mark.parametrize(("model", "name"), FIELDS, ids=[f"{m.__name__}.{n}" for m, n in FIELDS])
+def test_field_is_documented(model: type[BaseModel], name: str) -> None:
+    rows = section(MANIFEST_DOC, SECTION_OF[model]).rows()
+    assert name in rows, f"no '| `{name}` |' row under '{SECTION_OF[model]}'"
+    cells = rows[name]
+    assert len(cells) == 4, f"{name}: expected field | type | default | meaning, got {cells}"
+    expected, default = documented_default(model.model_fields[name]), cells[2]
+    assert default == expected or default.startswith(expected + " "), (name, default, expected)
+
+
+@pytest.mark.parametrize("model", list(SECTION_OF), ids=lambda m: m.__name__)
+def test_no_documented_field_is_unknown(model: type[BaseModel]) -> None:
+    rows = section(MANIFEST_DOC, SECTION_OF[model]).rows()
+    assert set(rows) <= set(model.model_fields), set(rows) - set(model.model_fields)
+
+
+# -- manifest.md: examples --------------------------------------------------------------------
+
+TOML_BLOCKS = [b for s in MANIFEST_DOC for b in s.blocks if b.lang == "toml"]
+FULL_MANIFESTS = [b for b in TOML_BLOCKS if "schema_version" in b.text]
+
+
+@pytest.mark.parametrize("block", TOML_BLOCKS, ids=lambda b: b.where)
+def test_toml_example_parses(block: Block) -> None:
+    tomllib.loads(block.text)
+
+
+@pytest.mark.parametrize("block", FULL_MANIFESTS, ids=lambda b: b.where)
+def test_full_manifest_example_validates(block: Block) -> None:
+    parse_manifest(block.text, "docs/manifest.md")
+
+
+def test_json_examples_parse() -> None:
+    for block in (b for s in MANIFEST_DOC for b in s.blocks if b.lang == "json"):
+        json.loads(block.text)
+
+
+def test_complete_example_uses_every_field_and_audits_clean(tmp_path: Path) -> None:
+    (block,) = (b for b in section(MANIFEST_DOC, "Complete example").blocks if b.lang == "toml")
+    data = tomllib.loads(block.text)
+    unset = {name for _, name in FIELDS} - set(keys_in(data))
+    assert not unset, f"the complete example never sets {sorted(unset)}"
+    assert {c["provider"] for c in data["capability"]} == {"aws", "http"}
+    result = audit_text(block.text, tmp_path)
+    assert result.findings == (), [f.rule for f in result.findings]
+
+
+def keys_in(data: Any) -> Iterator[str]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield key
+            yield from keys_in(value)
+    elif isinstance(data, list):
+        for item in data:
+            yield from keys_in(item)
