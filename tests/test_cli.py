@@ -102,6 +102,8 @@ def test_baseline_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str])
         (["validate", "/nonexistent/botwarden.toml"],
          "botwarden: error: /nonexistent/botwarden.toml: no such file"),
         (["validate", "/proc"], "botwarden: error: /proc/botwarden.toml: no manifest here"),
+        (["init", "/proc/botwarden-test"],
+         "botwarden: error: /proc/botwarden-test/botwarden.toml: cannot be written"),
         (["audit", str(EXAMPLE), "-o", "/nonexistent/dir/report.txt"],
          "botwarden: error: /nonexistent/dir/report.txt: cannot be written"),
     ],

@@ -78,8 +78,11 @@ def init(
     path = directory / MANIFEST_NAME
     if path.exists() and not force:
         raise UsageError(f"{path} already exists", hint="use --force to overwrite it")
-    directory.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_template(name or directory.resolve().name, owner), encoding="utf-8")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        path.write_text(render_template(name or directory.resolve().name, owner), encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot be written: {exc.strerror or exc}") from None
     typer.echo(f"wrote {path}: declare the bot's hosts, capabilities and secrets, then run "
                f"'botwarden validate {path}'")  # fmt: skip
 

@@ -33,8 +33,5 @@ class AuditResult:
         counts = Counter(finding.severity for finding in self.findings)
         return {severity.value: counts.get(severity, 0) for severity in reversed(Severity)}
 
-    def rule(self, rule_id: str) -> Rule | None:
-        return next((rule for rule in self.rules if rule.id == rule_id), None)
-
     def at_or_above(self, threshold: Severity) -> list[Finding]:
         return [finding for finding in self.findings if finding.severity >= threshold]

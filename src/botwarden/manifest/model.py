@@ -25,7 +25,7 @@ from pydantic import (
 )
 
 from botwarden.findings import Location
-from botwarden.manifest.egress import EgressEntry, normalise_host, parse_egress_entry
+from botwarden.manifest.egress import EgressEntry, parse_egress_entry
 from botwarden.manifest.locate import Key, line_of
 from botwarden.manifest.patterns import (
     SecretSource,
@@ -275,9 +275,6 @@ class Manifest(_Section):
         """The file and line of a field, e.g. ``locate("egress", "allow", 2)``."""
         return Location(path or self._path, line_of(self._lines, key))
 
-    def mode_of(self, section: _Ruled) -> Mode:
-        return section.mode or self.bot.mode
-
     @property
     def egress_entries(self) -> list[EgressEntry]:
         return self.egress.allow
@@ -297,7 +294,5 @@ __all__ = [
     "Manifest",
     "Mode",
     "OutputGuard",
-    "PerWindow",
     "Secret",
-    "normalise_host",
 ]
