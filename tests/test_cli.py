@@ -37,9 +37,14 @@ def test_audit_example_reports_and_exits_1(capsys: pytest.CaptureFixture[str]) -
     assert "Traceback" not in out + err
 
 
-@pytest.mark.parametrize(("fail_on", "expected"), [("critical", 0), ("high", 1), ("low", 1)])
-def test_fail_on_threshold(capsys: pytest.CaptureFixture[str], fail_on: str, expected: int) -> None:
-    code, _, _ = run(capsys, "audit", str(EXAMPLE), "--fail-on", fail_on)
+@pytest.mark.parametrize(
+    ("only", "fail_on", "expected"),
+    [("manifest", "critical", 0), ("manifest", "high", 1), ("manifest,permissions", "critical", 1)],
+)
+def test_fail_on_threshold(
+    capsys: pytest.CaptureFixture[str], only: str, fail_on: str, expected: int
+) -> None:
+    code, _, _ = run(capsys, "audit", str(EXAMPLE), "--only", only, "--fail-on", fail_on)
     assert code == expected
 
 
@@ -53,7 +58,10 @@ def test_json_output_follows_the_contract(capsys: pytest.CaptureFixture[str]) ->
     first = data["findings"][0]
     assert set(first) >= {"rule", "severity", "category", "message", "location", "evidence",
                           "remediation", "fingerprint"}  # fmt: skip
-    assert first["location"]["path"] == "botwarden.toml"
+    assert first["rule"] == "iam.privilege-escalation"
+    assert first["category"] == "permissions"
+    paths = {f["location"]["path"] for f in data["findings"]}
+    assert {"botwarden.toml", "deploy/iam-policy.json", "deploy/terraform/main.tf"} <= paths
 
 
 def test_sarif_output_is_valid_sarif(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

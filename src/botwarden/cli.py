@@ -9,27 +9,31 @@ from __future__ import annotations
 import json
 import sys
 import traceback
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
-from rich.console import Console
 
 from botwarden._version import __version__
 from botwarden.audit.baseline import Baseline, write_baseline
 from botwarden.audit.registry import default_analysers, select_analysers
-from botwarden.audit.result import AuditResult
 from botwarden.audit.runner import build_target, run_audit
-from botwarden.errors import Error, ManifestError, ReportError, UsageError
+from botwarden.cli_iam import app as iam_app
+from botwarden.cli_support import (
+    EXIT_CLEAN,
+    EXIT_INTERNAL,
+    EXIT_USAGE,
+    emit,
+    err,
+    exit_code,
+    progress,
+)
+from botwarden.errors import Error, ManifestError, UsageError
 from botwarden.findings import Severity
 from botwarden.manifest import MANIFEST_NAME, Manifest, find_manifest, load_manifest
 from botwarden.manifest.model import SCHEMA_VERSION
 from botwarden.manifest.template import render_template
 from botwarden.report import ReportFormat, render
-
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 app = typer.Typer(
     name="botwarden",
@@ -41,9 +45,9 @@ app = typer.Typer(
 )
 manifest_app = typer.Typer(help="Work with the manifest schema.", no_args_is_help=True)
 app.add_typer(manifest_app, name="manifest")
+app.add_typer(iam_app, name="iam")
 
 _state = {"debug": False}
-err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _version(value: bool) -> None:
@@ -137,7 +141,7 @@ def manifest_schema(
         **Manifest.model_json_schema(),
         "title": f"botwarden manifest (schema_version {SCHEMA_VERSION})",
     }
-    _emit(json.dumps(schema, indent=2) + "\n", output)
+    emit(json.dumps(schema, indent=2) + "\n", output)
 
 
 # -- audit -----------------------------------------------------------------------------------
@@ -168,7 +172,7 @@ def audit(
     target = build_target(directory, manifest)
     analysers = select_analysers(default_analysers(), only.split(",") if only else None)
     accepted = Baseline.read(baseline) if baseline else None
-    with _progress(len(analysers)) as advance:
+    with progress(len(analysers)) as advance:
         result = run_audit(target, analysers, baseline=accepted,
                            display_target=directory.as_posix(), progress=advance)  # fmt: skip
     if write_baseline_to is not None:  # accepted findings still present stay accepted
@@ -176,39 +180,8 @@ def audit(
         write_baseline(write_baseline_to, current)
         err.print(f"wrote {len(current)} findings to baseline {write_baseline_to}")
     color = output is None and output_format is ReportFormat.TEXT and sys.stdout.isatty()
-    _emit(render(result, output_format, color=color), output)
-    raise typer.Exit(_exit_code(result, fail_on))
-
-
-def _exit_code(result: AuditResult, fail_on: Severity) -> int:
-    return EXIT_FINDINGS if result.at_or_above(fail_on) else EXIT_CLEAN
-
-
-@contextmanager
-def _progress(total: int) -> Iterator[Callable[[str], None]]:
-    """A transient progress bar on stderr, shown only when a person is watching."""
-    if not sys.stderr.isatty():
-        yield lambda _name: None
-        return
-    from rich.progress import Progress
-
-    with Progress(console=err, transient=True) as progress:
-        task = progress.add_task("auditing", total=total)
-
-        def advance(name: str) -> None:
-            progress.update(task, advance=1, description=f"checking {name}")
-
-        yield advance
-
-
-def _emit(text: str, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise ReportError(f"{output}: cannot be written: {exc.strerror or exc}") from None
+    emit(render(result, output_format, color=color), output)
+    raise typer.Exit(exit_code(result, fail_on))
 
 
 # -- entry point -----------------------------------------------------------------------------

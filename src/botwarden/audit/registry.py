@@ -10,8 +10,9 @@ from botwarden.errors import UsageError
 
 def default_analysers() -> list[Analyser]:
     from botwarden.analysers.manifest_hygiene import ManifestAnalyser
+    from botwarden.iam.analyser import PermissionsAnalyser
 
-    return [ManifestAnalyser()]
+    return [ManifestAnalyser(), PermissionsAnalyser()]
 
 
 def select_analysers(analysers: list[Analyser], only: Iterable[str] | None) -> list[Analyser]:

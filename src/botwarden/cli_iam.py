@@ -1,0 +1,213 @@
+"""``botwarden iam``: check, generate, simulate and find unused grants. Wiring only."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from botwarden.audit.result import AuditResult
+from botwarden.cli_support import EXIT_CLEAN, EXIT_FINDINGS, emit, exit_code
+from botwarden.errors import UsageError
+from botwarden.findings import Finding, Severity
+from botwarden.iam import rules as iam_rules
+from botwarden.iam.analyser import Principal, check_principals, load_documents
+from botwarden.iam.analysis import PrincipalView
+from botwarden.iam.cloudtrail import read_cloudtrail
+from botwarden.iam.compare import unused as unused_grants
+from botwarden.iam.database import IamDatabase, default_database
+from botwarden.iam.evaluate import Request, evaluate
+from botwarden.iam.generate import generate_from_manifest, generate_from_observations, to_terraform
+from botwarden.iam.parse import looks_like_policy_file
+from botwarden.manifest import find_manifest, load_manifest
+from botwarden.report import ReportFormat, render
+
+app = typer.Typer(
+    help="AWS IAM: find over-privilege, generate least privilege.", no_args_is_help=True
+)
+
+IamDb = Annotated[
+    Path | None,
+    typer.Option(
+        "--iam-db",
+        help="IAM definition JSON to use instead of the packaged one (or BOTWARDEN_IAM_DB).",
+    ),
+]
+Format = Annotated[ReportFormat, typer.Option("--format", help="text, json, sarif or html.")]
+Output = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here.")]
+FailOn = Annotated[Severity, typer.Option(help="Exit 1 when a finding is at least this severe.")]
+FromLedger = Annotated[
+    str | None,
+    typer.Option("--from-ledger", help="Use the decision ledger at this store URL as evidence."),
+]
+
+
+def _database(path: Path | None) -> IamDatabase:
+    return IamDatabase.load(path) if path else default_database()
+
+
+def _files(paths: list[Path]) -> list[list[tuple[Path, str]]]:
+    """Files named together form one principal; each file of a named folder is its own."""
+    named: list[tuple[Path, str]] = []
+    groups: list[list[tuple[Path, str]]] = []
+    for path in paths:
+        if path.is_dir():
+            for file in sorted(p for p in path.rglob("*") if p.is_file()):
+                text = file.read_text(encoding="utf-8", errors="replace")
+                if looks_like_policy_file(file, text):
+                    groups.append([(file, file.as_posix())])
+        elif path.is_file():
+            named.append((path, path.as_posix()))
+        else:
+            raise UsageError(f"{path}: no such file or directory")
+    return ([named] if named else []) + groups
+
+
+def _result(target: str, findings: list[Finding]) -> AuditResult:
+    return AuditResult(
+        target=target,
+        findings=tuple(sorted(findings, key=Finding.sort_key)),
+        rules=iam_rules.RULES,
+        analysers=("permissions",),
+    )
+
+
+def _no_ledger(from_ledger: str | None) -> None:
+    if from_ledger is not None:
+        raise UsageError(
+            "--from-ledger needs the decision ledger, which this version does not record yet",
+            hint="use --from-cloudtrail FILE...",
+        )
+
+
+@app.command("check")
+def check(
+    paths: Annotated[list[Path], typer.Argument(help="Policy files (one principal) or folders.")],
+    manifest: Annotated[
+        Path | None, typer.Option(help="Compare the grants with this manifest.")
+    ] = None,
+    principal: Annotated[
+        str | None,
+        typer.Option(
+            help="ARN of the principal the policies belong to, to find self-modification."
+        ),
+    ] = None,
+    output_format: Format = ReportFormat.TEXT,
+    output: Output = None,
+    fail_on: FailOn = Severity.LOW,
+    iam_db: IamDb = None,
+) -> None:
+    """Check IAM policies for over-privilege, escalation paths and mistakes."""
+    db = _database(iam_db)
+    loaded = load_manifest(find_manifest(manifest)) if manifest else None
+    principals, problems = [], []
+    for index, group in enumerate(_files(paths)):
+        documents, bad = load_documents(group)
+        problems.extend(bad)
+        principals.append(Principal(f"principal-{index}", tuple(documents), principal))
+    findings = problems + check_principals(principals, db=db, manifest=loaded)
+    result = _result(" ".join(p.as_posix() for p in paths), findings)
+    emit(render(result, output_format), output)
+    raise typer.Exit(exit_code(result, fail_on))
+
+
+@app.command("generate")
+def generate(
+    manifest: Annotated[Path | None, typer.Option(help="Generate from this manifest.")] = None,
+    from_cloudtrail: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--from-cloudtrail", help="Generate from the calls in these CloudTrail files."
+        ),
+    ] = None,
+    from_ledger: FromLedger = None,
+    principal: Annotated[str | None, typer.Option(help="Only calls made by this ARN.")] = None,
+    output_format: Annotated[str, typer.Option("--format", help="json or terraform.")] = "json",
+    output: Output = None,
+) -> None:
+    """Write the least-privilege policy for a manifest, or for observed use."""
+    _no_ledger(from_ledger)
+    if output_format not in ("json", "terraform"):
+        raise UsageError(f"--format must be json or terraform, not {output_format!r}")
+    if (manifest is None) == (not from_cloudtrail):
+        raise UsageError("give exactly one of --manifest or --from-cloudtrail")
+    if manifest is not None:
+        loaded = load_manifest(find_manifest(manifest))
+        policy, name = generate_from_manifest(loaded), loaded.bot.name
+    else:
+        evidence = read_cloudtrail(from_cloudtrail or []).for_principal(principal)
+        policy, name = generate_from_observations(evidence.observed()), "observed"
+    emit(policy.to_json() if output_format == "json" else to_terraform(policy, name), output)
+
+
+@app.command("unused")
+def unused(
+    policies: Annotated[list[Path], typer.Argument(help="The principal's policy files.")],
+    from_cloudtrail: Annotated[
+        list[Path] | None,
+        typer.Option("--from-cloudtrail", help="CloudTrail files with the principal's calls."),
+    ] = None,
+    from_ledger: FromLedger = None,
+    principal: Annotated[str | None, typer.Option(help="Only calls made by this ARN.")] = None,
+    output_format: Format = ReportFormat.TEXT,
+    output: Output = None,
+    fail_on: FailOn = Severity.LOW,
+    iam_db: IamDb = None,
+) -> None:
+    """Report grants that the evidence shows were not used."""
+    _no_ledger(from_ledger)
+    if not from_cloudtrail:
+        raise UsageError("give the evidence: --from-cloudtrail FILE...")
+    documents, problems = load_documents((p, p.as_posix()) for p in policies)
+    evidence = read_cloudtrail(from_cloudtrail).for_principal(principal)
+    view = PrincipalView(_database(iam_db), documents)
+    result = _result(
+        " ".join(p.as_posix() for p in policies), problems + list(unused_grants(view, evidence))
+    )
+    emit(render(result, output_format), output)
+    raise typer.Exit(exit_code(result, fail_on))
+
+
+@app.command("simulate")
+def simulate(
+    policies: Annotated[list[Path], typer.Argument(help="The principal's policy files.")],
+    action: Annotated[str, typer.Option(help="The API action, e.g. s3:GetObject.")],
+    resource: Annotated[str, typer.Option(help="The resource ARN.")] = "*",
+    context: Annotated[
+        list[str] | None, typer.Option(help="KEY=VALUE; repeat for more values.")
+    ] = None,
+    principal: Annotated[str | None, typer.Option(help="The calling principal's ARN.")] = None,
+    output_format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """Answer like the AWS policy simulator: allow, explicit-deny or implicit-deny."""
+    documents, problems = load_documents((p, p.as_posix()) for p in policies)
+    if problems:
+        raise UsageError(problems[0].message)
+    values: dict[str, tuple[str, ...]] = {}
+    for item in context or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--context {item!r}: expected KEY=VALUE")
+        values[key] = (*values.get(key, ()), value)
+    result = evaluate(documents, Request(action, resource, values, principal))
+    if output_format == "json":
+        typer.echo(json.dumps(result.to_json(), indent=2))
+    else:
+        typer.echo(_simulation_text(result.decision, result.to_json()))
+    raise typer.Exit(EXIT_CLEAN if result.decision == "allow" else EXIT_FINDINGS)
+
+
+def _simulation_text(decision: str, data: dict[str, object]) -> str:
+    lines = [decision]
+    statements = data.get("statements")
+    for item in statements if isinstance(statements, list) else []:
+        lines.append(
+            f"  {item['effect']}: {item['policy']} statement {item['index']}"
+            + (f" ({item['sid']})" if item.get("sid") else "")
+        )
+    return "\n".join(lines)
+
+
+__all__ = ["app"]

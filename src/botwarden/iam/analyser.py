@@ -1,0 +1,102 @@
+"""Run the permissions checks: over files given on the command line, or over a bot's folder.
+
+Several documents given together are the policies of one principal: each is checked alone (a
+policy may be attached elsewhere too) and their union is checked as well, which is where
+escalation paths split across policies, and Denies in one policy that cancel another, show up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from botwarden.audit.target import Target
+from botwarden.findings import Finding, Location, Rule
+from botwarden.iam import rules as iam_rules
+from botwarden.iam.analysis import PrincipalView
+from botwarden.iam.checks import check_document, check_principal
+from botwarden.iam.compare import over_privileged, under_privileged
+from botwarden.iam.database import IamDatabase, default_database
+from botwarden.iam.model import PolicyDocument, PolicyKind
+from botwarden.iam.parse import PolicyParseError, documents_from_file, looks_like_policy_file
+from botwarden.manifest.model import Manifest
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Policies that apply to one identity; ``arn`` lets self-modification be found."""
+
+    name: str
+    documents: tuple[PolicyDocument, ...]
+    arn: str | None = None
+
+
+def check_principals(
+    principals: Iterable[Principal],
+    *,
+    db: IamDatabase | None = None,
+    manifest: Manifest | None = None,
+) -> list[Finding]:
+    """Every permissions finding for these principals, without repeats."""
+    database = db or default_database()
+    found: dict[tuple[str, str, int | None], Finding] = {}
+    for principal in principals:
+        for finding in _principal_findings(database, principal, manifest):
+            found.setdefault(
+                (finding.fingerprint, finding.location.path, finding.location.line), finding
+            )
+    return list(found.values())
+
+
+def _principal_findings(
+    db: IamDatabase, principal: Principal, manifest: Manifest | None
+) -> Iterator[Finding]:
+    documents = principal.documents
+    for document in documents:
+        yield from check_document(db, document)
+    groups: list[Sequence[PolicyDocument]] = [[d] for d in documents]
+    if len(documents) > 1:
+        groups.append(documents)
+    for group in groups:
+        yield from check_principal(PrincipalView(db, group), principal_arn=principal.arn)
+    identity = [d for d in documents if d.kind is PolicyKind.IDENTITY]
+    if manifest is not None and identity:
+        yield from over_privileged(PrincipalView(db, identity), manifest)
+        yield from under_privileged(identity, manifest)
+
+
+def load_documents(paths: Iterable[tuple[Path, str]]) -> tuple[list[PolicyDocument], list[Finding]]:
+    """Parse files; a file that cannot be parsed becomes an iam.invalid-policy finding."""
+    documents: list[PolicyDocument] = []
+    problems: list[Finding] = []
+    for path, shown in paths:
+        try:
+            documents.extend(documents_from_file(path, shown))
+        except PolicyParseError as exc:
+            where = Location(shown, exc.line)
+            problems.append(Finding.of(iam_rules.INVALID, exc.reason, where, key=f"{shown}:parse"))
+    return documents, problems
+
+
+class PermissionsAnalyser:
+    """The ``permissions`` check of ``botwarden audit``: every IAM policy in the bot's folder,
+    taken as the policies of the bot's principal, checked alone, together, and against the
+    manifest."""
+
+    name = "permissions"
+    rules: tuple[Rule, ...] = iam_rules.RULES
+
+    def analyse(self, target: Target) -> Iterator[Finding]:
+        candidates = [
+            (path, target.relative(path))
+            for path in target.files()
+            if looks_like_policy_file(path, target.read_text(path) or "")
+        ]
+        documents, problems = load_documents(candidates)
+        yield from problems
+        if documents:
+            bot = target.manifest.bot.name if target.manifest else target.root.name
+            yield from check_principals(
+                [Principal(bot, tuple(documents))], manifest=target.manifest
+            )

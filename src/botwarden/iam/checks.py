@@ -1,0 +1,422 @@
+"""The permissions checks over one principal's policies: each rule a small function.
+
+Every finding points at the statement (or action, resource, condition) that causes it, and its
+fingerprint key names the document and the statement's Sid (or index), never a line number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from botwarden.findings import Finding, Location, Rule, Severity
+from botwarden.iam import rules as iam_rules
+from botwarden.iam.analysis import PrincipalView, StatementGrant
+from botwarden.iam.database import ActionSet, IamDatabase
+from botwarden.iam.escalation import PATHS, SELF_MODIFYING
+from botwarden.iam.matching import arn_matches
+from botwarden.iam.model import Condition, Effect, PolicyDocument, Statement
+
+ADMIN_SHARE = 0.9  # allowed on every resource: at least this share of all known actions
+SAMPLE = 5
+
+IDENTITY_SERVICES = ("iam", "sts", "sso", "organizations", "identitystore")
+DATA_READ = (
+    "s3:GetObject",
+    "s3:GetObjectVersion",
+    "ssm:GetParameter",
+    "ssm:GetParameters",
+    "ssm:GetParametersByPath",
+    "secretsmanager:GetSecretValue",
+    "dynamodb:ExportTableToPointInTime",
+)
+CREDENTIAL_ACTIONS = (
+    "chime:CreateApiKey",
+    "codepipeline:PollForJobs",
+    "cognito-identity:GetOpenIdToken",
+    "cognito-identity:GetOpenIdTokenForDeveloperIdentity",
+    "cognito-identity:GetCredentialsForIdentity",
+    "connect:GetFederationToken",
+    "ec2:GetPasswordData",
+    "ecr:GetAuthorizationToken",
+    "gamelift:RequestUploadCredentials",
+    "iam:CreateAccessKey",
+    "iam:CreateLoginProfile",
+    "iam:CreateServiceSpecificCredential",
+    "iam:ResetServiceSpecificCredential",
+    "iam:UpdateAccessKey",
+    "lightsail:GetInstanceAccessDetails",
+    "lightsail:GetRelationalDatabaseMasterUserPassword",
+    "rds-db:Connect",
+    "redshift:GetClusterCredentials",
+    "sso:GetRoleCredentials",
+    "mediapackage:RotateChannelCredentials",
+    "mediapackage:RotateIngestEndpointCredentials",
+    "sts:AssumeRole",
+    "sts:AssumeRoleWithSAML",
+    "sts:AssumeRoleWithWebIdentity",
+    "sts:GetFederationToken",
+    "sts:GetSessionToken",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Categories:
+    """Action sets the checks test against, built once per database."""
+
+    write_scoped: ActionSet  # Write actions that support resource-level permissions
+    identity_management: ActionSet  # Permissions management of identities and their policies
+    resource_policies: ActionSet  # Permissions management of other services' resources
+    data_read: ActionSet
+    credentials: ActionSet
+    scoped: ActionSet  # every action that is not star-only
+
+
+@cache
+def categories(db: IamDatabase) -> Categories:
+    star_only = db.star_only
+    # iam:PassRole is permissions management in AWS's data; it has a rule of its own
+    management = db.access_level("Permissions management") - db.expand("iam:PassRole")
+    identity = db.expand_all(f"{service}:*" for service in IDENTITY_SERVICES)
+    scoped = db.universe - star_only
+    return Categories(
+        write_scoped=db.access_level("Write") & scoped,
+        identity_management=management & identity,
+        resource_policies=(management - identity) & scoped,
+        data_read=db.expand_all(DATA_READ) & scoped,
+        credentials=db.expand_all(CREDENTIAL_ACTIONS),
+        scoped=scoped,
+    )
+
+
+def _where(document: PolicyDocument, line: int | None) -> Location:
+    return Location(document.path, line or document.line)
+
+
+def _at(grant: StatementGrant) -> Location:
+    return _where(grant.document, grant.statement.line)
+
+
+def _sample(actions: ActionSet | Sequence[str]) -> str:
+    names = sorted(actions) if not isinstance(actions, ActionSet) else actions.names()
+    shown = ", ".join(names[:SAMPLE])
+    return shown + (f" and {len(names) - SAMPLE} more" if len(names) > SAMPLE else "")
+
+
+def _when(grant: StatementGrant) -> str:
+    return " (when its conditions hold)" if grant.conditional else ""
+
+
+# -- principal-level checks: the union of the principal's identity policies ------------------
+
+
+def check_principal(view: PrincipalView, *, principal_arn: str | None = None) -> Iterator[Finding]:
+    if (admin := _admin(view)) is not None:
+        yield admin
+        return  # everything below is implied by administrator access
+    cats = categories(view.db)
+    for grant in view.allows:
+        yield from _service_wildcards(grant)
+        if grant.all_resources:
+            yield from _on_every_resource(view, grant, cats)
+        yield from _pass_role(view, grant)
+    yield from _escalation(view)
+    if principal_arn:
+        yield from _self_modification(view, principal_arn)
+
+
+def _admin(view: PrincipalView) -> Finding | None:
+    allowed, universe = view.on_every_resource, view.db.universe
+    if len(allowed) < ADMIN_SHARE * len(universe):
+        return None
+    top = max((g for g in view.allows if g.all_resources), key=lambda g: len(view.contribution(g)))
+    missing = universe - allowed
+    services = sorted({name.split(":", 1)[0] for name in missing})
+    except_ = (
+        f" except {', '.join(services[:8])}{' ...' if len(services) > 8 else ''}"
+        if services
+        else ""
+    )
+    full_iam = not (categories(view.db).identity_management - allowed)
+    message = (
+        f"allows {len(allowed):,} of {len(universe):,} actions on every resource"
+        f"{except_}{_when(top)}"
+    )
+    return Finding.of(
+        iam_rules.ADMIN,
+        message,
+        _at(top),
+        key=top.key,
+        severity=Severity.CRITICAL if full_iam else Severity.HIGH,
+        evidence=", ".join(top.statement.action_values) or "*",
+    )
+
+
+_SERVICE_STAR = re.compile(r"^[A-Za-z0-9-]+:\*$")
+
+
+def _service_wildcards(grant: StatementGrant) -> Iterator[Finding]:
+    if grant.statement.not_action:
+        return
+    for action in grant.statement.actions:
+        if _SERVICE_STAR.match(action.value):
+            yield Finding.of(
+                iam_rules.SERVICE_WILDCARD,
+                f"allows every {action.value.split(':')[0]} action{_when(grant)}",
+                _where(grant.document, action.line),
+                key=f"{grant.key}:{action.value.lower()}",
+                evidence=action.value,
+            )
+
+
+def _on_every_resource(
+    view: PrincipalView, grant: StatementGrant, cats: Categories
+) -> Iterator[Finding]:
+    contribution = view.contribution(grant)
+    checks: tuple[tuple[Rule, ActionSet, str], ...] = (
+        (iam_rules.WRITE_ALL, cats.write_scoped, "write actions"),
+        (iam_rules.PERMISSIONS_MGMT, cats.identity_management, "identity and policy changes"),
+        (iam_rules.RESOURCE_EXPOSURE, cats.resource_policies, "resource-policy and ACL changes"),
+        (iam_rules.EXFILTRATION, cats.data_read, "data-reading actions"),
+        (iam_rules.CREDENTIALS, cats.credentials, "credential-returning actions"),
+    )
+    for rule, category, what in checks:
+        found = contribution & category
+        if len(found):
+            yield Finding.of(
+                rule,
+                f"allows {len(found)} {what} on every resource{_when(grant)}: {_sample(found)}",
+                _at(grant),
+                key=grant.key,
+                evidence=_sample(found),
+            )
+
+
+def _pass_role(view: PrincipalView, grant: StatementGrant) -> Iterator[Finding]:
+    if "iam:PassRole" not in view.contribution(grant):
+        return
+    keys = {c.key.lower() for c in grant.statement.conditions}
+    any_role = grant.all_resources or any(
+        re.search(r":role/(.*/)?\*$", r) or r.endswith(":*")
+        for r in grant.statement.resource_values
+    )
+    if any_role or "iam:passedtoservice" not in keys:
+        scope = "any role" if any_role else ", ".join(grant.statement.resource_values)
+        limit = "" if "iam:passedtoservice" in keys else " to any service"
+        yield Finding.of(
+            iam_rules.PASS_ROLE,
+            f"iam:PassRole lets the bot pass {scope}{limit}",
+            _at(grant),
+            key=grant.key,
+            evidence="iam:PassRole",
+            severity=Severity.HIGH if any_role else Severity.MEDIUM,
+        )
+
+
+def _escalation(view: PrincipalView) -> Iterator[Finding]:
+    reachable = view.anywhere
+    by_statement: dict[str, tuple[StatementGrant, list[str], bool]] = {}
+    for path in PATHS:
+        if not all(action in reachable for action in path.actions):
+            continue
+        anchor = next((a for a in path.actions if a != "iam:PassRole"), path.actions[0])
+        grant = view.granting(anchor)[0]
+        on_all = all(a in view.on_every_resource for a in path.actions)
+        sources = {g.document.name for a in path.actions for g in view.granting(a)[:1]}
+        detail = f"{path.name} ({' + '.join(path.actions)}: {path.how})"
+        if len(sources) > 1:
+            detail += f" across {', '.join(sorted(sources))}"
+        entry = by_statement.setdefault(grant.key, (grant, [], False))
+        entry[1].append(detail)
+        by_statement[grant.key] = (grant, entry[1], entry[2] or on_all)
+    for key, (grant, details, on_all) in by_statement.items():
+        yield Finding.of(
+            iam_rules.ESCALATION,
+            "privilege escalation: " + "; ".join(details),
+            _at(grant),
+            key=key,
+            evidence=_sample([d.split(" ")[0] for d in details]),
+            severity=Severity.CRITICAL if on_all else Severity.HIGH,
+        )
+
+
+def _self_modification(view: PrincipalView, principal_arn: str) -> Iterator[Finding]:
+    for grant in view.allows:
+        actions = [a for a in SELF_MODIFYING if a in view.contribution(grant)]
+        hits = [r for r in grant.statement.resource_values if arn_matches(r, principal_arn)]
+        if actions and (hits or grant.statement.not_resource):
+            yield Finding.of(
+                iam_rules.ESCALATION,
+                f"the bot can change its own permissions: "
+                f"{', '.join(actions)} on {hits[0] if hits else 'NotResource'} "
+                f"matches {principal_arn}",
+                _at(grant),
+                key=f"{grant.key}:self",
+                evidence=", ".join(actions),
+                severity=Severity.CRITICAL,
+            )
+
+
+# -- document-level checks: each document on its own ----------------------------------------
+
+
+def check_document(db: IamDatabase, document: PolicyDocument) -> Iterator[Finding]:
+    for problem in document.problems:
+        yield Finding.of(
+            iam_rules.INVALID,
+            problem.message,
+            _where(document, problem.line),
+            key=f"{document.name}:{problem.message}",
+        )
+    for statement in document.statements:
+        yield from _unknown_actions(db, document, statement)
+        yield from _prefix_leaks(document, statement)
+        yield from _condition_mistakes(document, statement)
+        if statement.effect is Effect.ALLOW:
+            yield from _resource_mismatch(db, document, statement)
+
+
+def _label(document: PolicyDocument, statement: Statement) -> str:
+    return f"{document.name}#{statement.sid or f'Statement[{statement.index}]'}"
+
+
+def _unknown_actions(
+    db: IamDatabase, document: PolicyDocument, statement: Statement
+) -> Iterator[Finding]:
+    for action in statement.actions:
+        if action.value == "*" or "${" in action.value or len(db.expand(action.value)):
+            continue
+        hint = db.suggest(action.value)
+        message = f"'{action.value}' matches no known action" + (
+            f": did you mean '{hint}'?" if hint else ""
+        )
+        yield Finding.of(
+            iam_rules.UNKNOWN_ACTION,
+            message,
+            _where(document, action.line),
+            key=f"{_label(document, statement)}:{action.value}",
+            evidence=action.value,
+        )
+
+
+MAX_MISMATCH_ACTIONS = 300
+
+
+def _resource_mismatch(
+    db: IamDatabase, document: PolicyDocument, statement: Statement
+) -> Iterator[Finding]:
+    if statement.not_action or statement.not_resource:
+        return
+    actions = db.expand_all(statement.action_values)
+    if not len(actions) or len(actions) > MAX_MISMATCH_ACTIONS:
+        return
+    names = actions.names()
+    for resource in statement.resources:
+        value = resource.value
+        if value == "*" or "${" in value or not value.startswith("arn:"):
+            continue
+        if not any(db.arn_format_matches(name, value) for name in names):
+            yield Finding.of(
+                iam_rules.RESOURCE_MISMATCH,
+                f"'{value}' matches no resource type of {_sample(names)}",
+                _where(document, resource.line),
+                key=f"{_label(document, statement)}:{value}",
+                evidence=value,
+            )
+
+
+_S3_ARN = re.compile(r"^arn:[^:]*:s3:::(?P<rest>.+)$")
+
+
+def _leaky(pattern: str) -> bool:
+    """'name*' (a wildcard straight after a name character) in an S3 bucket or key pattern."""
+    return bool(re.search(r"[A-Za-z0-9_.-]\*$", pattern)) and not pattern.endswith("/*")
+
+
+def _prefix_leaks(document: PolicyDocument, statement: Statement) -> Iterator[Finding]:
+    for resource in statement.resources:
+        match = _S3_ARN.match(resource.value)
+        if match and _leaky(match["rest"]):
+            yield _prefix_finding(document, statement, resource.value, resource.line)
+    for condition in statement.conditions:
+        if condition.key.lower() == "s3:prefix" and "Like" in condition.base:
+            for value in condition.values:
+                if _leaky(value):
+                    yield _prefix_finding(document, statement, value, condition.line)
+
+
+def _prefix_finding(
+    document: PolicyDocument, statement: Statement, value: str, line: int | None
+) -> Finding:
+    stem = value.rstrip("*")
+    name = stem.rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+    message = f"'{value}' also matches names that only start with '{name}' (e.g. '{name}-other/')"
+    return Finding.of(
+        iam_rules.PREFIX_LEAK,
+        message,
+        _where(document, line),
+        key=f"{_label(document, statement)}:{value}",
+        evidence=value,
+    )
+
+
+_LITERAL_OPERATORS = {
+    "StringEquals",
+    "StringNotEquals",
+    "StringEqualsIgnoreCase",
+    "StringNotEqualsIgnoreCase",
+    "ArnEquals",
+    "ArnNotEquals",
+}
+
+
+def _condition_mistakes(document: PolicyDocument, statement: Statement) -> Iterator[Finding]:
+    null_guarded = {c.key.lower() for c in statement.conditions if c.base == "Null"}
+    for condition in statement.conditions:
+        message = _condition_problem(statement, condition, null_guarded)
+        if message:
+            yield Finding.of(
+                iam_rules.CONDITION_MISTAKE,
+                message,
+                _where(document, condition.line or statement.line),
+                key=f"{_label(document, statement)}:{condition.operator}:{condition.key}",
+                evidence=f"{condition.operator} {condition.key}",
+            )
+
+
+def _condition_problem(
+    statement: Statement, condition: Condition, null_guarded: set[str]
+) -> str | None:
+    wildcard = any(
+        re.search(r"(?<!\$\{)[*?]", v.replace("${*}", "").replace("${?}", ""))
+        for v in condition.values
+    )
+    if condition.base in _LITERAL_OPERATORS and wildcard:
+        like = condition.base.replace("Equals", "Like").replace("IgnoreCase", "")
+        return (
+            f"{condition.operator} compares '*' and '?' literally for {condition.key}: use {like}"
+        )
+    if (
+        condition.set_operator == "ForAllValues"
+        and statement.effect is Effect.ALLOW
+        and condition.key.lower() not in null_guarded
+    ):
+        return (
+            f"ForAllValues on {condition.key} is true when the key is absent: add "
+            f'"Null": {{"{condition.key}": "false"}}'
+        )
+    mfa = condition.key.lower() == "aws:multifactorauthpresent"
+    if (
+        mfa
+        and statement.effect is Effect.DENY
+        and condition.base == "Bool"
+        and not condition.if_exists
+        and "false" in (v.lower() for v in condition.values)
+    ):
+        return (
+            "aws:MultiFactorAuthPresent is absent for long-term access keys, so this Deny "
+            "never applies to them: use BoolIfExists"
+        )
+    return None

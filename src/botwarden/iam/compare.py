@@ -1,0 +1,167 @@
+"""Granted against declared, and granted against used.
+
+*Over-privileged*: a grant is needed when the least-privilege policy generated from the manifest
+(capabilities plus their companions) covers it: the same action, a resource pattern that contains
+the granted one, and no fewer conditions. Everything else is excess, reported per statement with
+the exact actions and resources. *Under-privileged*: each declared action and resource is put to
+the evaluator as a request; what the policies do not allow is reported at the manifest line.
+*Unused*: grants that no observed call exercised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from botwarden.findings import Finding, Location, Severity
+from botwarden.iam import rules as iam_rules
+from botwarden.iam.analysis import PrincipalView, StatementGrant
+from botwarden.iam.cloudtrail import Evidence
+from botwarden.iam.database import ActionSet
+from botwarden.iam.evaluate import Request, evaluate
+from botwarden.iam.generate import Grant, generate_from_manifest
+from botwarden.iam.matching import action_matches, arn_matches, arn_subsumes
+from botwarden.iam.model import PolicyDocument
+from botwarden.manifest.model import AwsCapability, Manifest
+
+SAMPLE = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Excess:
+    actions: tuple[str, ...]  # granted, declared nowhere
+    broader: tuple[tuple[str, str, str], ...]  # (action, granted resource, declared resource)
+
+
+def over_privileged(view: PrincipalView, manifest: Manifest) -> Iterator[Finding]:
+    generated = generate_from_manifest(manifest)
+    needed = view.db.expand_all(a for g in generated.grants for a in g.actions)
+    replacement: str | None = " ".join(generated.to_json().split())
+    for grant in view.allows:
+        excess = _excess(view, grant, generated.grants, needed)
+        if excess.actions or excess.broader:
+            yield _excess_finding(grant, excess, replacement)
+            replacement = None  # shown once, on the first excess statement
+
+
+def _excess(
+    view: PrincipalView, grant: StatementGrant, declared: Sequence[Grant], needed: ActionSet
+) -> Excess:
+    granted = view.contribution(grant)
+    undeclared = (granted - needed).names()
+    resources = ("*",) if grant.statement.not_resource else grant.statement.resource_values
+    conditions = {(c.base, c.key.lower(), c.values) for c in grant.statement.conditions}
+    broader: list[tuple[str, str, str]] = []
+    for action in (granted & needed).names():
+        for resource in resources:
+            if not _covered(action, resource, conditions, declared):
+                broader.append((action, resource, _closest(action, declared)))
+    return Excess(tuple(undeclared), tuple(broader))
+
+
+def _covered(
+    action: str,
+    resource: str,
+    conditions: set[tuple[str, str, tuple[str, ...]]],
+    declared: Sequence[Grant],
+) -> bool:
+    for grant in declared:
+        if not any(action_matches(pattern, action) for pattern in grant.actions):
+            continue
+        required = {
+            (op.removesuffix("IfExists"), key.lower(), values)
+            for op, key, values in grant.conditions
+        }
+        if required <= conditions and any(arn_subsumes(d, resource) for d in grant.resources):
+            return True
+    return False
+
+
+def _closest(action: str, declared: Sequence[Grant]) -> str:
+    for grant in declared:
+        if any(action_matches(pattern, action) for pattern in grant.actions):
+            return ", ".join(grant.resources)
+    return "nothing"
+
+
+def _excess_finding(grant: StatementGrant, excess: Excess, replacement: str | None) -> Finding:
+    parts = []
+    if excess.actions:
+        shown = ", ".join(excess.actions[:SAMPLE])
+        more = f" and {len(excess.actions) - SAMPLE} more" if len(excess.actions) > SAMPLE else ""
+        parts.append(f"{len(excess.actions)} undeclared actions ({shown}{more})")
+    for action, resource, declared in excess.broader[:SAMPLE]:
+        parts.append(f"{action} on '{resource}' where the manifest declares '{declared}'")
+    if len(excess.broader) > SAMPLE:
+        parts.append(f"{len(excess.broader) - SAMPLE} more grants on broader resources")
+    remediation = iam_rules.OVER_PRIVILEGED.remediation
+    if replacement:
+        remediation += f" Least-privilege policy: {replacement}"
+    return Finding.of(
+        iam_rules.OVER_PRIVILEGED,
+        "grants beyond the manifest: " + "; ".join(parts),
+        Location(grant.document.path, grant.statement.line or grant.document.line),
+        key=grant.key,
+        evidence=", ".join(excess.actions[:SAMPLE]),
+        remediation=remediation,
+    )
+
+
+def under_privileged(documents: Sequence[PolicyDocument], manifest: Manifest) -> Iterator[Finding]:
+    for index, capability in enumerate(manifest.capability):
+        if not isinstance(capability, AwsCapability):
+            continue
+        label = capability.name or f"capability[{index}]"
+        for action in capability.actions:
+            for position, resource in enumerate(capability.resources):
+                result = evaluate(documents, Request(action=action, resource=resource))
+                if result.decision != "allow":
+                    where = manifest.locate("capability", index, "resources", position)
+                    yield _missing(label, action, resource, result.decision, where)
+
+
+def _missing(label: str, action: str, resource: str, decision: str, where: Location) -> Finding:
+    why = "an explicit Deny refuses it" if decision == "explicit-deny" else "no statement allows it"
+    return Finding.of(
+        iam_rules.UNDER_PRIVILEGED,
+        f"{label} declares {action} on '{resource}', but {why}",
+        where,
+        key=f"{label}:{action}:{resource}",
+        evidence=f"{action} {resource}",
+    )
+
+
+def unused(view: PrincipalView, evidence: Evidence) -> Iterator[Finding]:
+    """Each Allow statement's actions that no observed call used, per statement."""
+    observed = list(evidence.observed())
+    window = evidence.window
+    span = f" between {window[0]} and {window[1]}" if window else ""
+    for grant in view.allows:
+        resources = ("*",) if grant.statement.not_resource else grant.statement.resource_values
+        used = view.db.expand_all(
+            action for action, arn in observed if any(arn_matches(r, arn) for r in resources)
+        )
+        idle: list[str] = []
+        unknown: list[str] = []
+        for action in (view.contribution(grant) - used).names():
+            (unknown if evidence.cannot_tell(action) else idle).append(action)
+        where = Location(grant.document.path, grant.statement.line or grant.document.line)
+        if idle:
+            yield Finding.of(
+                iam_rules.UNUSED,
+                f"{len(idle)} granted actions were not used{span}: "
+                f"{', '.join(idle[:SAMPLE])}{' ...' if len(idle) > SAMPLE else ''}",
+                where,
+                key=grant.key,
+                evidence=", ".join(idle[:SAMPLE]),
+            )
+        if unknown:
+            yield Finding.of(
+                iam_rules.UNUSED,
+                f"cannot tell whether {len(unknown)} actions were used: the "
+                f"evidence has no data events ({', '.join(unknown[:SAMPLE])})",
+                where,
+                key=f"{grant.key}:data-events",
+                severity=Severity.INFO,
+                evidence=", ".join(unknown[:SAMPLE]),
+            )

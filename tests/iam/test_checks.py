@@ -1,0 +1,355 @@
+"""Each permissions rule fires on the mistake it names and stays quiet on the sound version."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from botwarden.findings import Finding, Severity
+from botwarden.iam.analyser import Principal, check_principals
+from botwarden.iam.parse import policy_from_data
+from botwarden.manifest import parse_manifest
+
+
+def doc(*statements: dict[str, Any], name: str = "policy.json") -> Any:
+    return policy_from_data(
+        {"Version": "2012-10-17", "Statement": list(statements)}, path=name, name=name
+    )
+
+
+def allow(action: Any, resource: Any = "*", **extra: Any) -> dict[str, Any]:
+    return {"Effect": "Allow", "Action": action, "Resource": resource, **extra}
+
+
+def deny(action: Any, resource: Any = "*", **extra: Any) -> dict[str, Any]:
+    return {"Effect": "Deny", "Action": action, "Resource": resource, **extra}
+
+
+def findings(*documents: Any, arn: str | None = None, manifest: Any = None) -> list[Finding]:
+    return check_principals([Principal("p", tuple(documents), arn)], manifest=manifest)
+
+
+def rules(*documents: Any, **kwargs: Any) -> set[str]:
+    return {f.rule for f in findings(*documents, **kwargs)}
+
+
+S3_READ = allow(["s3:GetObject"], "arn:aws:s3:::bucket/reports/*")
+
+POSITIVE = [
+    ("admin via *", [doc(allow("*"))], "iam.admin"),
+    (
+        "admin via NotAction",
+        [doc({"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"})],
+        "iam.admin",
+    ),
+    ("admin case-insensitive action", [doc(allow("*:*"))], "iam.admin"),
+    ("service wildcard", [doc(allow("s3:*", "arn:aws:s3:::bucket/*"))], "iam.service-wildcard"),
+    ("write on all", [doc(allow("dynamodb:PutItem"))], "iam.write-on-all-resources"),
+    ("permissions management", [doc(allow("iam:PutUserPolicy"))], "iam.permissions-management"),
+    ("escalation", [doc(allow(["iam:PassRole", "ec2:RunInstances"]))], "iam.privilege-escalation"),
+    (
+        "escalation split over policies",
+        [doc(allow("iam:PassRole"), name="a.json"), doc(allow("ec2:RunInstances"), name="b.json")],
+        "iam.privilege-escalation",
+    ),
+    (
+        "escalation via NotResource",
+        [
+            doc(
+                {
+                    "Effect": "Allow",
+                    "Action": "iam:CreatePolicyVersion",
+                    "NotResource": "arn:aws:iam::*:policy/x",
+                }
+            )
+        ],
+        "iam.privilege-escalation",
+    ),
+    ("data exfiltration", [doc(allow("secretsmanager:GetSecretValue"))], "iam.data-exfiltration"),
+    ("credentials exposure", [doc(allow("ecr:GetAuthorizationToken"))], "iam.credentials-exposure"),
+    ("resource exposure", [doc(allow("s3:PutBucketPolicy"))], "iam.resource-exposure"),
+    ("pass role anywhere", [doc(allow("iam:PassRole"))], "iam.pass-role-unrestricted"),
+    (
+        "pass role to any service",
+        [doc(allow("iam:PassRole", "arn:aws:iam::123456789012:role/worker"))],
+        "iam.pass-role-unrestricted",
+    ),
+    ("unknown action", [doc(allow("s3:GetObjcet", "arn:aws:s3:::b/*"))], "iam.unknown-action"),
+    (
+        "resource mismatch",
+        [doc(allow("s3:GetObject", "arn:aws:s3:::bucket"))],
+        "iam.resource-mismatch",
+    ),
+    (
+        "prefix leak in ARN",
+        [doc(allow("s3:GetObject", "arn:aws:s3:::bucket/folder*"))],
+        "iam.prefix-leak",
+    ),
+    (
+        "prefix leak in bucket name",
+        [doc(allow("s3:ListBucket", "arn:aws:s3:::prod*"))],
+        "iam.prefix-leak",
+    ),
+    (
+        "prefix leak in s3:prefix",
+        [
+            doc(
+                allow(
+                    "s3:ListBucket",
+                    "arn:aws:s3:::bucket",
+                    Condition={"StringLike": {"s3:prefix": ["home/alice*"]}},
+                )
+            )
+        ],
+        "iam.prefix-leak",
+    ),
+    (
+        "StringEquals with wildcard",
+        [
+            doc(
+                allow(
+                    "s3:GetObject",
+                    "arn:aws:s3:::b/*",
+                    Condition={"StringEquals": {"aws:PrincipalTag/team": "bots-*"}},
+                )
+            )
+        ],
+        "iam.condition-mistake",
+    ),
+    (
+        "ForAllValues without Null guard",
+        [
+            doc(
+                allow(
+                    "dynamodb:GetItem",
+                    "arn:aws:dynamodb:*:*:table/t",
+                    Condition={
+                        "ForAllValues:StringEquals": {"dynamodb:Attributes": ["id", "name"]}
+                    },
+                )
+            )
+        ],
+        "iam.condition-mistake",
+    ),
+    (
+        "MFA deny without IfExists",
+        [doc(S3_READ, deny("*", Condition={"Bool": {"aws:MultiFactorAuthPresent": "false"}}))],
+        "iam.condition-mistake",
+    ),
+    (
+        "invalid effect",
+        [
+            policy_from_data(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [{"Effect": "Permit", "Action": "s3:GetObject", "Resource": "*"}],
+                },
+                path="p",
+                name="p",
+            )
+        ],
+        "iam.invalid-policy",
+    ),
+    (
+        "missing version",
+        [policy_from_data({"Statement": [S3_READ]}, path="p", name="p")],
+        "iam.invalid-policy",
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "documents", "rule"), POSITIVE, ids=[c[0] for c in POSITIVE])
+def test_rule_fires(case: str, documents: list[Any], rule: str) -> None:
+    assert rule in rules(*documents)
+
+
+NEGATIVE = [
+    ("scoped reader is clean", [doc(S3_READ)], set()),
+    ("deny cancels admin", [doc(allow("*"), deny("*"))], {"iam.admin"}),
+    (
+        "deny cancels escalation",
+        [doc(allow(["iam:PassRole", "ec2:RunInstances"]), deny("iam:PassRole"))],
+        {"iam.privilege-escalation", "iam.pass-role-unrestricted"},
+    ),
+    (
+        "star-only actions are not write-on-all",
+        [doc(allow(["s3:ListAllMyBuckets", "ec2:DescribeInstances"]))],
+        {"iam.write-on-all-resources", "iam.data-exfiltration"},
+    ),
+    (
+        "StringLike with wildcard is fine",
+        [
+            doc(
+                allow(
+                    "s3:GetObject",
+                    "arn:aws:s3:::b/*",
+                    Condition={"StringLike": {"aws:PrincipalTag/team": "bots-*"}},
+                )
+            )
+        ],
+        {"iam.condition-mistake"},
+    ),
+    (
+        "ForAllValues with Null guard",
+        [
+            doc(
+                allow(
+                    "dynamodb:GetItem",
+                    "arn:aws:dynamodb:*:*:table/t",
+                    Condition={
+                        "ForAllValues:StringEquals": {"dynamodb:Attributes": ["id"]},
+                        "Null": {"dynamodb:Attributes": "false"},
+                    },
+                )
+            )
+        ],
+        {"iam.condition-mistake"},
+    ),
+    (
+        "MFA deny with IfExists",
+        [
+            doc(
+                S3_READ,
+                deny("*", Condition={"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}),
+            )
+        ],
+        {"iam.condition-mistake"},
+    ),
+    (
+        "prefix with separator",
+        [doc(allow("s3:GetObject", "arn:aws:s3:::bucket/folder/*"))],
+        {"iam.prefix-leak"},
+    ),
+    (
+        "pass role scoped and limited",
+        [
+            doc(
+                allow(
+                    "iam:PassRole",
+                    "arn:aws:iam::123456789012:role/worker",
+                    Condition={"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}},
+                )
+            )
+        ],
+        {"iam.pass-role-unrestricted"},
+    ),
+    (
+        "case-insensitive action is known",
+        [doc(allow("S3:GETOBJECT", "arn:aws:s3:::b/*"))],
+        {"iam.unknown-action"},
+    ),
+    (
+        "object action on object ARN",
+        [doc(allow("s3:GetObject", "arn:aws:s3:::bucket/*"))],
+        {"iam.resource-mismatch"},
+    ),
+    (
+        "admin subsumes the rest",
+        [doc(allow("*"))],
+        {"iam.write-on-all-resources", "iam.privilege-escalation", "iam.service-wildcard"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "documents", "absent"), NEGATIVE, ids=[c[0] for c in NEGATIVE])
+def test_rule_stays_quiet(case: str, documents: list[Any], absent: set[str]) -> None:
+    found = rules(*documents)
+    if absent:
+        assert not (found & absent), found
+    else:
+        assert found == set(), found
+
+
+def test_policies_given_together_are_also_checked_alone() -> None:
+    """a.json is an escalation path wherever it is attached; b.json's Deny only helps here."""
+    allowing = doc(allow(["iam:PassRole", "ec2:RunInstances"]), name="a.json")
+    denying = doc(deny("iam:PassRole"), name="b.json")
+    assert "iam.privilege-escalation" in rules(allowing, denying)
+    assert "iam.privilege-escalation" not in rules(
+        doc(allow(["iam:PassRole", "ec2:RunInstances"]), deny("iam:PassRole"))
+    )
+
+
+def test_admin_through_not_action_excluding_iam_is_high_not_critical() -> None:
+    (admin,) = [
+        f
+        for f in findings(doc({"Effect": "Allow", "NotAction": ["iam:*"], "Resource": "*"}))
+        if f.rule == "iam.admin"
+    ]
+    assert admin.severity is Severity.HIGH
+    assert "except iam" in admin.message
+
+
+def test_self_modification_needs_the_principal_arn() -> None:
+    policy = doc(allow("iam:PutRolePolicy", "arn:aws:iam::123456789012:role/bots-*"))
+    own = "arn:aws:iam::123456789012:role/bots-bibliobot"
+    messages = [
+        f.message for f in findings(policy, arn=own) if f.rule == "iam.privilege-escalation"
+    ]
+    assert any("its own permissions" in m for m in messages)
+    other = "arn:aws:iam::123456789012:role/other"
+    assert not any("its own" in f.message for f in findings(policy, arn=other))
+
+
+def test_findings_point_at_lines() -> None:
+    from botwarden.iam.jsonlines import parse_json_with_lines
+
+    text = (
+        '{\n "Version": "2012-10-17",\n "Statement": [\n  {"Effect": "Allow",\n'
+        '   "Action": ["s3:GetObjcet"],\n   "Resource": "arn:aws:s3:::b/*"}\n ]\n}\n'
+    )
+    data, lines = parse_json_with_lines(text)
+    document = policy_from_data(data, path="p.json", name="p.json", lines=lines)
+    (unknown,) = [f for f in findings(document) if f.rule == "iam.unknown-action"]
+    assert unknown.location.line == 5
+    assert "did you mean 's3:GetObject'" in unknown.message
+
+
+MANIFEST = parse_manifest("""\
+schema_version = 1
+[bot]
+name = "reader"
+owner = "team"
+[[capability]]
+name = "read-reports"
+provider = "aws"
+actions = ["s3:GetObject"]
+resources = ["arn:aws:s3:::bucket/reports/*"]
+""")
+
+
+def test_exact_policy_matches_the_manifest() -> None:
+    listing = allow(
+        "s3:ListBucket",
+        "arn:aws:s3:::bucket",
+        Condition={"StringLike": {"s3:prefix": ["reports/*"]}},
+    )
+    assert (
+        rules(doc(S3_READ, listing), manifest=MANIFEST)
+        & {"iam.over-privileged", "iam.under-privileged"}
+        == set()
+    )
+
+
+def test_over_privileged_names_the_excess() -> None:
+    policy = doc(allow(["s3:GetObject", "s3:DeleteObject"], "arn:aws:s3:::bucket/*"))
+    (excess,) = [f for f in findings(policy, manifest=MANIFEST) if f.rule == "iam.over-privileged"]
+    assert "s3:DeleteObject" in excess.message
+    assert "s3:GetObject on 'arn:aws:s3:::bucket/*'" in excess.message
+    assert "Least-privilege policy" in excess.remediation
+
+
+def test_under_privileged_points_at_the_manifest() -> None:
+    policy = doc(allow("s3:GetObject", "arn:aws:s3:::bucket/other/*"))
+    (missing,) = [
+        f for f in findings(policy, manifest=MANIFEST) if f.rule == "iam.under-privileged"
+    ]
+    assert missing.location.path == "botwarden.toml"
+    assert missing.location.line == 9
+
+
+def test_unconditional_listing_exceeds_the_conditional_companion() -> None:
+    policy = doc(S3_READ, allow("s3:ListBucket", "arn:aws:s3:::bucket"))
+    (excess,) = [f for f in findings(policy, manifest=MANIFEST) if f.rule == "iam.over-privileged"]
+    assert "s3:ListBucket" in excess.message
