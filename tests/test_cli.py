@@ -153,7 +153,6 @@ def test_internal_error_exits_3_with_a_pointer_to_debug(
             raise ZeroDivisionError("boom")
 
     monkeypatch.setattr(registry, "default_analysers", lambda: [Broken()])
-    monkeypatch.setattr(cli, "default_analysers", lambda: [Broken()])
     code, _, err = run(capsys, "audit", str(EXAMPLE))
     assert code == 3
     assert "internal error: ZeroDivisionError: boom" in err

@@ -300,7 +300,7 @@ class Generator:
 
     def condition(self) -> Json:
         options: list[Callable[[], Json]] = [
-            lambda: {"IpAddress": {"aws:SourceIp": [f"10.{self.rng.randrange(256)}.0.0/16"]}},
+            lambda: {"IpAddress": {"aws:SourceIp": [f"198.51.{self.rng.randrange(256)}.0/24"]}},
             lambda: {"StringEquals": {"aws:RequestedRegion": self.region()}},
             lambda: {"Bool": {"aws:SecureTransport": "true"}},
             lambda: {"Bool": {"aws:MultiFactorAuthPresent": "true"}},

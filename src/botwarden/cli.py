@@ -10,14 +10,11 @@ import json
 import sys
 import traceback
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from botwarden._version import __version__
-from botwarden.audit.baseline import Baseline, write_baseline
-from botwarden.audit.registry import default_analysers, select_analysers
-from botwarden.audit.runner import build_target, run_audit
 from botwarden.cli_iam import app as iam_app
 from botwarden.cli_support import (
     EXIT_CLEAN,
@@ -30,10 +27,10 @@ from botwarden.cli_support import (
 )
 from botwarden.errors import Error, ManifestError, UsageError
 from botwarden.findings import Severity
-from botwarden.manifest import MANIFEST_NAME, Manifest, find_manifest, load_manifest
-from botwarden.manifest.model import SCHEMA_VERSION
-from botwarden.manifest.template import render_template
 from botwarden.report import ReportFormat, render
+
+if TYPE_CHECKING:
+    from botwarden.manifest import Manifest
 
 app = typer.Typer(
     name="botwarden",
@@ -79,6 +76,9 @@ def init(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing manifest.")] = False,
 ) -> None:
     """Write a commented manifest template."""
+    from botwarden.manifest import MANIFEST_NAME
+    from botwarden.manifest.template import render_template
+
     path = directory / MANIFEST_NAME
     if path.exists() and not force:
         raise UsageError(f"{path} already exists", hint="use --force to overwrite it")
@@ -97,6 +97,8 @@ def validate(
     output_format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
 ) -> None:
     """Check a manifest; every problem is reported with its line and field."""
+    from botwarden.manifest import find_manifest, load_manifest
+
     if output_format not in ("text", "json"):
         raise UsageError(f"--format must be text or json, not {output_format!r}")
     path = find_manifest(manifest)
@@ -136,6 +138,8 @@ def manifest_schema(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
 ) -> None:
     """Print the manifest's JSON Schema, for editors and CI."""
+    from botwarden.manifest.model import SCHEMA_VERSION, Manifest
+
     schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         **Manifest.model_json_schema(),
@@ -169,6 +173,10 @@ def audit(
     only: Annotated[str | None, typer.Option(help="Run only these checks: NAME,NAME.")] = None,
 ) -> None:
     """Run every check over a bot's folder and report findings."""
+    from botwarden.audit.baseline import Baseline, write_baseline
+    from botwarden.audit.registry import default_analysers, select_analysers
+    from botwarden.audit.runner import build_target, run_audit
+
     target = build_target(directory, manifest)
     analysers = select_analysers(default_analysers(), only.split(",") if only else None)
     accepted = Baseline.read(baseline) if baseline else None

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -13,16 +14,17 @@ from botwarden.cli_support import EXIT_CLEAN, EXIT_FINDINGS, emit, exit_code
 from botwarden.errors import UsageError
 from botwarden.findings import Finding, Severity
 from botwarden.iam import rules as iam_rules
-from botwarden.iam.analyser import Principal, check_principals, load_documents
+from botwarden.iam.analyser import check_file_groups, load_documents
 from botwarden.iam.analysis import PrincipalView
 from botwarden.iam.cloudtrail import read_cloudtrail
-from botwarden.iam.compare import unused as unused_grants
 from botwarden.iam.database import IamDatabase, default_database
 from botwarden.iam.evaluate import Request, evaluate
-from botwarden.iam.generate import generate_from_manifest, generate_from_observations, to_terraform
 from botwarden.iam.parse import looks_like_policy_file
-from botwarden.manifest import find_manifest, load_manifest
 from botwarden.report import ReportFormat, render
+
+if TYPE_CHECKING:
+    from botwarden.iam.generate import GeneratedPolicy
+    from botwarden.manifest import Manifest
 
 app = typer.Typer(
     help="AWS IAM: find over-privilege, generate least privilege.", no_args_is_help=True
@@ -42,6 +44,16 @@ FromLedger = Annotated[
     str | None,
     typer.Option("--from-ledger", help="Use the decision ledger at this store URL as evidence."),
 ]
+
+
+def _manifest(path: Path) -> Manifest:
+    from botwarden.manifest import find_manifest, load_manifest  # pydantic: only when asked
+
+    return load_manifest(find_manifest(path))
+
+
+def _cpus() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _database(path: Path | None) -> IamDatabase:
@@ -98,16 +110,14 @@ def check(
     output: Output = None,
     fail_on: FailOn = Severity.LOW,
     iam_db: IamDb = None,
+    jobs: Annotated[int, typer.Option(help="Processes for many files (0: one per core).")] = 0,
 ) -> None:
     """Check IAM policies for over-privilege, escalation paths and mistakes."""
     db = _database(iam_db)
-    loaded = load_manifest(find_manifest(manifest)) if manifest else None
-    principals, problems = [], []
-    for index, group in enumerate(_files(paths)):
-        documents, bad = load_documents(group)
-        problems.extend(bad)
-        principals.append(Principal(f"principal-{index}", tuple(documents), principal))
-    findings = problems + check_principals(principals, db=db, manifest=loaded)
+    loaded = _manifest(manifest) if manifest else None
+    findings = check_file_groups(
+        _files(paths), db=db, manifest=loaded, principal_arn=principal, jobs=jobs or _cpus()
+    )
     result = _result(" ".join(p.as_posix() for p in paths), findings)
     emit(render(result, output_format), output)
     raise typer.Exit(exit_code(result, fail_on))
@@ -133,8 +143,15 @@ def generate(
         raise UsageError(f"--format must be json or terraform, not {output_format!r}")
     if (manifest is None) == (not from_cloudtrail):
         raise UsageError("give exactly one of --manifest or --from-cloudtrail")
+    from botwarden.iam.generate import (
+        generate_from_manifest,
+        generate_from_observations,
+        to_terraform,
+    )
+
+    policy: GeneratedPolicy
     if manifest is not None:
-        loaded = load_manifest(find_manifest(manifest))
+        loaded = _manifest(manifest)
         policy, name = generate_from_manifest(loaded), loaded.bot.name
     else:
         evidence = read_cloudtrail(from_cloudtrail or []).for_principal(principal)
@@ -157,6 +174,8 @@ def unused(
     iam_db: IamDb = None,
 ) -> None:
     """Report grants that the evidence shows were not used."""
+    from botwarden.iam.compare import unused as unused_grants
+
     _no_ledger(from_ledger)
     if not from_cloudtrail:
         raise UsageError("give the evidence: --from-cloudtrail FILE...")

@@ -7,20 +7,23 @@ escalation paths split across policies, and Denies in one policy that cancel ano
 
 from __future__ import annotations
 
+import multiprocessing as mp
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from botwarden.audit.target import Target
 from botwarden.findings import Finding, Location, Rule
 from botwarden.iam import rules as iam_rules
 from botwarden.iam.analysis import PrincipalView
 from botwarden.iam.checks import check_document, check_principal
-from botwarden.iam.compare import over_privileged, under_privileged
 from botwarden.iam.database import IamDatabase, default_database
 from botwarden.iam.model import PolicyDocument, PolicyKind
 from botwarden.iam.parse import PolicyParseError, documents_from_file, looks_like_policy_file
-from botwarden.manifest.model import Manifest
+
+if TYPE_CHECKING:
+    from botwarden.manifest.model import Manifest
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +65,8 @@ def _principal_findings(
         yield from check_principal(PrincipalView(db, group), principal_arn=principal.arn)
     identity = [d for d in documents if d.kind is PolicyKind.IDENTITY]
     if manifest is not None and identity:
+        from botwarden.iam.compare import over_privileged, under_privileged  # needs pydantic
+
         yield from over_privileged(PrincipalView(db, identity), manifest)
         yield from under_privileged(identity, manifest)
 
@@ -77,6 +82,58 @@ def load_documents(paths: Iterable[tuple[Path, str]]) -> tuple[list[PolicyDocume
             where = Location(shown, exc.line)
             problems.append(Finding.of(iam_rules.INVALID, exc.reason, where, key=f"{shown}:parse"))
     return documents, problems
+
+
+FileGroup = list[tuple[Path, str]]
+PARALLEL_THRESHOLD = 64  # below this many principals, a pool costs more than it saves
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """What every worker needs; set before forking, so workers inherit it instead of a copy."""
+
+    db: IamDatabase
+    manifest: Manifest | None
+    principal_arn: str | None
+
+
+_job: _Job | None = None
+
+
+def check_file_groups(
+    groups: Sequence[FileGroup],
+    *,
+    db: IamDatabase,
+    manifest: Manifest | None = None,
+    principal_arn: str | None = None,
+    jobs: int = 1,
+) -> list[Finding]:
+    """Parse and check each group of files as one principal, on ``jobs`` processes.
+
+    Workers are forked after the database is loaded, so they share it instead of loading it
+    again; each returns plain findings. Results come back in input order.
+    """
+    global _job  # noqa: PLW0603 - the state forked workers inherit
+    _job = _Job(db, manifest, principal_arn)
+    if jobs <= 1 or len(groups) < PARALLEL_THRESHOLD or "fork" not in mp.get_all_start_methods():
+        return _check_groups(list(groups))
+    size = max(1, len(groups) // (jobs * 4))
+    parts = [list(groups[i : i + size]) for i in range(0, len(groups), size)]
+    with mp.get_context("fork").Pool(jobs) as pool:
+        chunks = pool.map(_check_groups, parts)
+    return [finding for chunk in chunks for finding in chunk]
+
+
+def _check_groups(groups: list[FileGroup]) -> list[Finding]:
+    assert _job is not None
+    found: list[Finding] = []
+    for index, group in enumerate(groups):
+        documents, problems = load_documents(group)
+        name = group[0][1] if group else f"principal-{index}"
+        found.extend(problems)
+        principal = Principal(name, tuple(documents), _job.principal_arn)
+        found.extend(check_principals([principal], db=_job.db, manifest=_job.manifest))
+    return found
 
 
 class PermissionsAnalyser:

@@ -19,8 +19,9 @@ from botwarden.errors import Error
 
 Key = tuple[str | int, ...]
 
-# One JSON token per match: a string, a structural character, a bare literal, or a line break.
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]|[^ \t\r\n{}\[\],:"]+|\n')
+# One JSON token per match: a string, a structural character, or a bare literal.
+# Valid JSON strings hold no raw line breaks, so lines are counted between tokens, not per token.
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]|[^ \t\r\n{}\[\],:"]+')
 
 
 class PolicyParseError(Error):
@@ -101,13 +102,12 @@ class _Scanner:
         self.stack: list[_Frame] = []
 
     def scan(self, text: str) -> None:
-        line = 1
+        line, last = 1, 0
         for match in _TOKEN.finditer(text):
-            piece = match.group()
-            if piece == "\n":
-                line += 1
-            else:
-                self.piece(piece, line)
+            start = match.start()
+            line += text.count("\n", last, start)
+            last = start
+            self.piece(match.group(), line)
 
     def piece(self, piece: str, line: int) -> None:
         top = self.stack[-1] if self.stack else None

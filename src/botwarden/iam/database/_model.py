@@ -15,6 +15,13 @@ from typing import Any
 
 from botwarden.iam.database import _arn
 
+_WILDCARDS = re.compile(r"\$\{[^}]*\}|[*?]")
+
+
+def _fill(match: re.Match[str], filler: str) -> str:
+    """'?' stands for exactly one character; '*' and variables for any run, here ``filler``."""
+    return "x" if match.group() == "?" else filler
+
 
 @dataclass(frozen=True, slots=True)
 class ResourceTypeRef:
@@ -77,9 +84,24 @@ class ResourceTypeInfo:
 
     def can_match(self, arn_pattern: str) -> bool:
         """Whether a policy's ARN pattern (``*``, ``?``, variables) matches an ARN of this type."""
-        return _arn.is_all_stars(arn_pattern) or _arn.intersects(
-            self.tokens, _arn.pattern_tokens(arn_pattern)
+        return (
+            _arn.is_all_stars(arn_pattern)
+            or self._witness(arn_pattern)
+            or _arn.intersects(self.tokens, _arn.pattern_tokens(arn_pattern))
         )
+
+    def _witness(self, arn_pattern: str) -> bool:
+        """A fast proof of a match: one string the pattern names that is an ARN of this type.
+
+        Filling every wildcard and variable with a sample character gives a string the pattern
+        matches; if the type's regex accepts it, the two overlap. Only a 'no' needs the full
+        intersection check, and most policy resources do match their actions.
+        """
+        for filler in ("x", ""):
+            sample = _WILDCARDS.sub(lambda m: _fill(m, filler), arn_pattern)  # noqa: B023
+            if self.regex.fullmatch(sample) is not None:
+                return True
+        return False
 
 
 @dataclass(frozen=True, slots=True)

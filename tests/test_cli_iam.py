@@ -1,0 +1,211 @@
+"""``botwarden iam``: check, generate, simulate and unused, end to end through the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from botwarden import cli
+from botwarden.iam.parse import documents_from_file
+
+EXAMPLE = Path(__file__).parent.parent / "examples" / "bibliobot"
+POLICY = EXAMPLE / "deploy" / "iam-policy.json"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = cli.run(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def write(path: Path, data: Any) -> Path:
+    path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    return path
+
+
+def policy(*statements: dict[str, Any]) -> dict[str, Any]:
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+@pytest.mark.parametrize("fmt", ["json", "terraform"])
+def test_generated_policy_passes_check_clean(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    out_file = tmp_path / ("policy.json" if fmt == "json" else "policy.tf")
+    code, _, _ = run(capsys, "iam", "generate", "--manifest", str(EXAMPLE), "--format", fmt,
+                     "-o", str(out_file))  # fmt: skip
+    assert code == 0
+    (document,) = documents_from_file(out_file, out_file.name)
+    assert len(document.statements) == 3
+    assert not document.problems
+    code, out, _ = run(capsys, "iam", "check", str(out_file), "--manifest", str(EXAMPLE),
+                       "--format", "json")  # fmt: skip
+    assert (code, json.loads(out)["findings"]) == (0, [])
+
+
+def test_generated_s3_reader_has_prefix_scoped_listing(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "iam", "generate", "--manifest", str(EXAMPLE))
+    statements = json.loads(out)["Statement"]
+    listing = next(s for s in statements if s["Action"] == "s3:ListBucket")
+    assert listing["Resource"] == "arn:aws:s3:::biblio-data"
+    assert listing["Condition"] == {"StringLike": {"s3:prefix": ["logs/bibliobot/*"]}}
+    assert not any("*" == s["Resource"] or s["Action"] == "s3:*" for s in statements)
+
+
+def test_check_example_policy(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "iam", "check", str(POLICY), "--manifest", str(EXAMPLE),
+                       "--format", "json")  # fmt: skip
+    found = {f["rule"] for f in json.loads(out)["findings"]}
+    assert code == 1
+    assert {"iam.privilege-escalation", "iam.over-privileged", "iam.service-wildcard",
+            "iam.pass-role-unrestricted", "iam.data-exfiltration"} <= found  # fmt: skip
+
+
+def test_folder_files_are_separate_principals(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path / "a.json", policy({"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}))
+    write(tmp_path / "b.json", policy({"Effect": "Allow", "Action": "ec2:RunInstances",
+                                       "Resource": "*"}))  # fmt: skip
+    (tmp_path / "notes.txt").write_text("not a policy", encoding="utf-8")
+    _, out, _ = run(capsys, "iam", "check", str(tmp_path), "--format", "json")
+    assert "iam.privilege-escalation" not in {f["rule"] for f in json.loads(out)["findings"]}
+    _, out, _ = run(capsys, "iam", "check", str(tmp_path / "a.json"), str(tmp_path / "b.json"),
+                    "--format", "json")  # fmt: skip
+    escalations = [f for f in json.loads(out)["findings"] if f["rule"] == "iam.privilege-escalation"]
+    assert escalations
+    assert "across" in escalations[0]["message"]
+
+
+def test_invalid_policy_file_is_a_finding_not_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"Version": "2012-10-17",\n "Statement": [\n', encoding="utf-8")
+    code, out, err = run(capsys, "iam", "check", str(bad), "--format", "json")
+    (finding,) = json.loads(out)["findings"]
+    assert (code, finding["rule"]) == (1, "iam.invalid-policy")
+    assert finding["location"]["line"] is not None
+    assert "Traceback" not in err
+
+
+def test_missing_policy_file_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "iam", "check", "/nonexistent/policy.json")
+    assert code == 2
+    assert err.startswith("botwarden: error: /nonexistent/policy.json: no such file")
+
+
+SIMULATE = [
+    (["--action", "s3:GetObject", "--resource", "arn:aws:s3:::bucket/reports/x"], 0, "allow"),
+    (["--action", "s3:GetObject", "--resource", "arn:aws:s3:::bucket/secret/x"], 1, "explicit-deny"),
+    (["--action", "s3:PutObject", "--resource", "arn:aws:s3:::bucket/reports/x"], 1,
+     "implicit-deny"),
+    (["--action", "s3:ListBucket", "--resource", "arn:aws:s3:::bucket",
+      "--context", "s3:prefix=reports/2026"], 0, "allow"),
+    (["--action", "s3:ListBucket", "--resource", "arn:aws:s3:::bucket",
+      "--context", "s3:prefix=secret/"], 1, "implicit-deny"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("args", "code", "decision"), SIMULATE)
+def test_simulate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], code: int, decision: str
+) -> None:
+    file = write(tmp_path / "p.json", policy(
+        {"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket/*"},
+        {"Sid": "NoSecrets", "Effect": "Deny", "Action": "s3:*", "Resource": "arn:aws:s3:::bucket/secret/*"},
+        {"Sid": "List", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::bucket",
+         "Condition": {"StringLike": {"s3:prefix": "reports/*"}}},
+    ))  # fmt: skip
+    exit_code, out, _ = run(capsys, "iam", "simulate", str(file), *args, "--format", "json")
+    answer = json.loads(out)
+    assert (exit_code, answer["decision"]) == (code, decision)
+    if decision == "explicit-deny":
+        assert [s["sid"] for s in answer["statements"]] == ["Read", "NoSecrets"]
+
+
+def test_simulate_bad_context(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    file = write(tmp_path / "p.json", policy({"Effect": "Allow", "Action": "*", "Resource": "*"}))
+    code, _, err = run(capsys, "iam", "simulate", str(file), "--action", "s3:GetObject",
+                       "--context", "novalue")  # fmt: skip
+    assert code == 2
+    assert "expected KEY=VALUE" in err
+
+
+def trail(*events: dict[str, Any]) -> dict[str, Any]:
+    base = {"eventTime": "2026-11-01T10:00:00Z", "awsRegion": "eu-west-1",
+            "userIdentity": {"arn": "arn:aws:sts::123456789012:assumed-role/bibliobot/i-1"}}  # fmt: skip
+    return {"Records": [{**base, **event} for event in events]}
+
+
+def test_unused_reports_idle_grants_and_what_it_cannot_tell(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file = write(tmp_path / "p.json", policy(
+        {"Sid": "Logs", "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:DeleteLogGroup"],
+         "Resource": "*"},
+        {"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"},
+    ))  # fmt: skip
+    evidence = write(tmp_path / "trail.json", trail(
+        {"eventSource": "logs.amazonaws.com", "eventName": "CreateLogStream"}))  # fmt: skip
+    code, out, _ = run(capsys, "iam", "unused", str(file), "--from-cloudtrail", str(evidence),
+                       "--format", "json")  # fmt: skip
+    messages = [f["message"] for f in json.loads(out)["findings"]]
+    assert code == 1
+    assert any("logs:DeleteLogGroup" in m and "not used" in m for m in messages)
+    assert not any("logs:CreateLogStream" in m for m in messages)
+    assert any("cannot tell" in m and "s3:GetObject" in m for m in messages)
+
+
+def test_unused_with_data_events(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    file = write(tmp_path / "p.json", policy(
+        {"Sid": "Read", "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"],
+         "Resource": "arn:aws:s3:::b/*"}))  # fmt: skip
+    evidence = write(tmp_path / "trail.json", trail(
+        {"eventSource": "s3.amazonaws.com", "eventName": "GetObject", "eventCategory": "Data",
+         "resources": [{"ARN": "arn:aws:s3:::b/k"}, {"ARN": "arn:aws:s3:::b"}]}))  # fmt: skip
+    _, out, _ = run(capsys, "iam", "unused", str(file), "--from-cloudtrail", str(evidence),
+                    "--format", "json")  # fmt: skip
+    (finding,) = json.loads(out)["findings"]
+    assert "s3:PutObject" in finding["message"]
+    assert "s3:GetObject" not in finding["message"]
+
+
+def test_generate_from_cloudtrail(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    evidence = write(tmp_path / "trail.json", trail(
+        {"eventSource": "s3.amazonaws.com", "eventName": "ListObjectsV2",
+         "requestParameters": {"bucketName": "b"}},
+        {"eventSource": "s3.amazonaws.com", "eventName": "GetObject",
+         "resources": [{"ARN": "arn:aws:s3:::b/k1"}]},
+        {"eventSource": "s3.amazonaws.com", "eventName": "GetObject", "errorCode": "AccessDenied",
+         "resources": [{"ARN": "arn:aws:s3:::b/forbidden"}]},
+    ))  # fmt: skip
+    code, out, _ = run(capsys, "iam", "generate", "--from-cloudtrail", str(evidence))
+    statements = json.loads(out)["Statement"]
+    grants = {(s["Action"], s["Resource"]) for s in statements}
+    assert code == 0
+    assert grants == {("s3:ListBucket", "arn:aws:s3:::b"), ("s3:GetObject", "arn:aws:s3:::b/k1")}
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["iam", "generate", "--from-ledger", "sqlite:///x.db"],
+     ["iam", "generate"],
+     ["iam", "unused", str(POLICY)],
+     ["iam", "generate", "--manifest", str(EXAMPLE), "--format", "yaml"]],
+)  # fmt: skip
+def test_iam_usage_errors(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
+    code, _, err = run(capsys, *argv)
+    assert code == 2
+    assert err.startswith("botwarden: error: ")
+
+
+def test_bad_cloudtrail_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "trail.json"
+    bad.write_text('{"Records": 5}', encoding="utf-8")
+    code, _, err = run(capsys, "iam", "unused", str(POLICY), "--from-cloudtrail", str(bad))
+    assert code == 2
+    assert "not a CloudTrail log" in err
