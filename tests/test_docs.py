@@ -2,10 +2,15 @@
 
 - every registered rule has a ``### rule.id`` section in rules.md, and every such section is a
   registered rule, with the right severity under the right category;
-- each rule's "Triggers it" TOML example produces the rule, and its "Fixed" example does not;
+- each rule's "Triggers it" example produces the rule, and its "Fixed" example does not: a TOML
+  example is audited as the manifest; a JSON example is an IAM policy, audited as ``policy.json``
+  next to the section's "Manifest" (or a minimal one), or, when the section has "Evidence"
+  (CloudTrail records), checked for unused grants against it;
+- the inline suppression examples suppress what they name;
 - every field of the manifest model has a row in the right table of manifest.md, with the model's
   default, and no table documents a field the model does not have;
-- every TOML example in manifest.md parses, and every full manifest there validates.
+- every TOML example in manifest.md parses, and every full manifest there validates;
+- iam.md lists the companion grants of ``botwarden iam generate`` with generate.py's reasons.
 """
 
 from __future__ import annotations
@@ -26,7 +31,13 @@ from pydantic.fields import FieldInfo
 from botwarden.audit.registry import default_analysers
 from botwarden.audit.result import AuditResult
 from botwarden.audit.runner import build_target, run_audit
-from botwarden.findings import Rule
+from botwarden.findings import Finding, Rule
+from botwarden.iam.analysis import PrincipalView
+from botwarden.iam.cloudtrail import read_cloudtrail
+from botwarden.iam.compare import unused
+from botwarden.iam.database import default_database
+from botwarden.iam.generate import COMPANIONS
+from botwarden.iam.parse import documents_from_file
 from botwarden.manifest import Manifest, parse_manifest
 from botwarden.manifest.model import (
     AwsCapability,
@@ -107,6 +118,7 @@ def read_markdown(path: Path) -> list[Section]:
 
 MANIFEST_DOC = read_markdown(DOCS / "manifest.md")
 RULES_DOC = read_markdown(DOCS / "rules.md")
+IAM_DOC = read_markdown(DOCS / "iam.md")
 
 
 def section(doc: list[Section], title: str) -> Section:
@@ -143,6 +155,33 @@ def examples(rule_id: str, label: str) -> list[Block]:
     return [b for b in RULE_SECTIONS[rule_id].blocks if b.label.startswith(f"**{label}")]
 
 
+def runnable(rule_id: str, label: str) -> list[Block]:
+    """The examples that can be run: manifests (TOML) and IAM policies (JSON), not console logs."""
+    return [b for b in examples(rule_id, label) if b.lang in ("toml", "json")]
+
+
+def context(rule_id: str, label: str) -> Block | None:
+    """The section's "Manifest" or "Evidence" block, used with both of its examples."""
+    blocks = examples(rule_id, label)
+    assert len(blocks) <= 1, f"{rule_id}: more than one '**{label}:**' block"
+    return blocks[0] if blocks else None
+
+
+def findings_of(rule_id: str, example: Block, folder: Path) -> tuple[Finding, ...]:
+    """What an example of ``rule_id``'s section produces, run the way the section says."""
+    if example.lang == "toml":
+        return audit_text(as_manifest(example.text), folder).findings
+    policy = folder / "policy.json"
+    policy.write_text(example.text, encoding="utf-8")
+    if (evidence := context(rule_id, "Evidence")) is not None:
+        trail = folder / "cloudtrail.json"
+        trail.write_text(evidence.text, encoding="utf-8")
+        view = PrincipalView(default_database(), documents_from_file(policy, "policy.json"))
+        return tuple(unused(view, read_cloudtrail([trail])))
+    manifest = context(rule_id, "Manifest")
+    return audit_text(as_manifest(manifest.text if manifest else ""), folder).findings
+
+
 def examples_in(doc: list[Section], label: str) -> list[Block]:
     return [b for s in doc for b in s.blocks if b.label == label]
 
@@ -177,18 +216,39 @@ def test_rule_has_both_examples(rule_id: str) -> None:
 
 @pytest.mark.parametrize("rule_id", sorted(RULES))
 def test_trigger_example_produces_the_rule(rule_id: str, tmp_path: Path) -> None:
-    for block in examples(rule_id, "Triggers it"):
-        if block.lang == "toml":
-            result = audit_text(as_manifest(block.text), tmp_path)
-            assert rule_id in {f.rule for f in result.findings}, block.text
+    for block in runnable(rule_id, "Triggers it"):
+        found = {f.rule for f in findings_of(rule_id, block, tmp_path)}
+        assert rule_id in found, block.text
 
 
 @pytest.mark.parametrize("rule_id", sorted(RULES))
 def test_fixed_example_does_not(rule_id: str, tmp_path: Path) -> None:
-    for block in examples(rule_id, "Fixed"):
-        if block.lang == "toml":
-            result = audit_text(as_manifest(block.text), tmp_path)
-            assert rule_id not in {f.rule for f in result.findings}, block.text
+    for block in runnable(rule_id, "Fixed"):
+        found = {f.rule for f in findings_of(rule_id, block, tmp_path)}
+        assert rule_id not in found, block.text
+
+
+IAM_RULES = sorted(rule_id for rule_id, rule in RULES.items() if rule.category == "permissions")
+MANIFEST_RULES = {"iam.over-privileged", "iam.under-privileged"}  # compare with the manifest
+EVIDENCE_RULES = {"iam.unused"}  # compare with CloudTrail
+
+
+@pytest.mark.parametrize("rule_id", IAM_RULES)
+def test_iam_examples_are_policies(rule_id: str) -> None:
+    for label in ("Triggers it", "Fixed"):
+        blocks = examples(rule_id, label)
+        assert blocks and all(b.lang == "json" for b in blocks), f"{rule_id}: {label} is not JSON"
+        for block in blocks:
+            assert "Statement" in json.loads(block.text), f"{rule_id}: {label} is not a policy"
+    manifest, evidence = context(rule_id, "Manifest"), context(rule_id, "Evidence")
+    assert (manifest is not None) == (rule_id in MANIFEST_RULES), f"{rule_id}: **Manifest:**"
+    assert (evidence is not None) == (rule_id in EVIDENCE_RULES), f"{rule_id}: **Evidence:**"
+    if manifest is not None:
+        assert manifest.lang == "toml"
+        parse_manifest(as_manifest(manifest.text), "docs/rules.md")
+    if evidence is not None:
+        assert evidence.lang == "json"
+        assert json.loads(evidence.text)["Records"], f"{rule_id}: evidence has no records"
 
 
 def test_suppression_example_suppresses(tmp_path: Path) -> None:
@@ -205,6 +265,27 @@ def test_suppression_example_suppresses(tmp_path: Path) -> None:
     assert suppressed.suppressed.inline == len(plain.findings) - len(suppressed.findings) > 0
     assert named & {f.rule for f in plain.findings} == named
     assert not named & {f.rule for f in suppressed.findings}
+
+
+def test_policy_suppression_example_suppresses(tmp_path: Path) -> None:
+    (block,) = examples_in(RULES_DOC, "**Suppressed in a CloudFormation template:**")
+    (named,) = re.findall(r"botwarden:ignore\[([a-z0-9.-]+)\]", block.text)
+    template = tmp_path / "template.yaml"
+
+    def audit(text: str) -> AuditResult:
+        template.write_text(text, encoding="utf-8")
+        return audit_text(MINIMAL_BOT, tmp_path)
+
+    suppressed = audit(block.text)
+    plain = audit(re.sub(r"botwarden:ignore\[[^\]]*\]", "", block.text))
+    assert named in {f.rule for f in plain.findings}
+    assert named not in {f.rule for f in suppressed.findings}
+    assert suppressed.suppressed.inline == 1
+
+
+def test_rules_json_examples_parse() -> None:
+    for block in (b for s in RULES_DOC for b in s.blocks if b.lang == "json"):
+        json.loads(block.text)
 
 
 # -- manifest.md: every field of the model, in the right table, with the right default --------
@@ -321,3 +402,17 @@ def keys_in(data: Any) -> Iterator[str]:
     elif isinstance(data, list):
         for item in data:
             yield from keys_in(item)
+
+
+# -- iam.md -------------------------------------------------------------------------------------
+
+
+def test_iam_companion_table_matches_generate() -> None:
+    lines = section(IAM_DOC, "From a manifest").lines
+    rows = [line.strip().strip("|").split("|") for line in lines if line.startswith("| `")]
+    assert [row[-1].strip() for row in rows] == [companion.reason for companion in COMPANIONS]
+
+
+def test_iam_json_examples_parse() -> None:
+    for block in (b for s in IAM_DOC for b in s.blocks if b.lang == "json"):
+        json.loads(block.text)

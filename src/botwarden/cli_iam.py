@@ -40,6 +40,9 @@ IamDb = Annotated[
 Format = Annotated[ReportFormat, typer.Option("--format", help="text, json, sarif or html.")]
 Output = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here.")]
 FailOn = Annotated[Severity, typer.Option(help="Exit 1 when a finding is at least this severe.")]
+BaselineFile = Annotated[
+    Path | None, typer.Option("--baseline", help="Accept the findings listed in this baseline.")
+]
 FromLedger = Annotated[
     str | None,
     typer.Option("--from-ledger", help="Use the decision ledger at this store URL as evidence."),
@@ -60,13 +63,19 @@ def _database(path: Path | None) -> IamDatabase:
     return IamDatabase.load(path) if path else default_database()
 
 
+def _policy_candidates(folder: Path) -> list[Path]:
+    from botwarden.audit.target import Target
+
+    return Target(folder).files()  # skips VCS, virtualenv and cache folders, as audit does
+
+
 def _files(paths: list[Path]) -> list[list[tuple[Path, str]]]:
     """Files named together form one principal; each file of a named folder is its own."""
     named: list[tuple[Path, str]] = []
     groups: list[list[tuple[Path, str]]] = []
     for path in paths:
         if path.is_dir():
-            for file in sorted(p for p in path.rglob("*") if p.is_file()):
+            for file in _policy_candidates(path):
                 text = file.read_text(encoding="utf-8", errors="replace")
                 if looks_like_policy_file(file, text):
                     groups.append([(file, file.as_posix())])
@@ -77,12 +86,19 @@ def _files(paths: list[Path]) -> list[list[tuple[Path, str]]]:
     return ([named] if named else []) + groups
 
 
-def _result(target: str, findings: list[Finding]) -> AuditResult:
-    return AuditResult(
-        target=target,
-        findings=tuple(sorted(findings, key=Finding.sort_key)),
+def _result(paths: list[Path], findings: list[Finding], baseline: Path | None) -> AuditResult:
+    """Findings with inline ``botwarden:ignore`` markers and the baseline applied, as in audit."""
+    from botwarden.audit.baseline import Baseline
+    from botwarden.audit.runner import collect_result
+    from botwarden.audit.target import Target
+
+    return collect_result(
+        findings,
+        Target(Path.cwd()),
         rules=iam_rules.RULES,
         analysers=("permissions",),
+        baseline=Baseline.read(baseline) if baseline else None,
+        display_target=" ".join(p.as_posix() for p in paths),
     )
 
 
@@ -90,7 +106,7 @@ def _no_ledger(from_ledger: str | None) -> None:
     if from_ledger is not None:
         raise UsageError(
             "--from-ledger needs the decision ledger, which this version does not record yet",
-            hint="use --from-cloudtrail FILE...",
+            hint="use --from-cloudtrail FILE (repeat the option for more files)",
         )
 
 
@@ -110,6 +126,7 @@ def check(
     output: Output = None,
     fail_on: FailOn = Severity.LOW,
     iam_db: IamDb = None,
+    baseline: BaselineFile = None,
     jobs: Annotated[int, typer.Option(help="Processes for many files (0: one per core).")] = 0,
 ) -> None:
     """Check IAM policies for over-privilege, escalation paths and mistakes."""
@@ -118,7 +135,7 @@ def check(
     findings = check_file_groups(
         _files(paths), db=db, manifest=loaded, principal_arn=principal, jobs=jobs or _cpus()
     )
-    result = _result(" ".join(p.as_posix() for p in paths), findings)
+    result = _result(paths, findings, baseline)
     emit(render(result, output_format), output)
     raise typer.Exit(exit_code(result, fail_on))
 
@@ -153,6 +170,11 @@ def generate(
     if manifest is not None:
         loaded = _manifest(manifest)
         policy, name = generate_from_manifest(loaded), loaded.bot.name
+        if not policy.grants:
+            raise UsageError(
+                f"{loaded.path}: declares no AWS capability, so the bot needs no IAM policy",
+                hint="detach any policy it has, or declare [[capability]] provider = \"aws\"",
+            )
     else:
         evidence = read_cloudtrail(from_cloudtrail or []).for_principal(principal)
         policy, name = generate_from_observations(evidence.observed()), "observed"
@@ -172,6 +194,7 @@ def unused(
     output: Output = None,
     fail_on: FailOn = Severity.LOW,
     iam_db: IamDb = None,
+    baseline: BaselineFile = None,
 ) -> None:
     """Report grants that the evidence shows were not used."""
     from botwarden.iam.compare import unused as unused_grants
@@ -182,9 +205,7 @@ def unused(
     documents, problems = load_documents((p, p.as_posix()) for p in policies)
     evidence = read_cloudtrail(from_cloudtrail).for_principal(principal)
     view = PrincipalView(_database(iam_db), documents)
-    result = _result(
-        " ".join(p.as_posix() for p in policies), problems + list(unused_grants(view, evidence))
-    )
+    result = _result(policies, problems + list(unused_grants(view, evidence)), baseline)
     emit(render(result, output_format), output)
     raise typer.Exit(exit_code(result, fail_on))
 
@@ -203,7 +224,7 @@ def simulate(
     """Answer like the AWS policy simulator: allow, explicit-deny or implicit-deny."""
     documents, problems = load_documents((p, p.as_posix()) for p in policies)
     if problems:
-        raise UsageError(problems[0].message)
+        raise UsageError(f"{problems[0].location}: {problems[0].message}")
     values: dict[str, tuple[str, ...]] = {}
     for item in context or []:
         key, sep, value = item.partition("=")

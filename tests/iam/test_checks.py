@@ -67,7 +67,11 @@ POSITIVE = [
         "iam.privilege-escalation",
     ),
     ("data exfiltration", [doc(allow("secretsmanager:GetSecretValue"))], "iam.data-exfiltration"),
-    ("credentials exposure", [doc(allow("ecr:GetAuthorizationToken"))], "iam.credentials-exposure"),
+    (
+        "credentials exposure",
+        [doc(allow("redshift:GetClusterCredentials"))],
+        "iam.credentials-exposure",
+    ),
     ("resource exposure", [doc(allow("s3:PutBucketPolicy"))], "iam.resource-exposure"),
     ("pass role anywhere", [doc(allow("iam:PassRole"))], "iam.pass-role-unrestricted"),
     (
@@ -245,6 +249,24 @@ NEGATIVE = [
         {"iam.resource-mismatch"},
     ),
     (
+        "credentials only grantable on * are not reported",
+        [doc(allow(["ecr:GetAuthorizationToken", "sts:GetSessionToken"]))],
+        {"iam.credentials-exposure"},
+    ),
+    (
+        "ArnEquals matches wildcards like ArnLike",
+        [
+            doc(
+                allow(
+                    "sns:Publish",
+                    "arn:aws:sns:eu-west-1:123456789012:alerts",
+                    Condition={"ArnEquals": {"aws:SourceArn": "arn:aws:s3:::bucket-*"}},
+                )
+            )
+        ],
+        {"iam.condition-mistake"},
+    ),
+    (
         "admin subsumes the rest",
         [doc(allow("*"))],
         {"iam.write-on-all-resources", "iam.privilege-escalation", "iam.service-wildcard"},
@@ -306,7 +328,7 @@ def test_findings_point_at_lines() -> None:
     assert "did you mean 's3:GetObject'" in unknown.message
 
 
-MANIFEST = parse_manifest("""\
+MANIFEST_TEXT = """\
 schema_version = 1
 [bot]
 name = "reader"
@@ -316,7 +338,8 @@ name = "read-reports"
 provider = "aws"
 actions = ["s3:GetObject"]
 resources = ["arn:aws:s3:::bucket/reports/*"]
-""")
+"""
+MANIFEST = parse_manifest(MANIFEST_TEXT)
 
 
 def test_exact_policy_matches_the_manifest() -> None:
@@ -353,3 +376,38 @@ def test_unconditional_listing_exceeds_the_conditional_companion() -> None:
     policy = doc(S3_READ, allow("s3:ListBucket", "arn:aws:s3:::bucket"))
     (excess,) = [f for f in findings(policy, manifest=MANIFEST) if f.rule == "iam.over-privileged"]
     assert "s3:ListBucket" in excess.message
+
+
+def test_declared_conditions_are_part_of_the_request() -> None:
+    """A capability with conditions is satisfied by a policy with the same conditions."""
+    manifest = parse_manifest(
+        MANIFEST_TEXT.replace(
+            'resources = ["arn:aws:s3:::bucket/reports/*"]',
+            'resources = ["arn:aws:s3:::bucket/reports/*"]\n'
+            'conditions = { StringEquals = { "aws:RequestedRegion" = "eu-west-1" } }',
+        )
+    )
+    conditional = allow(
+        "s3:GetObject",
+        "arn:aws:s3:::bucket/reports/*",
+        Condition={"StringEquals": {"aws:RequestedRegion": "eu-west-1"}},
+    )
+    assert "iam.under-privileged" not in rules(doc(conditional), manifest=manifest)
+    other_region = allow(
+        "s3:GetObject",
+        "arn:aws:s3:::bucket/reports/*",
+        Condition={"StringEquals": {"aws:RequestedRegion": "us-east-1"}},
+    )
+    assert "iam.under-privileged" in rules(doc(other_region), manifest=manifest)
+
+
+def test_scoped_pass_role_escalation_is_medium() -> None:
+    scoped = allow(
+        "iam:PassRole",
+        "arn:aws:iam::123456789012:role/worker",
+        Condition={"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}},
+    )
+    found = findings(doc(scoped, allow("ec2:RunInstances")))
+    (escalation,) = [f for f in found if f.rule == "iam.privilege-escalation"]
+    assert escalation.severity is Severity.MEDIUM
+    assert "review what those roles can do" in escalation.message

@@ -12,7 +12,7 @@ from botwarden.audit.result import AuditResult, Suppressed
 from botwarden.audit.suppress import is_suppressed
 from botwarden.audit.target import Target
 from botwarden.errors import UsageError
-from botwarden.findings import Finding
+from botwarden.findings import Finding, Rule
 from botwarden.manifest import MANIFEST_NAME, load_manifest
 
 Progress = Callable[[str], None]
@@ -44,10 +44,30 @@ def run_audit(
         if progress is not None:
             progress(analyser.name)
         found.extend(analyser.analyse(target))
+    return collect_result(
+        found,
+        target,
+        rules=tuple(rule for analyser in chosen for rule in analyser.rules),
+        analysers=tuple(analyser.name for analyser in chosen),
+        baseline=baseline,
+        display_target=display_target,
+    )
+
+
+def collect_result(
+    found: Iterable[Finding],
+    target: Target,
+    *,
+    rules: tuple[Rule, ...],
+    analysers: tuple[str, ...],
+    baseline: Baseline | None = None,
+    display_target: str | None = None,
+) -> AuditResult:
+    """Findings minus exact repeats, inline suppressions and baselined ones, as a result."""
     kept: list[Finding] = []
     accepted: list[Finding] = []
     inline = 0
-    for finding in _unique(found):
+    for finding in _unique(list(found)):
         if is_suppressed(finding, target):
             inline += 1
         elif baseline is not None and finding in baseline:
@@ -57,8 +77,8 @@ def run_audit(
     return AuditResult(
         target=display_target or target.root.as_posix(),
         findings=tuple(sorted(kept, key=Finding.sort_key)),
-        rules=tuple(rule for analyser in chosen for rule in analyser.rules),
-        analysers=tuple(analyser.name for analyser in chosen),
+        rules=rules,
+        analysers=analysers,
         suppressed=Suppressed(baseline=len(accepted), inline=inline),
         baselined=tuple(sorted(accepted, key=Finding.sort_key)),
     )

@@ -20,7 +20,7 @@ from botwarden.iam.analysis import PrincipalView
 from botwarden.iam.checks import check_document, check_principal
 from botwarden.iam.database import IamDatabase, default_database
 from botwarden.iam.model import PolicyDocument, PolicyKind
-from botwarden.iam.parse import PolicyParseError, documents_from_file, looks_like_policy_file
+from botwarden.iam.parse import PolicyParseError, looks_like_policy_file, read_policy_file
 
 if TYPE_CHECKING:
     from botwarden.manifest.model import Manifest
@@ -73,15 +73,33 @@ def _principal_findings(
 
 def load_documents(paths: Iterable[tuple[Path, str]]) -> tuple[list[PolicyDocument], list[Finding]]:
     """Parse files; a file that cannot be parsed becomes an iam.invalid-policy finding."""
-    documents: list[PolicyDocument] = []
+    principals, problems = load_principals(list(paths), "policies")
+    return [d for p in principals for d in p.documents], problems
+
+
+def load_principals(
+    paths: Sequence[tuple[Path, str]], name: str, arn: str | None = None
+) -> tuple[list[Principal], list[Finding]]:
+    """The principals these files describe: the identities an account export or a template
+    defines, each on its own, and one principal ``name`` for every other document."""
+    loose: list[PolicyDocument] = []
+    principals: list[Principal] = []
     problems: list[Finding] = []
     for path, shown in paths:
         try:
-            documents.extend(documents_from_file(path, shown))
+            found = read_policy_file(path, shown)
         except PolicyParseError as exc:
             where = Location(shown, exc.line)
             problems.append(Finding.of(iam_rules.INVALID, exc.reason, where, key=f"{shown}:parse"))
-    return documents, problems
+            continue
+        owned = {(d.path, d.name) for p in found.principals for d in p.documents}
+        principals += [
+            Principal(p.name, tuple(p.documents), p.arn or arn) for p in found.principals
+        ]
+        loose += [d for d in found.documents if (d.path, d.name) not in owned]
+    if loose:
+        principals.insert(0, Principal(name, tuple(loose), arn))
+    return principals, problems
 
 
 FileGroup = list[tuple[Path, str]]
@@ -128,11 +146,10 @@ def _check_groups(groups: list[FileGroup]) -> list[Finding]:
     assert _job is not None
     found: list[Finding] = []
     for index, group in enumerate(groups):
-        documents, problems = load_documents(group)
-        name = group[0][1] if group else f"principal-{index}"
+        name = group[0][1] if len(group) == 1 else f"principal-{index}"
+        principals, problems = load_principals(group, name, _job.principal_arn)
         found.extend(problems)
-        principal = Principal(name, tuple(documents), _job.principal_arn)
-        found.extend(check_principals([principal], db=_job.db, manifest=_job.manifest))
+        found.extend(check_principals(principals, db=_job.db, manifest=_job.manifest))
     return found
 
 

@@ -86,7 +86,7 @@ def categories(db: IamDatabase) -> Categories:
         identity_management=management & identity,
         resource_policies=(management - identity) & scoped,
         data_read=db.expand_all(DATA_READ) & scoped,
-        credentials=db.expand_all(CREDENTIAL_ACTIONS),
+        credentials=db.expand_all(CREDENTIAL_ACTIONS) & scoped,
         scoped=scoped,
     )
 
@@ -215,30 +215,51 @@ def _pass_role(view: PrincipalView, grant: StatementGrant) -> Iterator[Finding]:
         )
 
 
+def _pass_role_is_scoped(view: PrincipalView) -> bool:
+    """iam:PassRole only on named roles, only to named services: a reviewed, deliberate grant."""
+    grants = view.granting("iam:PassRole")
+    return bool(grants) and all(
+        not g.all_resources
+        and not any("*" in r or "?" in r for r in g.statement.resource_values)
+        and any(c.key.lower() == "iam:passedtoservice" for c in g.statement.conditions)
+        for g in grants
+    )
+
+
+def _escalation_severity(view: PrincipalView, actions: tuple[str, ...]) -> Severity:
+    if "iam:PassRole" in actions and _pass_role_is_scoped(view):
+        return Severity.MEDIUM
+    if all(a in view.on_every_resource for a in actions):
+        return Severity.CRITICAL
+    return Severity.HIGH
+
+
 def _escalation(view: PrincipalView) -> Iterator[Finding]:
     reachable = view.anywhere
-    by_statement: dict[str, tuple[StatementGrant, list[str], bool]] = {}
+    by_statement: dict[str, tuple[StatementGrant, list[str], Severity]] = {}
     for path in PATHS:
         if not all(action in reachable for action in path.actions):
             continue
         anchor = next((a for a in path.actions if a != "iam:PassRole"), path.actions[0])
         grant = view.granting(anchor)[0]
-        on_all = all(a in view.on_every_resource for a in path.actions)
+        severity = _escalation_severity(view, path.actions)
         sources = {g.document.name for a in path.actions for g in view.granting(a)[:1]}
         detail = f"{path.name} ({' + '.join(path.actions)}: {path.how})"
         if len(sources) > 1:
             detail += f" across {', '.join(sorted(sources))}"
-        entry = by_statement.setdefault(grant.key, (grant, [], False))
+        if severity is Severity.MEDIUM:
+            detail += " with iam:PassRole limited to named roles: review what those roles can do"
+        entry = by_statement.setdefault(grant.key, (grant, [], Severity.INFO))
         entry[1].append(detail)
-        by_statement[grant.key] = (grant, entry[1], entry[2] or on_all)
-    for key, (grant, details, on_all) in by_statement.items():
+        by_statement[grant.key] = (grant, entry[1], max(entry[2], severity))
+    for key, (grant, details, severity) in by_statement.items():
         yield Finding.of(
             iam_rules.ESCALATION,
             "privilege escalation: " + "; ".join(details),
             _at(grant),
             key=key,
             evidence=_sample([d.split(" ")[0] for d in details]),
-            severity=Severity.CRITICAL if on_all else Severity.HIGH,
+            severity=severity,
         )
 
 
@@ -362,13 +383,12 @@ def _prefix_finding(
     )
 
 
+# ArnEquals and ArnNotEquals match wildcards like ArnLike (AWS condition operators reference).
 _LITERAL_OPERATORS = {
     "StringEquals",
     "StringNotEquals",
     "StringEqualsIgnoreCase",
     "StringNotEqualsIgnoreCase",
-    "ArnEquals",
-    "ArnNotEquals",
 }
 
 

@@ -52,6 +52,11 @@ DATA_EVENT_ACTIONS = re.compile(
 )
 
 
+# Permissions AWS checks without logging a call of their own (iam:PassRole is checked inside
+# ec2:RunInstances, lambda:CreateFunction, ...): CloudTrail can never show them used.
+UNLOGGED_ACTIONS = frozenset({"iam:passrole"})
+
+
 @dataclass(frozen=True, slots=True)
 class Event:
     action: str
@@ -90,7 +95,10 @@ class Evidence:
                 yield event.action, resource
 
     def cannot_tell(self, action: str) -> bool:
-        return not self.has_data_events and bool(DATA_EVENT_ACTIONS.match(action.lower()))
+        name = action.lower()
+        if name in UNLOGGED_ACTIONS:
+            return True
+        return not self.has_data_events and bool(DATA_EVENT_ACTIONS.match(name))
 
 
 def _same_principal(seen: str, wanted: str) -> bool:
@@ -168,11 +176,40 @@ def _resources(record: dict[str, object], action: str) -> tuple[str, ...]:
     if arns:
         return tuple(_object_first(arns, action))
     params = record.get("requestParameters")
-    if isinstance(params, dict) and isinstance(params.get("bucketName"), str):
+    if not isinstance(params, dict):
+        return ()
+    if isinstance(params.get("bucketName"), str):
         bucket = f"arn:aws:s3:::{params['bucketName']}"
         key = params.get("key")
         return (f"{bucket}/{key}",) if isinstance(key, str) else (bucket,)
+    return _from_parameters(record, params, action)
+
+
+def _from_parameters(
+    record: dict[str, object], params: dict[str, object], action: str
+) -> tuple[str, ...]:
+    """ARNs named in the request, or rebuilt from the names the common services take."""
+    arns = tuple(v for v in params.values() if isinstance(v, str) and v.startswith("arn:"))
+    if arns:
+        return arns
+    region, account = record.get("awsRegion"), record.get("recipientAccountId")
+    service = action.split(":", 1)[0]
+    for (known, key), template in _NAMED.items():
+        name = params.get(key)
+        if known == service and isinstance(name, str) and isinstance(region, str) and account:
+            short = name.rstrip("/").rsplit("/", 1)[-1] if key == "queueUrl" else name
+            return (template.format(region=region, account=account, name=short.lstrip("/")),)
     return ()
+
+
+# (service, request parameter) -> the ARN that names the resource.
+_NAMED = {
+    ("ssm", "name"): "arn:aws:ssm:{region}:{account}:parameter/{name}",
+    ("dynamodb", "tableName"): "arn:aws:dynamodb:{region}:{account}:table/{name}",
+    ("secretsmanager", "secretId"): "arn:aws:secretsmanager:{region}:{account}:secret:{name}",
+    ("lambda", "functionName"): "arn:aws:lambda:{region}:{account}:function:{name}",
+    ("sqs", "queueUrl"): "arn:aws:sqs:{region}:{account}:{name}",
+}
 
 
 def _object_first(arns: list[str], action: str) -> list[str]:

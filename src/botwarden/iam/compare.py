@@ -36,7 +36,11 @@ class Excess:
 def over_privileged(view: PrincipalView, manifest: Manifest) -> Iterator[Finding]:
     generated = generate_from_manifest(manifest)
     needed = view.db.expand_all(a for g in generated.grants for a in g.actions)
-    replacement: str | None = " ".join(generated.to_json().split())
+    replacement: str | None = (
+        " ".join(generated.to_json().split())
+        if generated.grants
+        else "none: the manifest declares no AWS capability, so detach the policy"
+    )
     for grant in view.allows:
         excess = _excess(view, grant, generated.grants, needed)
         if excess.actions or excess.broader:
@@ -112,12 +116,36 @@ def under_privileged(documents: Sequence[PolicyDocument], manifest: Manifest) ->
         if not isinstance(capability, AwsCapability):
             continue
         label = capability.name or f"capability[{index}]"
+        context = declared_context(capability)
         for action in capability.actions:
             for position, resource in enumerate(capability.resources):
-                result = evaluate(documents, Request(action=action, resource=resource))
+                request = Request(action=action, resource=resource, context=context)
+                result = evaluate(documents, request)
                 if result.decision != "allow":
                     where = manifest.locate("capability", index, "resources", position)
                     yield _missing(label, action, resource, result.decision, where)
+
+
+_POSITIVE = ("StringEquals", "StringEqualsIgnoreCase", "StringLike", "ArnEquals", "ArnLike",
+             "Bool", "NumericEquals", "DateEquals", "IpAddress")  # fmt: skip
+
+
+def declared_context(capability: AwsCapability) -> dict[str, tuple[str, ...]]:
+    """A request context in which the capability's own conditions hold.
+
+    A declared grant comes with its conditions (``aws:RequestedRegion = eu-west-1``); the bot's
+    calls carry those values, so the policy is asked about requests that carry them too.
+    """
+    context: dict[str, tuple[str, ...]] = {}
+    for operator, keys in capability.conditions.items():
+        base = operator.rpartition(":")[2].removesuffix("IfExists")
+        if base not in _POSITIVE:
+            continue
+        for key, values in keys.items():
+            listed = values if isinstance(values, list) else [values]
+            first = str(listed[0]).lower() if isinstance(listed[0], bool) else str(listed[0])
+            context[key] = (first,)
+    return context
 
 
 def _missing(label: str, action: str, resource: str, decision: str, where: Location) -> Finding:
@@ -139,7 +167,9 @@ def unused(view: PrincipalView, evidence: Evidence) -> Iterator[Finding]:
     for grant in view.allows:
         resources = ("*",) if grant.statement.not_resource else grant.statement.resource_values
         used = view.db.expand_all(
-            action for action, arn in observed if any(arn_matches(r, arn) for r in resources)
+            action
+            for action, arn in observed
+            if arn == "*" or any(arn_matches(r, arn) for r in resources)  # '*': not logged
         )
         idle: list[str] = []
         unknown: list[str] = []

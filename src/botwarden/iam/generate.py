@@ -2,7 +2,7 @@
 
 Each AWS capability becomes statements with its exact actions and resources, plus the companion
 grants some actions need to work as a caller expects (documented in ``COMPANIONS`` and in
-``docs/iam-generate.md``). Nothing is widened: a companion is scoped to the same bucket, table or
+``docs/iam.md``). Nothing is widened: a companion is scoped to the same bucket, table or
 log group as the grant that needs it.
 """
 

@@ -17,7 +17,10 @@ import urllib.parse
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from botwarden.iam.sources.authorization_details import PrincipalPolicies
 
 from botwarden.iam.jsonlines import (
     DuplicateKey,
@@ -538,8 +541,25 @@ def _sniff_terraform(text: str) -> bool:
     return any(marker in text for marker in MARKERS)
 
 
+@dataclass(frozen=True, slots=True)
+class PolicyFile:
+    """What one file holds: its policy documents, and the identities it defines, if any.
+
+    Account exports and CloudFormation templates define users and roles; each is a principal of
+    its own, with the documents that apply to it. Plain policies and Terraform define none.
+    """
+
+    documents: list[PolicyDocument]
+    principals: list[PrincipalPolicies] = field(default_factory=list)
+
+
 def documents_from_file(path: Path, display_path: str) -> list[PolicyDocument]:
-    """Every policy document in a file, whatever its format (detected by extension and content).
+    """Every policy document in a file, whatever its format (see :func:`read_policy_file`)."""
+    return read_policy_file(path, display_path).documents
+
+
+def read_policy_file(path: Path, display_path: str) -> PolicyFile:
+    """Documents and principals of a file, whatever its format (by extension and content).
 
     Raise :class:`PolicyParseError` when the file cannot be read or parsed at all; problems
     inside documents are reported on the documents instead.
@@ -549,43 +569,41 @@ def documents_from_file(path: Path, display_path: str) -> list[PolicyDocument]:
     text = _read(path, display_path)
     name = path.name.lower()
     if name.endswith(".tf"):
-        return documents_from_hcl(text, path=display_path)
+        return PolicyFile(documents_from_hcl(text, path=display_path))
     if name.endswith(_YAML_SUFFIXES) or not text.lstrip("\ufeff \t\r\n").startswith(("{", "[")):
-        return _documents_from_yaml(text, display_path, path.name)
+        from botwarden.iam.sources.cloudformation import load_yaml_with_lines
+
+        data, lines = load_yaml_with_lines(text, path=display_path)
+        return _file_from_data(data, lines, display_path, path.name, [])
     duplicates: list[DuplicateKey] = []
     data, lines = parse_json_with_lines(text, path=display_path, duplicates=duplicates)
-    return _documents_from_data(data, lines, display_path, path.name, duplicates)
+    return _file_from_data(data, lines, display_path, path.name, duplicates)
 
 
-def _documents_from_yaml(text: str, display_path: str, file_name: str) -> list[PolicyDocument]:
-    from botwarden.iam.sources.cloudformation import load_yaml_with_lines
-
-    data, lines = load_yaml_with_lines(text, path=display_path)
-    return _documents_from_data(data, lines, display_path, file_name, [])
-
-
-def _documents_from_data(
+def _file_from_data(
     data: Any,
     lines: dict[Key, int],
     display_path: str,
     file_name: str,
     duplicates: list[DuplicateKey],
-) -> list[PolicyDocument]:
+) -> PolicyFile:
     from botwarden.iam.sources import authorization_details as details
-    from botwarden.iam.sources.cloudformation import documents_from_template, is_template
+    from botwarden.iam.sources import cloudformation as cfn
     from botwarden.iam.sources.plain_json import documents_from_plain
     from botwarden.iam.sources.terraform import documents_from_plan, is_plan
 
     if details.is_authorization_details(data):
-        return details.documents_from_authorization_details(
-            data, lines, path=display_path, duplicates=duplicates
-        )
+        export = details.read_export(data, lines, path=display_path, duplicates=duplicates)
+        return PolicyFile(*export)
     if is_plan(data):
-        return documents_from_plan(data, lines, path=display_path)
-    if is_template(data):
-        return documents_from_template(data, lines, path=display_path)
-    return documents_from_plain(
-        data, lines, path=display_path, name=file_name, duplicates=duplicates
+        return PolicyFile(documents_from_plan(data, lines, path=display_path))
+    if cfn.is_template(data):
+        return PolicyFile(
+            cfn.documents_from_template(data, lines, path=display_path),
+            cfn.principals_from_template(data, lines, path=display_path),
+        )
+    return PolicyFile(
+        documents_from_plain(data, lines, path=display_path, name=file_name, duplicates=duplicates)
     )
 
 

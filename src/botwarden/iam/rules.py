@@ -30,8 +30,9 @@ PERMISSIONS_MGMT = _r("iam.permissions-management", Severity.HIGH,
     "Actions that create or change identities and their policies are allowed without resource "
     "constraints; a bot rarely needs any.")  # fmt: skip
 ESCALATION = _r("iam.privilege-escalation", Severity.CRITICAL, "Privilege escalation path",
-    "Remove one action of the path, or scope iam:PassRole and the IAM write actions to named "
-    "resources the bot must manage.",
+    "Remove one action of the path. If the bot must pass a role, scope iam:PassRole to that role "
+    "with an iam:PassedToService condition: the finding then drops to medium, for a review of "
+    "what that role can do.",
     "The policies, taken together, allow a published privilege-escalation path: the bot can "
     "give itself, or a resource it controls, more permissions than it was granted.")  # fmt: skip
 EXFILTRATION = _r("iam.data-exfiltration", Severity.HIGH, "Data exfiltration on every resource",

@@ -65,6 +65,17 @@ def documents_from_authorization_details(
     return _Export(data, lines or {}, path, tuple(duplicates)).read()[0]
 
 
+def read_export(
+    data: Any,
+    lines: Mapping[Key, int] | None = None,
+    *,
+    path: str,
+    duplicates: Iterable[DuplicateKey] = (),
+) -> tuple[list[PolicyDocument], list[PrincipalPolicies]]:
+    """Documents and principals of an export in one pass (shared documents are shared objects)."""
+    return _Export(data, lines or {}, path, tuple(duplicates)).read()
+
+
 def principals_from_authorization_details(
     data: Any,
     lines: Mapping[Key, int] | None = None,
