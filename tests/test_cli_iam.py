@@ -431,3 +431,115 @@ def test_generate_refuses_a_manifest_without_aws_capabilities(
     code, out, err = run(capsys, "iam", "generate", "--manifest", str(tmp_path))
     assert (code, out) == (2, "")
     assert "declares no AWS capability" in err
+
+
+@pytest.mark.parametrize(
+    "conditions",
+    [
+        '{ StringEquals = { "aws:RequestedRegion" = "eu-west-1" } }',
+        '{ IpAddress = { "aws:SourceIp" = "10.0.0.0/8" } }',
+        '{ IpAddress = { "aws:SourceIp" = "10.1.2.3/32" } }',
+        '{ "ForAnyValue:StringEquals" = { "aws:TagKeys" = ["a", "b"] } }',
+        '{ "ForAllValues:StringEquals" = { "aws:TagKeys" = ["a"] }, '
+        'Null = { "aws:TagKeys" = "false" } }',
+        '{ Bool = { "aws:SecureTransport" = true } }',
+        '{ StringLike = { "s3:prefix" = ["reports/*"] } }',
+    ],
+)
+def test_generated_policy_round_trips_declared_conditions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], conditions: str
+) -> None:
+    (tmp_path / "botwarden.toml").write_text(
+        'schema_version = 1\n[bot]\nname = "b"\nowner = "o"\n[[capability]]\nname = "put"\n'
+        'provider = "aws"\nactions = ["s3:PutObject"]\n'
+        'resources = ["arn:aws:s3:::bucket/out/*"]\n'
+        f"conditions = {conditions}\n",
+        encoding="utf-8",
+    )
+    policy_file = tmp_path / "policy.json"
+    assert (
+        run(capsys, "iam", "generate", "--manifest", str(tmp_path), "-o", str(policy_file))[0] == 0
+    )
+    code, out, _ = run(capsys, "iam", "check", str(policy_file), "--manifest", str(tmp_path),
+                       "--format", "json")  # fmt: skip
+    assert (code, json.loads(out)["findings"]) == (0, [])
+
+
+def test_cloudtrail_resources_are_the_named_resource(tmp_path: Path) -> None:
+    from botwarden.iam.cloudtrail import read_cloudtrail
+
+    evidence = write(
+        tmp_path / "trail.json",
+        trail(
+            {
+                "eventSource": "lambda.amazonaws.com",
+                "eventName": "CreateFunction20150331",
+                "recipientAccountId": "123456789012",
+                "requestParameters": {
+                    "functionName": "bibliobot-summarize",
+                    "role": "arn:aws:iam::123456789012:role/x",
+                },
+            },
+            {
+                "eventSource": "secretsmanager.amazonaws.com",
+                "eventName": "GetSecretValue",
+                "recipientAccountId": "123456789012",
+                "requestParameters": {"secretId": "bibliobot/feedly"},
+            },
+        ),
+    )
+    assert list(read_cloudtrail([evidence]).observed()) == [
+        ("lambda:CreateFunction", "arn:aws:lambda:eu-west-1:123456789012:function:bibliobot-summarize"),
+        ("secretsmanager:GetSecretValue",
+         "arn:aws:secretsmanager:eu-west-1:123456789012:secret:bibliobot/feedly-??????"),
+    ]  # fmt: skip
+
+
+def test_secret_reads_match_suffixed_grants(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file = write(
+        tmp_path / "p.json",
+        policy(
+            {
+                "Effect": "Allow",
+                "Action": "secretsmanager:GetSecretValue",
+                "Resource": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:bibliobot/feedly-??????",
+            }
+        ),
+    )
+    evidence = write(
+        tmp_path / "trail.json",
+        trail(
+            {
+                "eventSource": "secretsmanager.amazonaws.com",
+                "eventName": "GetSecretValue",
+                "recipientAccountId": "123456789012",
+                "requestParameters": {"secretId": "bibliobot/feedly"},
+            }
+        ),
+    )
+    code, out, _ = run(capsys, "iam", "unused", str(file), "--from-cloudtrail", str(evidence),
+                       "--format", "json")  # fmt: skip
+    assert (code, json.loads(out)["findings"]) == (0, [])
+
+
+def test_audit_checks_exported_identities_apart_from_the_bot(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def role(name: str, action: str) -> dict[str, Any]:
+        document = policy({"Effect": "Allow", "Action": action, "Resource": "*"})
+        return {"RoleName": name, "Arn": f"arn:aws:iam::123456789012:role/{name}",
+                "RolePolicyList": [{"PolicyName": "p", "PolicyDocument": document}],
+                "AttachedManagedPolicies": []}  # fmt: skip
+
+    (tmp_path / "botwarden.toml").write_text(
+        'schema_version = 1\n[bot]\nname = "b"\nowner = "o"\n', encoding="utf-8"
+    )
+    write(tmp_path / "account.json", {"RoleDetailList": [role("passer", "iam:PassRole"),
+                                                         role("runner", "ec2:RunInstances")]})  # fmt: skip
+    _, out, _ = run(capsys, "audit", str(tmp_path), "--only", "permissions", "--format", "json")
+    found = {f["rule"] for f in json.loads(out)["findings"]}
+    assert "iam.privilege-escalation" not in found
+    assert "iam.over-privileged" not in found  # the manifest is the bot's, not every role's
+    assert "iam.pass-role-unrestricted" in found

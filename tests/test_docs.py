@@ -6,11 +6,13 @@
   example is audited as the manifest; a JSON example is an IAM policy, audited as ``policy.json``
   next to the section's "Manifest" (or a minimal one), or, when the section has "Evidence"
   (CloudTrail records), checked for unused grants against it;
-- the inline suppression examples suppress what they name;
+- the inline suppression examples suppress what they name, in ``audit`` and in ``iam check``;
+- a rule section that says its example "is reported as `SEVERITY`" is right;
 - every field of the manifest model has a row in the right table of manifest.md, with the model's
   default, and no table documents a field the model does not have;
 - every TOML example in manifest.md parses, and every full manifest there validates;
-- iam.md lists the companion grants of ``botwarden iam generate`` with generate.py's reasons.
+- iam.md lists the companion grants of ``botwarden iam generate`` with generate.py's reasons, and
+  documents every option of every ``botwarden iam`` command in that command's section.
 """
 
 from __future__ import annotations
@@ -25,9 +27,11 @@ from textwrap import dedent
 from typing import Any, get_args
 
 import pytest
+import typer
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from botwarden import cli
 from botwarden.audit.registry import default_analysers
 from botwarden.audit.result import AuditResult
 from botwarden.audit.runner import build_target, run_audit
@@ -283,6 +287,44 @@ def test_policy_suppression_example_suppresses(tmp_path: Path) -> None:
     assert suppressed.suppressed.inline == 1
 
 
+def test_policy_suppression_example_suppresses_in_iam_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """rules.md: inline markers apply to ``botwarden iam check`` as they do to the audit."""
+    (block,) = examples_in(RULES_DOC, "**Suppressed in a CloudFormation template:**")
+    (named,) = re.findall(r"botwarden:ignore\[([a-z0-9.-]+)\]", block.text)
+    monkeypatch.chdir(tmp_path)
+
+    def check(text: str) -> dict[str, Any]:
+        Path("template.yaml").write_text(text, encoding="utf-8")
+        cli.run(["iam", "check", "template.yaml", "--format", "json"])
+        report: dict[str, Any] = json.loads(capsys.readouterr().out)
+        return report
+
+    plain = check(re.sub(r"botwarden:ignore\[[^\]]*\]", "", block.text))
+    suppressed = check(block.text)
+    assert named in {f["rule"] for f in plain["findings"]}
+    assert named not in {f["rule"] for f in suppressed["findings"]}
+    assert suppressed["suppressed"]["inline"] == 1
+
+
+_REPORTED_AS = re.compile(r"this is reported as `(critical|high|medium|low|info)`")
+
+
+@pytest.mark.parametrize(
+    "rule_id",
+    sorted(r for r, s in RULE_SECTIONS.items() if _REPORTED_AS.search(" ".join(s.lines))),
+)
+def test_documented_example_severity(rule_id: str, tmp_path: Path) -> None:
+    """'... so this is reported as `medium`' after a "Triggers it" example is what it produces."""
+    match = _REPORTED_AS.search(" ".join(RULE_SECTIONS[rule_id].lines))
+    assert match is not None
+    for block in runnable(rule_id, "Triggers it"):
+        severities = {f.severity.value for f in findings_of(rule_id, block, tmp_path)
+                      if f.rule == rule_id}  # fmt: skip
+        assert severities == {match.group(1)}, block.text
+
+
 def test_rules_json_examples_parse() -> None:
     for block in (b for s in RULES_DOC for b in s.blocks if b.lang == "json"):
         json.loads(block.text)
@@ -411,6 +453,27 @@ def test_iam_companion_table_matches_generate() -> None:
     lines = section(IAM_DOC, "From a manifest").lines
     rows = [line.strip().strip("|").split("|") for line in lines if line.startswith("| `")]
     assert [row[-1].strip() for row in rows] == [companion.reason for companion in COMPANIONS]
+
+
+IAM_COMMANDS = typer.main.get_command(cli.app).commands["iam"].commands  # type: ignore[attr-defined]
+IAM_OPTIONS = [
+    (name, param.opts + param.secondary_opts)
+    for name, command in IAM_COMMANDS.items()
+    for param in command.params
+    if param.opts[0].startswith("-") and param.name != "help"
+]
+
+
+@pytest.mark.parametrize(
+    ("command", "opts"), IAM_OPTIONS, ids=lambda v: v if isinstance(v, str) else v[0]
+)
+def test_iam_option_is_documented(command: str, opts: list[str]) -> None:
+    """Every option of ``botwarden iam COMMAND`` is named (`--option`) in its section."""
+    title = f"`botwarden iam {command}`"
+    text = "\n".join(line for s in IAM_DOC if s.parent == title for line in s.lines)
+    assert any(re.search(rf"`{re.escape(opt)}[ `]", text) for opt in opts), (
+        f"iam.md: '## {title}' does not mention {' or '.join(opts)}"
+    )
 
 
 def test_iam_json_examples_parse() -> None:

@@ -238,14 +238,16 @@ def main(argv: list[str] | None = None) -> int:
             if case_applicable[tool]:
                 whole[tool][1] += 1
                 whole[tool][0] += case_ok[tool]
-        if args.verbose:
+
+    print(table(rows, ["case", "rule", "expected", *TOOLS]))
+    if args.verbose:
+        print("\nwhat each tool said (its own rule ids / issue codes / categories):")
+        for case in cases:
+            print(f"  {case.name}")
             for tool in TOOLS:
                 answer = answers[tool][case.name]
                 said = answer.error or ", ".join(answer.raw) or "(nothing)"
-                if not answer.unavailable:
-                    rows.append(["", f"  {tool} said", "", said, "", ""])
-
-    print(table(rows, ["case", "rule", "expected", *TOOLS]))
+                print(f"    {tool:<15} {NOT_AVAILABLE if answer.unavailable else said}")
     print()
     total_checks = sum(len(c.expect) for c in cases)
     print(f"{len(cases)} cases, {total_checks} (case, rule) checks")
@@ -268,7 +270,8 @@ def main(argv: list[str] | None = None) -> int:
     if errors:
         print("errors (counted wrong where the tool has a check for the rule):")
         print("\n".join(errors))
-    print("✓ right, ✗ wrong (and what the tool said), n/a no equivalent check, err crashed")
+    print("✓ right, ✗ wrong (and what the tool said), n/a no equivalent check, err crashed,")
+    print("- botwarden iam check not available yet")
     return 0
 
 

@@ -173,7 +173,7 @@ def generate(
         if not policy.grants:
             raise UsageError(
                 f"{loaded.path}: declares no AWS capability, so the bot needs no IAM policy",
-                hint="detach any policy it has, or declare [[capability]] provider = \"aws\"",
+                hint='detach any policy it has, or declare [[capability]] provider = "aws"',
             )
     else:
         evidence = read_cloudtrail(from_cloudtrail or []).for_principal(principal)

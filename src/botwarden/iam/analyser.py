@@ -73,17 +73,28 @@ def _principal_findings(
 
 def load_documents(paths: Iterable[tuple[Path, str]]) -> tuple[list[PolicyDocument], list[Finding]]:
     """Parse files; a file that cannot be parsed becomes an iam.invalid-policy finding."""
-    principals, problems = load_principals(list(paths), "policies")
-    return [d for p in principals for d in p.documents], problems
+    loaded = load_principals(list(paths), "policies")
+    return [d for p in loaded.principals for d in p.documents], loaded.problems
 
 
-def load_principals(
-    paths: Sequence[tuple[Path, str]], name: str, arn: str | None = None
-) -> tuple[list[Principal], list[Finding]]:
-    """The principals these files describe: the identities an account export or a template
-    defines, each on its own, and one principal ``name`` for every other document."""
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """What files describe: the identities exports and templates define, and everything else."""
+
+    loose: Principal | None  # documents that belong to no identity in their file
+    identities: list[Principal]
+    problems: list[Finding]
+
+    @property
+    def principals(self) -> list[Principal]:
+        return ([self.loose] if self.loose else []) + self.identities
+
+
+def load_principals(paths: Sequence[tuple[Path, str]], name: str, arn: str | None = None) -> Loaded:
+    """Read files into principals: each identity an account export or a template defines, and
+    one principal ``name`` for every other document."""
     loose: list[PolicyDocument] = []
-    principals: list[Principal] = []
+    identities: list[Principal] = []
     problems: list[Finding] = []
     for path, shown in paths:
         try:
@@ -93,13 +104,11 @@ def load_principals(
             problems.append(Finding.of(iam_rules.INVALID, exc.reason, where, key=f"{shown}:parse"))
             continue
         owned = {(d.path, d.name) for p in found.principals for d in p.documents}
-        principals += [
+        identities += [
             Principal(p.name, tuple(p.documents), p.arn or arn) for p in found.principals
         ]
         loose += [d for d in found.documents if (d.path, d.name) not in owned]
-    if loose:
-        principals.insert(0, Principal(name, tuple(loose), arn))
-    return principals, problems
+    return Loaded(Principal(name, tuple(loose), arn) if loose else None, identities, problems)
 
 
 FileGroup = list[tuple[Path, str]]
@@ -147,9 +156,18 @@ def _check_groups(groups: list[FileGroup]) -> list[Finding]:
     found: list[Finding] = []
     for index, group in enumerate(groups):
         name = group[0][1] if len(group) == 1 else f"principal-{index}"
-        principals, problems = load_principals(group, name, _job.principal_arn)
-        found.extend(problems)
-        found.extend(check_principals(principals, db=_job.db, manifest=_job.manifest))
+        loaded = load_principals(group, name, _job.principal_arn)
+        found.extend(loaded.problems)
+        found.extend(_check_loaded(loaded, _job.db, _job.manifest))
+    return found
+
+
+def _check_loaded(loaded: Loaded, db: IamDatabase, manifest: Manifest | None) -> list[Finding]:
+    """The manifest describes the bot, whose policies are the loose documents; identities an
+    export or template defines are checked on their own."""
+    found = check_principals(loaded.identities, db=db)
+    if loaded.loose is not None:
+        found = check_principals([loaded.loose], db=db, manifest=manifest) + found
     return found
 
 
@@ -167,10 +185,7 @@ class PermissionsAnalyser:
             for path in target.files()
             if looks_like_policy_file(path, target.read_text(path) or "")
         ]
-        documents, problems = load_documents(candidates)
-        yield from problems
-        if documents:
-            bot = target.manifest.bot.name if target.manifest else target.root.name
-            yield from check_principals(
-                [Principal(bot, tuple(documents))], manifest=target.manifest
-            )
+        bot = target.manifest.bot.name if target.manifest else target.root.name
+        loaded = load_principals(candidates, bot)
+        yield from loaded.problems
+        yield from _check_loaded(loaded, default_database(), target.manifest)

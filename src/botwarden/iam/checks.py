@@ -51,7 +51,6 @@ CREDENTIAL_ACTIONS = (
     "lightsail:GetRelationalDatabaseMasterUserPassword",
     "rds-db:Connect",
     "redshift:GetClusterCredentials",
-    "sso:GetRoleCredentials",
     "mediapackage:RotateChannelCredentials",
     "mediapackage:RotateIngestEndpointCredentials",
     "sts:AssumeRole",
@@ -71,7 +70,6 @@ class Categories:
     resource_policies: ActionSet  # Permissions management of other services' resources
     data_read: ActionSet
     credentials: ActionSet
-    scoped: ActionSet  # every action that is not star-only
 
 
 @cache
@@ -87,7 +85,6 @@ def categories(db: IamDatabase) -> Categories:
         resource_policies=(management - identity) & scoped,
         data_read=db.expand_all(DATA_READ) & scoped,
         credentials=db.expand_all(CREDENTIAL_ACTIONS) & scoped,
-        scoped=scoped,
     )
 
 
@@ -150,7 +147,8 @@ def _admin(view: PrincipalView) -> Finding | None:
         _at(top),
         key=top.key,
         severity=Severity.CRITICAL if full_iam else Severity.HIGH,
-        evidence=", ".join(top.statement.action_values) or "*",
+        evidence=("NotAction: " if top.statement.not_action else "")
+        + (", ".join(top.statement.action_values) or "*"),
     )
 
 

@@ -94,11 +94,14 @@ class Evidence:
             for resource in event.resources or ("*",):
                 yield event.action, resource
 
-    def cannot_tell(self, action: str) -> bool:
+    def why_unknown(self, action: str) -> str | None:
+        """Why the evidence cannot show whether ``action`` was used; None when it can."""
         name = action.lower()
         if name in UNLOGGED_ACTIONS:
-            return True
-        return not self.has_data_events and bool(DATA_EVENT_ACTIONS.match(name))
+            return "AWS checks it inside other calls and never logs it"
+        if not self.has_data_events and DATA_EVENT_ACTIONS.match(name):
+            return "the evidence has no data events"
+        return None
 
 
 def _same_principal(seen: str, wanted: str) -> bool:
@@ -188,25 +191,31 @@ def _resources(record: dict[str, object], action: str) -> tuple[str, ...]:
 def _from_parameters(
     record: dict[str, object], params: dict[str, object], action: str
 ) -> tuple[str, ...]:
-    """ARNs named in the request, or rebuilt from the names the common services take."""
-    arns = tuple(v for v in params.values() if isinstance(v, str) and v.startswith("arn:"))
-    if arns:
-        return arns
-    region, account = record.get("awsRegion"), record.get("recipientAccountId")
+    """The resource the call named: the service's own naming parameter first (a function
+    name, not the role ARN passed to it), else any parameter that holds an ARN."""
     service = action.split(":", 1)[0]
+    region, account = record.get("awsRegion"), record.get("recipientAccountId")
     for (known, key), template in _NAMED.items():
         name = params.get(key)
-        if known == service and isinstance(name, str) and isinstance(region, str) and account:
+        if known != service or not isinstance(name, str):
+            continue
+        if name.startswith("arn:"):
+            return (name,)
+        if isinstance(region, str) and isinstance(account, str):
             short = name.rstrip("/").rsplit("/", 1)[-1] if key == "queueUrl" else name
             return (template.format(region=region, account=account, name=short.lstrip("/")),)
-    return ()
+    return tuple(v for v in params.values() if isinstance(v, str) and v.startswith("arn:"))
 
 
 # (service, request parameter) -> the ARN that names the resource.
 _NAMED = {
     ("ssm", "name"): "arn:aws:ssm:{region}:{account}:parameter/{name}",
     ("dynamodb", "tableName"): "arn:aws:dynamodb:{region}:{account}:table/{name}",
-    ("secretsmanager", "secretId"): "arn:aws:secretsmanager:{region}:{account}:secret:{name}",
+    # Secrets Manager appends six random characters to every secret's ARN
+    (
+        "secretsmanager",
+        "secretId",
+    ): "arn:aws:secretsmanager:{region}:{account}:secret:{name}-??????",
     ("lambda", "functionName"): "arn:aws:lambda:{region}:{account}:function:{name}",
     ("sqs", "queueUrl"): "arn:aws:sqs:{region}:{account}:{name}",
 }

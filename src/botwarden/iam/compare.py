@@ -10,6 +10,7 @@ the evaluator as a request; what the policies do not allow is reported at the ma
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -20,11 +21,12 @@ from botwarden.iam.cloudtrail import Evidence
 from botwarden.iam.database import ActionSet
 from botwarden.iam.evaluate import Request, evaluate
 from botwarden.iam.generate import Grant, generate_from_manifest
-from botwarden.iam.matching import action_matches, arn_matches, arn_subsumes
+from botwarden.iam.matching import action_matches, arn_matches, arn_subsumes, arns_intersect
 from botwarden.iam.model import PolicyDocument
 from botwarden.manifest.model import AwsCapability, Manifest
 
 SAMPLE = 6
+ConditionKey = tuple[str, str, frozenset[str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +56,7 @@ def _excess(
     granted = view.contribution(grant)
     undeclared = (granted - needed).names()
     resources = ("*",) if grant.statement.not_resource else grant.statement.resource_values
-    conditions = {(c.base, c.key.lower(), c.values) for c in grant.statement.conditions}
+    conditions = {_condition_key(c.operator, c.key, c.values) for c in grant.statement.conditions}
     broader: list[tuple[str, str, str]] = []
     for action in (granted & needed).names():
         for resource in resources:
@@ -66,19 +68,24 @@ def _excess(
 def _covered(
     action: str,
     resource: str,
-    conditions: set[tuple[str, str, tuple[str, ...]]],
+    conditions: set[ConditionKey],
     declared: Sequence[Grant],
 ) -> bool:
     for grant in declared:
         if not any(action_matches(pattern, action) for pattern in grant.actions):
             continue
-        required = {
-            (op.removesuffix("IfExists"), key.lower(), values)
-            for op, key, values in grant.conditions
-        }
+        required = {_condition_key(op, key, values) for op, key, values in grant.conditions}
         if required <= conditions and any(arn_subsumes(d, resource) for d in grant.resources):
             return True
     return False
+
+
+def _condition_key(
+    operator: str, key: str, values: tuple[str, ...]
+) -> tuple[str, str, frozenset[str]]:
+    """A condition compared for coverage: the whole operator (set qualifier included, IfExists
+    dropped), the key in lower case (condition keys are case-insensitive), the values as a set."""
+    return (operator.removesuffix("IfExists"), key.lower(), frozenset(values))
 
 
 def _closest(action: str, declared: Sequence[Grant]) -> str:
@@ -127,7 +134,7 @@ def under_privileged(documents: Sequence[PolicyDocument], manifest: Manifest) ->
 
 
 _POSITIVE = ("StringEquals", "StringEqualsIgnoreCase", "StringLike", "ArnEquals", "ArnLike",
-             "Bool", "NumericEquals", "DateEquals", "IpAddress")  # fmt: skip
+             "Bool", "NumericEquals", "DateEquals", "IpAddress", "BinaryEquals")  # fmt: skip
 
 
 def declared_context(capability: AwsCapability) -> dict[str, tuple[str, ...]]:
@@ -137,15 +144,30 @@ def declared_context(capability: AwsCapability) -> dict[str, tuple[str, ...]]:
     calls carry those values, so the policy is asked about requests that carry them too.
     """
     context: dict[str, tuple[str, ...]] = {}
+    present: list[str] = []
     for operator, keys in capability.conditions.items():
         base = operator.rpartition(":")[2].removesuffix("IfExists")
-        if base not in _POSITIVE:
-            continue
         for key, values in keys.items():
-            listed = values if isinstance(values, list) else [values]
-            first = str(listed[0]).lower() if isinstance(listed[0], bool) else str(listed[0])
-            context[key] = (first,)
+            first = _as_text((values if isinstance(values, list) else [values])[0])
+            if base in _POSITIVE:
+                context[key] = (_sample_address(first) if base == "IpAddress" else first,)
+            elif base == "Null" and first.lower() == "false":
+                present.append(key)  # the key must be there: any value will do
+    for key in present:
+        context.setdefault(key, ("present",))
     return context
+
+
+def _as_text(value: str | int | bool) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _sample_address(cidr: str) -> str:
+    """An address inside a declared range: requests come from addresses, not networks."""
+    try:
+        return str(ipaddress.ip_network(cidr, strict=False).network_address)
+    except ValueError:
+        return cidr
 
 
 def _missing(label: str, action: str, resource: str, decision: str, where: Location) -> Finding:
@@ -167,31 +189,46 @@ def unused(view: PrincipalView, evidence: Evidence) -> Iterator[Finding]:
     for grant in view.allows:
         resources = ("*",) if grant.statement.not_resource else grant.statement.resource_values
         used = view.db.expand_all(
-            action
-            for action, arn in observed
-            if arn == "*" or any(arn_matches(r, arn) for r in resources)  # '*': not logged
+            action for action, arn in observed if any(_may_be(r, arn) for r in resources)
         )
         idle: list[str] = []
-        unknown: list[str] = []
+        unknown: dict[str, list[str]] = {}
         for action in (view.contribution(grant) - used).names():
-            (unknown if evidence.cannot_tell(action) else idle).append(action)
+            reason = evidence.why_unknown(action)
+            if reason is None:
+                idle.append(action)
+            else:
+                unknown.setdefault(reason, []).append(action)
         where = Location(grant.document.path, grant.statement.line or grant.document.line)
         if idle:
             yield Finding.of(
                 iam_rules.UNUSED,
-                f"{len(idle)} granted actions were not used{span}: "
-                f"{', '.join(idle[:SAMPLE])}{' ...' if len(idle) > SAMPLE else ''}",
+                f"{len(idle)} granted actions were not used{span}: {_listed(idle)}",
                 where,
                 key=grant.key,
                 evidence=", ".join(idle[:SAMPLE]),
             )
-        if unknown:
+        for reason, actions in unknown.items():
             yield Finding.of(
                 iam_rules.UNUSED,
-                f"cannot tell whether {len(unknown)} actions were used: the "
-                f"evidence has no data events ({', '.join(unknown[:SAMPLE])})",
+                f"cannot tell whether {len(actions)} actions were used ({reason}): "
+                f"{_listed(actions)}",
                 where,
-                key=f"{grant.key}:data-events",
+                key=f"{grant.key}:{reason}",
                 severity=Severity.INFO,
-                evidence=", ".join(unknown[:SAMPLE]),
+                evidence=", ".join(actions[:SAMPLE]),
             )
+
+
+def _may_be(granted: str, observed: str) -> bool:
+    """Whether a call on ``observed`` used a grant on ``granted``. A call logged without its
+    resource ('*') used the action; a rebuilt ARN with wildcards may be any of its matches."""
+    if observed == "*":
+        return True
+    if "*" in observed or "?" in observed:
+        return arns_intersect(granted, observed)
+    return arn_matches(granted, observed)
+
+
+def _listed(actions: list[str]) -> str:
+    return ", ".join(actions[:SAMPLE]) + (" ..." if len(actions) > SAMPLE else "")
