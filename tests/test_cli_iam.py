@@ -465,6 +465,10 @@ def test_generated_policy_round_trips_declared_conditions(
     assert (code, json.loads(out)["findings"]) == (0, [])
 
 
+SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:bibliobot/feedly"
+FUNCTION_ARN = "arn:aws:lambda:eu-west-1:123456789012:function:bibliobot-summarize"
+
+
 def test_cloudtrail_resources_are_the_named_resource(tmp_path: Path) -> None:
     from botwarden.iam.cloudtrail import read_cloudtrail
 
@@ -489,9 +493,8 @@ def test_cloudtrail_resources_are_the_named_resource(tmp_path: Path) -> None:
         ),
     )
     assert list(read_cloudtrail([evidence]).observed()) == [
-        ("lambda:CreateFunction", "arn:aws:lambda:eu-west-1:123456789012:function:bibliobot-summarize"),
-        ("secretsmanager:GetSecretValue",
-         "arn:aws:secretsmanager:eu-west-1:123456789012:secret:bibliobot/feedly-??????"),
+        ("lambda:CreateFunction", FUNCTION_ARN),
+        ("secretsmanager:GetSecretValue", SECRET_ARN + "-??????"),
     ]  # fmt: skip
 
 
@@ -504,7 +507,7 @@ def test_secret_reads_match_suffixed_grants(
             {
                 "Effect": "Allow",
                 "Action": "secretsmanager:GetSecretValue",
-                "Resource": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:bibliobot/feedly-??????",
+                "Resource": SECRET_ARN + "-??????",
             }
         ),
     )
@@ -536,8 +539,8 @@ def test_audit_checks_exported_identities_apart_from_the_bot(
     (tmp_path / "botwarden.toml").write_text(
         'schema_version = 1\n[bot]\nname = "b"\nowner = "o"\n', encoding="utf-8"
     )
-    write(tmp_path / "account.json", {"RoleDetailList": [role("passer", "iam:PassRole"),
-                                                         role("runner", "ec2:RunInstances")]})  # fmt: skip
+    roles = [role("passer", "iam:PassRole"), role("runner", "ec2:RunInstances")]
+    write(tmp_path / "account.json", {"RoleDetailList": roles})
     _, out, _ = run(capsys, "audit", str(tmp_path), "--only", "permissions", "--format", "json")
     found = {f["rule"] for f in json.loads(out)["findings"]}
     assert "iam.privilege-escalation" not in found
