@@ -54,7 +54,13 @@ MALFORMED = [
     ("action without service", MINIMAL + '[[capability]]\nprovider = "aws"\n'
      'actions = ["GetObject"]\nresources = ["*"]\n',
      "botwarden.toml:7: capability[0].actions[0]: 'GetObject' is not an IAM action: expected "
-     "'service:Action' such as 's3:GetObject' (wildcards * and ? allowed in the action name)"),
+     "'service:Action' such as 's3:GetObject' (wildcards * and ? allowed in the action name, "
+     "not in the service)"),
+    ("wildcard in the service", MINIMAL + '[[capability]]\nprovider = "aws"\n'
+     'actions = ["*:*"]\nresources = ["*"]\n',
+     "botwarden.toml:7: capability[0].actions[0]: '*:*' is not an IAM action: expected "
+     "'service:Action' such as 's3:GetObject' (wildcards * and ? allowed in the action name, "
+     "not in the service)"),
     ("unknown provider", MINIMAL + '[[capability]]\nprovider = "gcp"\n',
      "botwarden.toml:5: capability[0]: provider must be 'aws' or 'http' (got 'gcp')"),
     ("bad HTTP method", MINIMAL + '[[capability]]\nprovider = "http"\nmethods = ["FETCH"]\n'
@@ -245,7 +251,7 @@ def test_bad_mode_names_the_choices() -> None:
     [
         '[[capability]]\nprovider = "http"\nmethods = ["GET"]\nurls = ["https://[::1]:8443/x"]\n',
         '[[capability]]\nprovider = "http"\nmethods = ["GET"]\nurls = ["http://10.0.0.1/x"]\n',
-        '[[capability]]\nprovider = "aws"\nactions = ["*:*", "s3:Get*", "*"]\nresources = ["*"]\n',
+        '[[capability]]\nprovider = "aws"\nactions = ["s3:Get*", "*"]\nresources = ["*"]\n',
         '[egress]\nallow = ["*:8080"]\n',
     ],
 )

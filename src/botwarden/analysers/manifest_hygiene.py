@@ -246,10 +246,10 @@ def _aws_capability(manifest: Manifest, index: int, cap: AwsCapability) -> Itera
 
 
 def _action_breadth(action: str) -> Severity | None:
-    if action in ("*", "*:*"):
+    if action == "*":
         return Severity.CRITICAL
-    service, _, name = action.partition(":")
-    if service == "*" or name == "*":
+    _service, _, name = action.partition(":")
+    if name == "*":
         return Severity.HIGH
     if name.startswith("*") or name in ("Put*", "Delete*", "Update*", "Create*"):
         return Severity.MEDIUM

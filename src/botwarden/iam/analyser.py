@@ -1,8 +1,10 @@
 """Run the permissions checks: over files given on the command line, or over a bot's folder.
 
-Several documents given together are the policies of one principal: each is checked alone (a
-policy may be attached elsewhere too) and their union is checked as well, which is where
-escalation paths split across policies, and Denies in one policy that cancel another, show up.
+Several documents given together are the policies of one principal. Each document is checked on
+its own for what is wrong with it (invalid, unknown actions, resource mismatches, prefix leaks,
+condition mistakes); what the principal can do (administrator access, escalation paths, writes on
+every resource, ...) is judged on their union, where paths split across policies appear and a
+Deny in one policy takes back what another allows.
 """
 
 from __future__ import annotations
@@ -58,11 +60,7 @@ def _principal_findings(
     documents = principal.documents
     for document in documents:
         yield from check_document(db, document)
-    groups: list[Sequence[PolicyDocument]] = [[d] for d in documents]
-    if len(documents) > 1:
-        groups.append(documents)
-    for group in groups:
-        yield from check_principal(PrincipalView(db, group), principal_arn=principal.arn)
+    yield from check_principal(PrincipalView(db, documents), principal_arn=principal.arn)
     identity = [d for d in documents if d.kind is PolicyKind.IDENTITY]
     if manifest is not None and identity:
         from botwarden.iam.compare import over_privileged, under_privileged  # needs pydantic

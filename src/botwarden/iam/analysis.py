@@ -18,6 +18,13 @@ from botwarden.iam.model import Effect, PolicyDocument, PolicyKind, Statement
 
 # A resource pattern made only of 'arn', colons and wildcards matches every resource.
 _EVERYTHING = re.compile(r"^(\*|arn(:\*)+:?\*?)$")
+# An ARN whose resource part is only a wildcard, or a type and a wildcard, names every resource
+# of its kind: every role ('arn:aws:iam::*:role/*'), every function ('...:function:*'). S3 has
+# no type in its resource part ('bucket/key'), so there only '*' and '*/*' name every bucket or
+# object; 'media/*' is one bucket's objects.
+_EVERY_OF_TYPE = re.compile(
+    r"^arn:[^:]*:(?:s3:[^:]*:[^:]*:\*(?:/\*)?|(?!s3:)[^:]*:[^:]*:[^:]*:(?:\*|[A-Za-z0-9_.-]+[/:]\*))$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +36,7 @@ class StatementGrant:
     actions: ActionSet
     all_resources: bool
     conditional: bool
+    every_of_type: tuple[str, ...] = ()  # resources naming every resource of a kind
 
     @property
     def key(self) -> str:
@@ -50,12 +58,17 @@ def covers_every_resource(statement: Statement) -> bool:
 
 
 def grant_of(db: IamDatabase, document: PolicyDocument, statement: Statement) -> StatementGrant:
+    everything = covers_every_resource(statement)
+    of_type = (
+        () if everything else tuple(r for r in statement.resource_values if _EVERY_OF_TYPE.match(r))
+    )
     return StatementGrant(
         document,
         statement,
         statement_actions(db, statement),
-        covers_every_resource(statement),
+        everything,
         bool(statement.conditions),
+        of_type,
     )
 
 

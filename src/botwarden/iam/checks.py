@@ -67,6 +67,7 @@ class Categories:
 
     write_scoped: ActionSet  # Write actions that support resource-level permissions
     identity_management: ActionSet  # Permissions management of identities and their policies
+    permissions_management: ActionSet  # AWS's "Permissions management" access level
     resource_policies: ActionSet  # Permissions management of other services' resources
     data_read: ActionSet
     credentials: ActionSet
@@ -82,6 +83,7 @@ def categories(db: IamDatabase) -> Categories:
     return Categories(
         write_scoped=db.access_level("Write") & scoped,
         identity_management=management & identity,
+        permissions_management=management & scoped,
         resource_policies=(management - identity) & scoped,
         data_read=db.expand_all(DATA_READ) & scoped,
         credentials=db.expand_all(CREDENTIAL_ACTIONS) & scoped,
@@ -116,7 +118,7 @@ def check_principal(view: PrincipalView, *, principal_arn: str | None = None) ->
     cats = categories(view.db)
     for grant in view.allows:
         yield from _service_wildcards(grant)
-        if grant.all_resources:
+        if grant.all_resources or grant.every_of_type:
             yield from _on_every_resource(view, grant, cats)
         yield from _pass_role(view, grant)
     yield from _escalation(view)
@@ -125,8 +127,15 @@ def check_principal(view: PrincipalView, *, principal_arn: str | None = None) ->
 
 
 def _admin(view: PrincipalView) -> Finding | None:
+    """Full access: (nearly) every action on every resource, identity management included.
+
+    A near-administrator that cannot change IAM (``NotAction: iam:*``, AWS's PowerUserAccess)
+    is not reported here but by what it can still do: writes everywhere, escalation paths.
+    """
     allowed, universe = view.on_every_resource, view.db.universe
     if len(allowed) < ADMIN_SHARE * len(universe):
+        return None
+    if categories(view.db).identity_management - allowed:
         return None
     top = max((g for g in view.allows if g.all_resources), key=lambda g: len(view.contribution(g)))
     missing = universe - allowed
@@ -136,7 +145,6 @@ def _admin(view: PrincipalView) -> Finding | None:
         if services
         else ""
     )
-    full_iam = not (categories(view.db).identity_management - allowed)
     message = (
         f"allows {len(allowed):,} of {len(universe):,} actions on every resource"
         f"{except_}{_when(top)}"
@@ -146,7 +154,6 @@ def _admin(view: PrincipalView) -> Finding | None:
         message,
         _at(top),
         key=top.key,
-        severity=Severity.CRITICAL if full_iam else Severity.HIGH,
         evidence=("NotAction: " if top.statement.not_action else "")
         + (", ".join(top.statement.action_values) or "*"),
     )
@@ -173,9 +180,16 @@ def _on_every_resource(
     view: PrincipalView, grant: StatementGrant, cats: Categories
 ) -> Iterator[Finding]:
     contribution = view.contribution(grant)
+    scope = "every resource"
+    if not grant.all_resources:  # every resource of a kind: only actions that apply to it count
+        applicable = view.db.empty
+        for resource in grant.every_of_type:
+            applicable = applicable | view.db.actions_for_arn(resource)
+        contribution = contribution & applicable
+        scope = "every resource of " + ", ".join(f"'{r}'" for r in grant.every_of_type)
     checks: tuple[tuple[Rule, ActionSet, str], ...] = (
         (iam_rules.WRITE_ALL, cats.write_scoped, "write actions"),
-        (iam_rules.PERMISSIONS_MGMT, cats.identity_management, "identity and policy changes"),
+        (iam_rules.PERMISSIONS_MGMT, cats.permissions_management, "permissions-management actions"),
         (iam_rules.RESOURCE_EXPOSURE, cats.resource_policies, "resource-policy and ACL changes"),
         (iam_rules.EXFILTRATION, cats.data_read, "data-reading actions"),
         (iam_rules.CREDENTIALS, cats.credentials, "credential-returning actions"),
@@ -185,7 +199,7 @@ def _on_every_resource(
         if len(found):
             yield Finding.of(
                 rule,
-                f"allows {len(found)} {what} on every resource{_when(grant)}: {_sample(found)}",
+                f"allows {len(found)} {what} on {scope}{_when(grant)}: {_sample(found)}",
                 _at(grant),
                 key=grant.key,
                 evidence=_sample(found),

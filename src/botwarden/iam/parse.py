@@ -70,7 +70,7 @@ _STATEMENT_KEYS = frozenset({
     "NotResource", "Condition",
 })  # fmt: skip
 _PRINCIPAL_TYPES = frozenset({"AWS", "Service", "Federated", "CanonicalUser"})
-_ACTION = re.compile(r"[A-Za-z0-9*?_.-]+:[A-Za-z0-9*?_.-]+")
+_ACTION = re.compile(r"[A-Za-z0-9_.-]+:[A-Za-z0-9*?_.-]+")
 _TRUST_ACTIONS = frozenset({"sts:tagsession", "sts:setsourceidentity", "sts:setcontext"})
 _MAX_SNIFF = 1 << 16
 
@@ -279,7 +279,7 @@ def _statement(raw: Any, index: int, at: _At, sids: set[str]) -> Statement | Non
     sid = _sid(raw, at, sids)
     effect = _effect(raw, at)
     actions, not_action = _either(raw, "Action", "NotAction", at)
-    _check_actions(actions, at, "NotAction" if not_action else "Action")
+    actions = _check_actions(actions, at, "NotAction" if not_action else "Action")
     resources, not_resource = _either(raw, "Resource", "NotResource", at)
     principal, not_principal = _principal_element(raw, at)
     conditions = _conditions(raw["Condition"], at) if "Condition" in raw else ()
@@ -366,14 +366,23 @@ def _strings(value: Any, at: _At, *path: str | int) -> tuple[Located, ...]:
     return tuple(located)
 
 
-def _check_actions(actions: tuple[Located, ...], at: _At, key: str) -> None:
-    """Only the form is checked here; whether a service or action exists is decided elsewhere."""
+def _check_actions(actions: tuple[Located, ...], at: _At, key: str) -> tuple[Located, ...]:
+    """Keep the actions IAM accepts; report and drop the rest, which IAM refuses to attach, so
+    they grant nothing. Whether a service or action exists is decided elsewhere."""
+    kept = []
     for action in actions:
         value = action.value
         if value == "*" or _ACTION.fullmatch(value) or "${" in value:
+            kept.append(action)
             continue
-        message = f"{at.field(key)} {value!r} is not '*' or 'service:action'"
-        at.reader.problems.append(PolicyProblem(message, action.line))
+        service = value.partition(":")[0]
+        reason = (
+            "has a wildcard in the service prefix, which IAM refuses"
+            if ":" in value and ("*" in service or "?" in service)
+            else "is not '*' or 'service:action'"
+        )
+        at.reader.problems.append(PolicyProblem(f"{at.field(key)} {value!r} {reason}", action.line))
+    return tuple(kept)
 
 
 # -- principals and conditions ---------------------------------------------------------------

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from botwarden.manifest.egress import normalise_host
 
-_ACTION = re.compile(r"^(\*|[a-z0-9*?-]+:[A-Za-z0-9*?]+)$")
+_ACTION = re.compile(r"^(\*|[a-z0-9-]+:[A-Za-z0-9*?]+)$")
 _PARTITION = re.compile(r"^(aws|aws-cn|aws-us-gov|aws-iso(-[a-z])?|\*)$")
 ARN_HELP = "'arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE' or '*'"
 HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "*"})
@@ -22,7 +22,7 @@ def check_action(value: str) -> str:
     if not _ACTION.match(value):
         raise ValueError(
             f"{value!r} is not an IAM action: expected 'service:Action' such as 's3:GetObject' "
-            "(wildcards * and ? allowed in the action name)"
+            "(wildcards * and ? allowed in the action name, not in the service)"
         )
     return value
 
