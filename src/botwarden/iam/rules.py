@@ -26,9 +26,9 @@ WRITE_ALL = _r("iam.write-on-all-resources", Severity.HIGH, "Write actions on ev
     "change or delete any resource of that kind in the account.")  # fmt: skip
 PERMISSIONS_MGMT = _r("iam.permissions-management", Severity.HIGH,
     "Permissions management on every resource",
-    "Remove IAM permissions-management actions, or scope them to named resources with conditions.",
-    "Actions that create or change identities and their policies are allowed without resource "
-    "constraints; a bot rarely needs any.")  # fmt: skip
+    "Remove permissions-management actions, or scope them to named resources with conditions.",
+    "Actions that change who may do what (identities, their policies, resource policies, ACLs) "
+    "are allowed without resource constraints; a bot rarely needs any.")  # fmt: skip
 ESCALATION = _r("iam.privilege-escalation", Severity.CRITICAL, "Privilege escalation path",
     "Remove one action of the path. If the bot must pass a role, scope iam:PassRole to that role "
     "with an iam:PassedToService condition: the finding then drops to medium, for a review of "
