@@ -1,6 +1,6 @@
 """IAM policy checks: botwarden vs parliament vs cloudsplaining on the tricky cases in cases/.
 
-    .venv/bin/python benchmarks/iam/bench_correctness.py [-v] [CASE...]
+    .venv/bin/python benchmarks/iam/bench_correctness.py [-v] [--cases DIR] [CASE...]
 
 Each directory in cases/ is one principal: its policy*.json files are that principal's identity
 policies, and expected.json says, for the rules the case is about, whether each should fire
@@ -122,9 +122,9 @@ class Answer:
     raw: tuple[str, ...] = ()  # the peer's own codes, for -v
 
 
-def load_cases(names: list[str]) -> list[Case]:
+def load_cases(names: list[str], root: Path = CASES) -> list[Case]:
     cases = []
-    for directory in sorted(p for p in CASES.iterdir() if p.is_dir()):
+    for directory in sorted(p for p in root.iterdir() if p.is_dir()):
         if names and not any(n in directory.name for n in names):
             continue
         expected = json.loads((directory / "expected.json").read_text(encoding="utf-8"))
@@ -204,9 +204,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("cases", nargs="*", help="only cases whose name contains one of these")
     parser.add_argument("-v", "--verbose", action="store_true", help="show each tool's codes")
     parser.add_argument("--no-setup", action="store_true", help="do not create the peers' venv")
+    parser.add_argument(
+        "--cases",
+        dest="cases_dir",
+        type=Path,
+        default=CASES,
+        metavar="DIR",
+        help="directory of case directories (default: cases/; holdout/ is the held-out set)",
+    )
     args = parser.parse_args(argv)
 
-    cases = load_cases(args.cases)
+    if not args.cases_dir.is_dir():
+        parser.error(f"--cases: {args.cases_dir} is not a directory")
+    cases = load_cases(args.cases, args.cases_dir.resolve())
     answers = {"botwarden": ask_botwarden(cases), **ask_peers(cases, not args.no_setup)}
     print(f"machine: {machine()}")
     versions = ", ".join(f"{k} {v}" for k, v in peer_versions().items())

@@ -220,7 +220,7 @@ def measure(mode: Mode, dirs: tuple[Path, Path, Path], repeat: int, budget: floa
             outcomes.append(outcome)
         seconds = statistics.median(o.seconds for o in outcomes)
         print(f" {seconds:.2f} s")
-        how = f"median of {len(outcomes)}"
+        how = f"median of {len(outcomes)}" if len(outcomes) > 1 else "1 run"
         if outcomes[-1].detail:
             how += f"; {outcomes[-1].detail}"
         return Row(mode.tool, mode.mode, seconds, str(outcomes[-1].flagged), how)

@@ -89,7 +89,7 @@ def _files(paths: list[Path]) -> list[list[tuple[Path, str]]]:
 def _result(paths: list[Path], findings: list[Finding], baseline: Path | None) -> AuditResult:
     """Findings with inline ``botwarden:ignore`` markers and the baseline applied, as in audit."""
     from botwarden.audit.baseline import Baseline
-    from botwarden.audit.runner import collect_result
+    from botwarden.audit.collect import collect_result
     from botwarden.audit.target import Target
 
     return collect_result(

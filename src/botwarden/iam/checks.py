@@ -10,12 +10,13 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import islice
 
 from botwarden.findings import Finding, Location, Rule, Severity
 from botwarden.iam import rules as iam_rules
 from botwarden.iam.analysis import PrincipalView, StatementGrant
 from botwarden.iam.database import ActionSet, IamDatabase
-from botwarden.iam.escalation import PATHS, SELF_MODIFYING
+from botwarden.iam.escalation import PATHS, SELF_MODIFYING, EscalationPath
 from botwarden.iam.matching import arn_matches
 from botwarden.iam.model import Condition, Effect, PolicyDocument, Statement
 
@@ -99,9 +100,10 @@ def _at(grant: StatementGrant) -> Location:
 
 
 def _sample(actions: ActionSet | Sequence[str]) -> str:
-    names = sorted(actions) if not isinstance(actions, ActionSet) else actions.names()
-    shown = ", ".join(names[:SAMPLE])
-    return shown + (f" and {len(names) - SAMPLE} more" if len(names) > SAMPLE else "")
+    """The first few names (sets iterate in sorted order), without listing thousands."""
+    first = list(islice(actions if isinstance(actions, ActionSet) else sorted(actions), SAMPLE))
+    more = len(actions) - len(first)
+    return ", ".join(first) + (f" and {more} more" if more > 0 else "")
 
 
 def _when(grant: StatementGrant) -> str:
@@ -246,11 +248,16 @@ def _escalation_severity(view: PrincipalView, actions: tuple[str, ...]) -> Sever
     return Severity.HIGH
 
 
+@cache
+def _path_sets(db: IamDatabase) -> tuple[tuple[EscalationPath, ActionSet], ...]:
+    return tuple((path, db.expand_all(path.actions)) for path in PATHS)
+
+
 def _escalation(view: PrincipalView) -> Iterator[Finding]:
     reachable = view.anywhere
     by_statement: dict[str, tuple[StatementGrant, list[str], Severity]] = {}
-    for path in PATHS:
-        if not all(action in reachable for action in path.actions):
+    for path, needed in _path_sets(view.db):
+        if needed - reachable:
             continue
         anchor = next((a for a in path.actions if a != "iam:PassRole"), path.actions[0])
         grant = view.granting(anchor)[0]
