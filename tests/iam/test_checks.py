@@ -445,3 +445,33 @@ def test_scoped_pass_role_escalation_is_medium() -> None:
     (escalation,) = [f for f in found if f.rule == "iam.privilege-escalation"]
     assert escalation.severity is Severity.MEDIUM
     assert "review what those roles can do" in escalation.message
+
+
+@pytest.mark.parametrize(
+    ("actions", "path"),
+    [
+        (["iam:PassRole", "ecs:RunTask"], "passrole-ecs-override"),
+        (["cloudformation:CreateChangeSet", "cloudformation:ExecuteChangeSet"],
+         "cloudformation-changeset"),
+        (["ec2:ModifyInstanceAttribute", "ec2:StopInstances", "ec2:StartInstances"],
+         "ec2-user-data"),
+        (["iam:PassRole", "codebuild:CreateProject", "codebuild:StartBuildBatch"],
+         "passrole-codebuild-batch"),
+    ],
+)  # fmt: skip
+def test_published_escalation_paths(actions: list[str], path: str) -> None:
+    (escalation,) = [
+        f for f in findings(doc(allow(actions))) if f.rule == "iam.privilege-escalation"
+    ]
+    assert path in escalation.message
+
+
+def test_passed_to_service_limits_which_paths_a_role_can_complete() -> None:
+    to_lambda = allow(
+        "iam:PassRole",
+        "*",
+        Condition={"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}},
+    )
+    assert "iam.privilege-escalation" not in rules(doc(to_lambda, allow("ec2:RunInstances")))
+    lambda_path = doc(to_lambda, allow(["lambda:CreateFunction", "lambda:InvokeFunction"]))
+    assert "iam.privilege-escalation" in rules(lambda_path)

@@ -335,8 +335,11 @@ def test_document_problems(text: str, expected: list[tuple[str, int | None]]) ->
 def test_statements_without_a_usable_effect_are_dropped_others_kept() -> None:
     document = read(statement('"Effect": "Maybe",\n"Action": "s3:*",\n"Resource": "*"'))
     assert document.statements == ()
-    miscased = read(statement('"Effect": "deny",\n"Action": "s3:*",\n"Resource": "*"'))
-    assert miscased.statements[0].effect is Effect.DENY
+    miscased_deny = read(statement('"Effect": "deny",\n"Action": "s3:*",\n"Resource": "*"'))
+    assert miscased_deny.statements == ()  # IAM refuses the policy: it denies nothing
+    assert miscased_deny.problems
+    miscased_allow = read(statement('"Effect": "allow",\n"Action": "s3:*",\n"Resource": "*"'))
+    assert miscased_allow.statements[0].effect is Effect.ALLOW  # reported, and its grants too
 
 
 def test_a_clean_document_has_no_problems() -> None:

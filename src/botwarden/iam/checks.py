@@ -17,7 +17,7 @@ from botwarden.iam import rules as iam_rules
 from botwarden.iam.analysis import PrincipalView, StatementGrant
 from botwarden.iam.database import ActionSet, IamDatabase
 from botwarden.iam.escalation import PATHS, SELF_MODIFYING, EscalationPath
-from botwarden.iam.matching import arn_matches
+from botwarden.iam.matching import arn_matches, string_like
 from botwarden.iam.model import Condition, Effect, PolicyDocument, Statement
 
 ADMIN_SHARE = 0.9  # allowed on every resource: at least this share of all known actions
@@ -240,6 +240,26 @@ def _pass_role_is_scoped(view: PrincipalView) -> bool:
     )
 
 
+def _can_pass_to(view: PrincipalView, path: EscalationPath) -> bool:
+    """Whether some iam:PassRole grant may hand a role to the service the path needs: one
+    without an iam:PassedToService condition, or one whose condition names that service."""
+    if path.passes_to is None:
+        return True
+    for grant in view.granting("iam:PassRole"):
+        services = [
+            value
+            for c in grant.statement.conditions
+            if c.key.lower() == "iam:passedtoservice"
+            and c.set_operator is None
+            and c.base in ("StringEquals", "StringLike", "StringEqualsIgnoreCase")
+            for value in c.values
+        ]
+        limited = any(c.key.lower() == "iam:passedtoservice" for c in grant.statement.conditions)
+        if not limited or any(string_like(v.lower(), path.passes_to) for v in services):
+            return True
+    return False
+
+
 def _escalation_severity(view: PrincipalView, actions: tuple[str, ...]) -> Severity:
     if "iam:PassRole" in actions and _pass_role_is_scoped(view):
         return Severity.MEDIUM
@@ -257,7 +277,7 @@ def _escalation(view: PrincipalView) -> Iterator[Finding]:
     reachable = view.anywhere
     by_statement: dict[str, tuple[StatementGrant, list[str], Severity]] = {}
     for path, needed in _path_sets(view.db):
-        if needed - reachable:
+        if needed - reachable or not _can_pass_to(view, path):
             continue
         anchor = next((a for a in path.actions if a != "iam:PassRole"), path.actions[0])
         grant = view.granting(anchor)[0]

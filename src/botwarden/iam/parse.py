@@ -314,7 +314,12 @@ def _sid(raw: dict[Any, Any], at: _At, sids: set[str]) -> str | None:
 
 
 def _effect(raw: dict[Any, Any], at: _At) -> Effect | None:
-    """IAM compares Effect case-sensitively; a miscased one is reported but read as meant."""
+    """IAM compares Effect case-sensitively and refuses the policy otherwise; reported either way.
+
+    Read for the audit on the safe side: a miscased ``"allow"`` still counts as an Allow (its
+    grants are what the author meant, and reporting them is safe), but a miscased ``"deny"``
+    takes nothing back, since the refused policy denies nothing.
+    """
     if "Effect" not in raw:
         at.report(f"{at.label}: Effect is missing")
         return None
@@ -322,8 +327,8 @@ def _effect(raw: dict[Any, Any], at: _At) -> Effect | None:
     if value in ("Allow", "Deny"):
         return Effect(value)
     at.report(f"{at.label}: Effect {value!r} must be exactly 'Allow' or 'Deny'", "Effect")
-    if isinstance(value, str) and value.lower() in ("allow", "deny"):
-        return Effect(value.capitalize())
+    if isinstance(value, str) and value.lower() == "allow":
+        return Effect.ALLOW
     return None
 
 
