@@ -475,3 +475,12 @@ def test_passed_to_service_limits_which_paths_a_role_can_complete() -> None:
     assert "iam.privilege-escalation" not in rules(doc(to_lambda, allow("ec2:RunInstances")))
     lambda_path = doc(to_lambda, allow(["lambda:CreateFunction", "lambda:InvokeFunction"]))
     assert "iam.privilege-escalation" in rules(lambda_path)
+
+
+def test_documented_path_count_matches_the_code() -> None:
+    from pathlib import Path
+
+    from botwarden.iam.escalation import PATHS
+
+    rules_doc = (Path(__file__).parents[2] / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert f"The {len(PATHS)} paths" in rules_doc
