@@ -658,3 +658,10 @@ def test_wrong_shape(tmp_path: Path, mutate: Any, problem: str) -> None:
 def test_wrong_shape_in_memory() -> None:
     with pytest.raises(IamDatabaseError, match="<in-memory>: not an IAM definition"):
         IamDatabase({"demo": {"privileges": {"X": {"resource_types": {}}}}})
+
+
+@given(st.sampled_from(["s3:*", "ec2:Describe*", "*", "iam:PassRole", "nope:*", "s3:Get*"]),
+       st.integers(0, 8))  # fmt: skip
+def test_first_is_the_start_of_names(pattern: str, count: int) -> None:
+    actions = default_database().expand(pattern)
+    assert actions.first(count) == list(actions.names()[:count])

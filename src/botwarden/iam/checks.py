@@ -10,7 +10,6 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
-from itertools import islice
 
 from botwarden.findings import Finding, Location, Rule, Severity
 from botwarden.iam import rules as iam_rules
@@ -101,7 +100,7 @@ def _at(grant: StatementGrant) -> Location:
 
 def _sample(actions: ActionSet | Sequence[str]) -> str:
     """The first few names (sets iterate in sorted order), without listing thousands."""
-    first = list(islice(actions if isinstance(actions, ActionSet) else sorted(actions), SAMPLE))
+    first = actions.first(SAMPLE) if isinstance(actions, ActionSet) else sorted(actions)[:SAMPLE]
     more = len(actions) - len(first)
     return ", ".join(first) + (f" and {more} more" if more > 0 else "")
 
@@ -273,8 +272,15 @@ def _path_sets(db: IamDatabase) -> tuple[tuple[EscalationPath, ActionSet], ...]:
     return tuple((path, db.expand_all(path.actions)) for path in PATHS)
 
 
+@cache
+def _path_actions(db: IamDatabase) -> ActionSet:
+    return db.expand_all(a for path in PATHS for a in path.actions)
+
+
 def _escalation(view: PrincipalView) -> Iterator[Finding]:
     reachable = view.anywhere
+    if not reachable & _path_actions(view.db):  # most principals hold no action of any path
+        return
     by_statement: dict[str, tuple[StatementGrant, list[str], Severity]] = {}
     for path, needed in _path_sets(view.db):
         if needed - reachable or not _can_pass_to(view, path):

@@ -19,9 +19,10 @@ from botwarden.errors import Error
 
 Key = tuple[str | int, ...]
 
-# One JSON token per match: a string, a structural character, or a bare literal.
+# One JSON token per match: a string, a structural character, or a bare literal. Colons are
+# skipped: in valid JSON a key is always followed by one, so the scanner's state says enough.
 # Valid JSON strings hold no raw line breaks, so lines are counted between tokens, not per token.
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]|[^ \t\r\n{}\[\],:"]+')
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],]|[^ \t\r\n{}\[\],:"]+')
 
 
 class PolicyParseError(Error):
@@ -119,7 +120,7 @@ class _Scanner:
                 top.index += 1
         elif piece in ("}", "]"):
             self.stack.pop()
-        elif piece != ":":
+        else:
             self.value(top, piece, line)
 
     def key(self, frame: _Frame, piece: str, line: int) -> None:

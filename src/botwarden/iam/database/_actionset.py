@@ -112,6 +112,16 @@ class ActionSet:
         for index in self.ids():
             yield names[index]
 
+    def first(self, count: int) -> list[str]:
+        """The first ``count`` names in order, without converting the whole set (cheap samples)."""
+        names, bits = self._db.action_names, self._bits
+        found: list[str] = []
+        while bits and len(found) < count:
+            low = bits & -bits
+            found.append(names[low.bit_length() - 1])
+            bits ^= low
+        return found
+
     def names(self) -> tuple[str, ...]:
         """Canonical names, sorted by service prefix then case-insensitively by action."""
         return tuple(self)
