@@ -63,10 +63,13 @@ def _database(path: Path | None) -> IamDatabase:
     return IamDatabase.load(path) if path else default_database()
 
 
-def _policy_candidates(folder: Path) -> list[Path]:
+def _policy_files(folder: Path) -> list[Path]:
+    """Policy files below ``folder``, found as the audit finds them (VCS, virtualenv and cache
+    folders skipped; binary and oversized files never read as text)."""
     from botwarden.audit.target import Target
 
-    return Target(folder).files()  # skips VCS, virtualenv and cache folders, as audit does
+    target = Target(folder)
+    return [f for f in target.files() if looks_like_policy_file(f, target.read_text(f) or "")]
 
 
 def _files(paths: list[Path]) -> list[list[tuple[Path, str]]]:
@@ -75,10 +78,7 @@ def _files(paths: list[Path]) -> list[list[tuple[Path, str]]]:
     groups: list[list[tuple[Path, str]]] = []
     for path in paths:
         if path.is_dir():
-            for file in _policy_candidates(path):
-                text = file.read_text(encoding="utf-8", errors="replace")
-                if looks_like_policy_file(file, text):
-                    groups.append([(file, file.as_posix())])
+            groups.extend([(file, file.as_posix())] for file in _policy_files(path))
         elif path.is_file():
             named.append((path, path.as_posix()))
         else:
