@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from botwarden import cli
 from botwarden.iam.parse import documents_from_file
@@ -546,3 +548,30 @@ def test_audit_checks_exported_identities_apart_from_the_bot(
     assert "iam.privilege-escalation" not in found
     assert "iam.over-privileged" not in found  # the manifest is the bot's, not every role's
     assert "iam.pass-role-unrestricted" in found
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(["Version", "Statement", "Effect", "Action", "NotAction", "Resource",
+                         "Condition", "Principal", "Sid", "StringLike", "aws:SourceIp", "x"]),
+        inner, max_size=4),
+    max_leaves=12,
+)  # fmt: skip
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(content=_json_values.map(json.dumps) | st.text(max_size=200), suffix=st.sampled_from(
+    [".json", ".yaml", ".tf"]))  # fmt: skip
+def test_check_never_shows_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, suffix: str
+) -> None:
+    path = tmp_path / f"policy{suffix}"
+    path.write_text(content, encoding="utf-8")
+    code, out, err = run(capsys, "iam", "check", str(path), "--format", "json")
+    assert code in (0, 1, 2), err
+    assert "Traceback" not in err
+    if code != 2:
+        json.loads(out)
