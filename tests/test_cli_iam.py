@@ -564,7 +564,7 @@ _json_values = st.recursive(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(content=_json_values.map(json.dumps) | st.text(max_size=200), suffix=st.sampled_from(
-    [".json", ".yaml", ".tf"]))  # fmt: skip
+    [".json", ".yaml", ".tf", ".tf.json"]))  # fmt: skip
 def test_check_never_shows_a_traceback(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, suffix: str
 ) -> None:

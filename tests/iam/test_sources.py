@@ -636,3 +636,26 @@ def test_hcl_raises_only_policy_parse_errors(text: str) -> None:
         documents_from_hcl(text, path="t.tf")
     except PolicyParseError:
         pass
+
+
+def test_terraform_json_syntax() -> None:
+    from botwarden.iam.model import Effect, PolicyKind
+    from botwarden.iam.parse import documents_from_file, looks_like_policy_file
+
+    path = DATA / "bibliobot.tf.json"
+    assert looks_like_policy_file(path, path.read_text(encoding="utf-8"))
+    documents = {d.name: d for d in documents_from_file(path, "bibliobot.tf.json")}
+    assert set(documents) == {
+        "aws_iam_role.bot inline_policy wide",
+        "data.aws_iam_policy_document.assume",
+        "data.aws_iam_policy_document.read",
+    }  # the jsonencode(local.policy) value is Terraform's to compute
+    assert documents["data.aws_iam_policy_document.assume"].kind is PolicyKind.TRUST
+    read = documents["data.aws_iam_policy_document.read"]
+    assert read.kind is PolicyKind.IDENTITY
+    assert [s.sid for s in read.statements] == ["ReadLogs", "List"]
+    assert read.statements[0].effect is Effect.ALLOW
+    assert read.statements[1].conditions[0].values == ("logs/bibliobot/*",)
+    assert read.statements[0].line == 14
+    assert read.statements[0].actions[0].line == 16
+    assert documents["aws_iam_role.bot inline_policy wide"].statements[0].action_values == ("s3:*",)

@@ -532,7 +532,7 @@ def looks_like_policy_file(path: Path, text: str) -> bool:
     """A cheap test on the start of a file, so a directory scan reads only likely policy files."""
     name = path.name.lower()
     head = text[:_MAX_SNIFF]
-    if name.endswith(".tf"):
+    if name.endswith((".tf", ".tf.json")):
         return _sniff_terraform(head)
     if not name.endswith(_SNIFF_SUFFIXES):
         return False
@@ -605,12 +605,18 @@ def _file_from_data(
     from botwarden.iam.sources import cloudformation as cfn
     from botwarden.iam.sources.plain_json import documents_from_plain
     from botwarden.iam.sources.terraform import documents_from_plan, is_plan
+    from botwarden.iam.sources.terraform_json import (
+        documents_from_terraform_json,
+        is_terraform_json,
+    )
 
     if details.is_authorization_details(data):
         export = details.read_export(data, lines, path=display_path, duplicates=duplicates)
         return PolicyFile(*export)
     if is_plan(data):
         return PolicyFile(documents_from_plan(data, lines, path=display_path))
+    if is_terraform_json(data):
+        return PolicyFile(documents_from_terraform_json(data, lines, path=display_path))
     if cfn.is_template(data):
         return PolicyFile(
             cfn.documents_from_template(data, lines, path=display_path),

@@ -57,10 +57,10 @@ POLICY_ATTRIBUTES: dict[str, tuple[tuple[str, PolicyKind], ...]] = {
 }
 DATA_DOCUMENT = "aws_iam_policy_document"
 MARKERS = (*POLICY_ATTRIBUTES, DATA_DOCUMENT)
-_DATA_REF = re.compile(
+DATA_REF = re.compile(
     r"\$\{data\.aws_iam_policy_document\.([A-Za-z0-9_-]+)(?:\[[^\]]*\])?\.(?:minified_)?json\}"
 )
-_STATEMENT_ATTRIBUTES = {
+STATEMENT_ATTRIBUTES = {
     "sid": "Sid", "effect": "Effect", "actions": "Action", "not_actions": "NotAction",
     "resources": "Resource", "not_resources": "NotResource",
 }  # fmt: skip
@@ -201,7 +201,7 @@ def _data_usage(blocks: list[_Block]) -> dict[str, PolicyKind]:
             continue
         for attribute, kind in POLICY_ATTRIBUTES.get(block.labels[1], ()):
             found = _attributes(block.body).get(attribute)
-            match = _DATA_REF.fullmatch(_source(found[0])) if found else None
+            match = DATA_REF.fullmatch(_source(found[0])) if found else None
             if match is not None:
                 usage.setdefault(match.group(1), kind)
     return usage
@@ -258,14 +258,14 @@ def _attribute_document(
             return None
         first_line = node_line + 1 if node_line is not None else None
         text = match.group("body")
-        return _json_document(text, name, kind, path=path, line=node_line, first_line=first_line)
+        return json_document(text, name, kind, path=path, line=node_line, first_line=first_line)
     if kind_of == "string":
         text = str(node.serialize(_OPTIONS))
-        return _json_document(text, name, kind, path=path, line=node_line, first_line=None)
+        return json_document(text, name, kind, path=path, line=node_line, first_line=None)
     return None
 
 
-def _json_document(
+def json_document(
     text: str, name: str, kind: PolicyKind, *, path: str, line: int | None, first_line: int | None
 ) -> PolicyDocument | None:
     """A JSON string, unless it is a template whose interpolations break the JSON syntax."""
@@ -315,7 +315,7 @@ def _data_statement(block: _Block, at: Key, lines: dict[Key, int]) -> dict[str, 
         lines[at] = block.line
     statement: dict[str, Any] = {}
     for attribute, (expression, line) in _attributes(block.body).items():
-        key = _STATEMENT_ATTRIBUTES.get(attribute)
+        key = STATEMENT_ATTRIBUTES.get(attribute)
         if key is not None:
             if line is not None:
                 lines[(*at, key)] = line
