@@ -207,17 +207,22 @@ def _on_every_resource(
             )
 
 
+def _passed_to_service(statement: Statement) -> list[Condition]:
+    """The statement's conditions on iam:PassedToService (keys are case-insensitive)."""
+    return [c for c in statement.conditions if c.key.lower() == "iam:passedtoservice"]
+
+
 def _pass_role(view: PrincipalView, grant: StatementGrant) -> Iterator[Finding]:
     if "iam:PassRole" not in view.contribution(grant):
         return
-    keys = {c.key.lower() for c in grant.statement.conditions}
+    limited = bool(_passed_to_service(grant.statement))
     any_role = grant.all_resources or any(
         re.search(r":role/(.*/)?\*$", r) or r.endswith(":*")
         for r in grant.statement.resource_values
     )
-    if any_role or "iam:passedtoservice" not in keys:
+    if any_role or not limited:
         scope = "any role" if any_role else ", ".join(grant.statement.resource_values)
-        limit = "" if "iam:passedtoservice" in keys else " to any service"
+        limit = "" if limited else " to any service"
         yield Finding.of(
             iam_rules.PASS_ROLE,
             f"iam:PassRole lets the bot pass {scope}{limit}",
@@ -234,7 +239,7 @@ def _pass_role_is_scoped(view: PrincipalView) -> bool:
     return bool(grants) and all(
         not g.all_resources
         and not any("*" in r or "?" in r for r in g.statement.resource_values)
-        and any(c.key.lower() == "iam:passedtoservice" for c in g.statement.conditions)
+        and bool(_passed_to_service(g.statement))
         for g in grants
     )
 
@@ -245,16 +250,15 @@ def _can_pass_to(view: PrincipalView, path: EscalationPath) -> bool:
     if path.passes_to is None:
         return True
     for grant in view.granting("iam:PassRole"):
+        limits = _passed_to_service(grant.statement)
         services = [
             value
-            for c in grant.statement.conditions
-            if c.key.lower() == "iam:passedtoservice"
-            and c.set_operator is None
+            for c in limits
+            if c.set_operator is None
             and c.base in ("StringEquals", "StringLike", "StringEqualsIgnoreCase")
             for value in c.values
         ]
-        limited = any(c.key.lower() == "iam:passedtoservice" for c in grant.statement.conditions)
-        if not limited or any(string_like(v.lower(), path.passes_to) for v in services):
+        if not limits or any(string_like(v.lower(), path.passes_to) for v in services):
             return True
     return False
 
