@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from botwarden.errors import BaselineError, Error, ManifestError, ReportError, UsageError
     from botwarden.findings import Finding, Location, Rule, Severity
     from botwarden.manifest import Manifest, load_manifest, parse_manifest
+    from botwarden.policy.decision import Decision, Verdict
+    from botwarden.runtime.denied import ActionDenied, EgressDenied
+    from botwarden.runtime.guard import Guard, guard
 
 _EXPORTS = {
     "AuditResult": "botwarden.audit.result",
@@ -39,6 +42,12 @@ _EXPORTS = {
     "Manifest": "botwarden.manifest",
     "load_manifest": "botwarden.manifest",
     "parse_manifest": "botwarden.manifest",
+    "Decision": "botwarden.policy.decision",
+    "Verdict": "botwarden.policy.decision",
+    "ActionDenied": "botwarden.runtime.denied",
+    "EgressDenied": "botwarden.runtime.denied",
+    "Guard": "botwarden.runtime.guard",
+    "guard": "botwarden.runtime.guard",
 }
 
 
@@ -50,10 +59,14 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "ActionDenied",
     "AuditResult",
     "BaselineError",
+    "Decision",
+    "EgressDenied",
     "Error",
     "Finding",
+    "Guard",
     "Location",
     "Manifest",
     "ManifestError",
@@ -61,8 +74,10 @@ __all__ = [
     "Rule",
     "Severity",
     "UsageError",
+    "Verdict",
     "__version__",
     "audit",
+    "guard",
     "load_manifest",
     "parse_manifest",
 ]

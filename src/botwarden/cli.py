@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from botwarden._version import __version__
+from botwarden.cli_egress import app as egress_app
 from botwarden.cli_iam import app as iam_app
 from botwarden.cli_support import (
     EXIT_CLEAN,
@@ -43,6 +44,7 @@ app = typer.Typer(
 manifest_app = typer.Typer(help="Work with the manifest schema.", no_args_is_help=True)
 app.add_typer(manifest_app, name="manifest")
 app.add_typer(iam_app, name="iam")
+app.add_typer(egress_app, name="egress")
 
 _state = {"debug": False}
 

@@ -18,6 +18,8 @@ VALID = [
     ("2001:db8::1", EntryKind.ADDRESS, "2001:db8::1", 443),
     ("169.254.169.254", EntryKind.ADDRESS, "169.254.169.254", 443),
     ("bücher.de", EntryKind.HOST, "xn--bcher-kva.de", 443),
+    ("faß.de", EntryKind.HOST, "xn--fa-hia.de", 443),  # IDNA 2008, as clients resolve it
+    ("under_score.example", EntryKind.HOST, "under_score.example", 443),  # valid in DNS
     ("*", EntryKind.ANY, "*", 443),
     ("*:80", EntryKind.ANY, "*", 80),
 ]
@@ -34,9 +36,9 @@ def test_valid_entries(text: str, kind: EntryKind, host: str, port: int) -> None
     [("https://x.com", "is a URL"), ("x.com/path", "cannot have paths"), ("x.com:0", "port"),
      ("x.com:99999", "port"), ("x.com:", "port"), ("x.com:https", "port"),
      ("a*.com", "whole first label"), ("*x.com", "whole first label"),
-     ("10.0.0.1/8", "no bits set"), ("-bad.com", "not a valid host"), ("a..b", "not a valid host"),
-     ("[::1", "missing ']'"), ("[::1]x", "expected ':port'"),
-     ("under_score.com", "not a valid host"),
+     ("10.0.0.1/8", "no bits set"), ("-bad.com", "no '-' at either end"),
+     ("a..b", "empty label"), ("[::1", "missing ']'"), ("[::1]x", "expected ':port'"),
+     ("127.1", "legacy form: write it as 127.0.0.1"), ("\u0430pple.com", "look-alike"),
      ("", "empty"), (443, "expected a string"),
      ("*.", "'\\*\\.': the part after"), ("*.a..b", "the part after")],
 )  # fmt: skip
@@ -60,9 +62,12 @@ def test_entry_covers_host(entry: str, host: str, port: int, covered: bool) -> N
 _label = st.from_regex(r"[a-z0-9]([a-z0-9-]{0,8}[a-z0-9])?", fullmatch=True)
 
 
-@given(st.lists(_label, min_size=1, max_size=4), st.booleans(), st.booleans())
-def test_normalisation_is_idempotent(labels: list[str], upper: bool, dot: bool) -> None:
-    name = ".".join(labels)
+_last_label = st.from_regex(r"[a-z]([a-z0-9-]{0,8}[a-z0-9])?", fullmatch=True)  # not a number
+
+
+@given(st.lists(_label, max_size=3), _last_label, st.booleans(), st.booleans())
+def test_normalisation_is_idempotent(labels: list[str], last: str, upper: bool, dot: bool) -> None:
+    name = ".".join([*labels, last])
     written = (name.upper() if upper else name) + ("." if dot else "")
     entry = parse_egress_entry(written)
     assert entry.host == name

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 DEFAULT_PORT = 443
-_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 ENTRY_HELP = "'host', 'host:port', '*.suffix', an IP address or a CIDR range such as '10.0.0.0/8'"
 
 
@@ -40,21 +39,23 @@ class EgressEntry:
 
 
 def normalise_host(name: str) -> str:
-    """Lower-case, drop one trailing dot and encode to punycode; raise ValueError if invalid."""
-    host = name.strip().lower()
-    host = host.removesuffix(".")
-    if not host:
+    """Lower-case, drop one trailing dot and encode to punycode; raise ValueError if invalid.
+
+    The same normalisation as the enforcement point's (UTS 46, look-alikes refused), so that an
+    allow-list entry and a requested host compare as plain strings.
+    """
+    from botwarden.policy.target import TargetError
+    from botwarden.policy.target import normalise_host as normalise
+
+    if not name.strip():
         raise ValueError("the host name is empty")
     try:
-        ascii_host = host.encode("idna").decode("ascii")
-    except UnicodeError:
-        raise ValueError(f"{name!r} is not a valid host name") from None
-    labels = ascii_host.split(".")
-    if len(ascii_host) > 253 or not all(_LABEL.match(label) for label in labels):
-        raise ValueError(
-            f"{name!r} is not a valid host name: use letters, digits and '-' between dots"
-        )
-    return ascii_host
+        host, is_ip = normalise(name.strip())
+    except TargetError as exc:
+        raise ValueError(exc.message) from None
+    if is_ip:
+        raise ValueError(f"{name!r} is an IP address in a legacy form: write it as {host}")
+    return host
 
 
 def _split_port(text: str) -> tuple[str, int]:

@@ -1,0 +1,1 @@
+"""The decision engine: a manifest compiled into matchers, asked per request for a Decision."""

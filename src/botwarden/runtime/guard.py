@@ -1,0 +1,128 @@
+"""In-process enforcement for Python bots: one object that hands out guarded clients.
+
+::
+
+    import botwarden
+    guard = botwarden.guard("botwarden.toml")
+    client = guard.httpx_client()            # every request, every redirect hop, decided
+    session = guard.requests_session()
+    s3 = guard.boto3(boto3.client("s3"))     # every AWS call mapped to its IAM action and ARN
+
+A refused request raises :class:`~botwarden.runtime.denied.EgressDenied` or
+:class:`~botwarden.runtime.denied.ActionDenied`, which carry the decision. The clients ignore
+proxy settings from the environment: the guard decides about the real destination, so the
+connection must go there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from botwarden.manifest import Manifest, load_manifest
+from botwarden.policy.decision import Decision
+from botwarden.runtime.denied import EgressDenied
+from botwarden.runtime.gate import Gate
+from botwarden.runtime.resolve import Resolver
+
+if TYPE_CHECKING:
+    import httpx
+    import requests
+
+    from botwarden.runtime.httpx_transport import AsyncGuardedTransport, GuardedTransport
+    from botwarden.runtime.requests_adapter import GuardedAdapter
+
+Boto = TypeVar("Boto")
+
+
+class Guard:
+    """A bot's manifest, compiled, with factories for guarded HTTP and AWS clients."""
+
+    def __init__(self, manifest: Manifest, *, resolver: Resolver | None = None) -> None:
+        self.manifest = manifest
+        self.gate = Gate.from_manifest(manifest, resolver=resolver)
+
+    # -- asking ------------------------------------------------------------------------------
+
+    def decide(self, method: str, url: str) -> Decision:
+        """The decision for one request, without sending it."""
+        return self.gate.decide_url(method, url)
+
+    def check(self, method: str, url: str) -> Decision:
+        """Like :meth:`decide`, but raise :class:`EgressDenied` when the request is refused."""
+        decision = self.decide(method, url)
+        if not decision.allowed:
+            raise EgressDenied(decision, f"{method.upper()} {url}")
+        return decision
+
+    # -- httpx -------------------------------------------------------------------------------
+
+    def httpx_transport(self, **options: Any) -> GuardedTransport:
+        from botwarden.runtime.httpx_transport import GuardedTransport
+
+        return GuardedTransport(self.gate, **options)
+
+    def httpx_async_transport(self, **options: Any) -> AsyncGuardedTransport:
+        from botwarden.runtime.httpx_transport import AsyncGuardedTransport
+
+        return AsyncGuardedTransport(self.gate, **options)
+
+    def httpx_client(self, **options: Any) -> httpx.Client:
+        """An ``httpx.Client``; TLS and connection options go to the guarded transport."""
+        import httpx
+
+        transport = self.httpx_transport(**_transport_options(options))
+        return httpx.Client(transport=transport, trust_env=False, **options)
+
+    def httpx_async_client(self, **options: Any) -> httpx.AsyncClient:
+        import httpx
+
+        transport = self.httpx_async_transport(**_transport_options(options))
+        return httpx.AsyncClient(transport=transport, trust_env=False, **options)
+
+    # -- requests ----------------------------------------------------------------------------
+
+    def requests_adapter(self, **adapter_options: Any) -> GuardedAdapter:
+        from botwarden.runtime.requests_adapter import GuardedAdapter
+
+        return GuardedAdapter(self.gate, **adapter_options)
+
+    def requests_session(self) -> requests.Session:
+        import requests
+
+        session = requests.Session()
+        session.trust_env = False
+        adapter = self.requests_adapter()
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        return session
+
+    # -- boto3 -------------------------------------------------------------------------------
+
+    def boto3(self, client_or_session: Boto, *, account: str | None = None) -> Boto:
+        """Check every call of a boto3 client (or of clients a session creates afterwards)."""
+        from botwarden.runtime.boto import install
+
+        install(client_or_session, self.gate.decide_aws, account=account)
+        return client_or_session
+
+
+_TRANSPORT_OPTIONS = ("verify", "cert", "http1", "http2", "limits", "retries", "local_address",
+                      "socket_options", "proxy", "uds")  # fmt: skip
+
+
+def _transport_options(options: dict[str, Any]) -> dict[str, Any]:
+    """Take the options that httpx applies in the transport, which a custom transport replaces."""
+    return {key: options.pop(key) for key in _TRANSPORT_OPTIONS if key in options}
+
+
+def guard(
+    manifest: Manifest | str | Path, *, resolve: Mapping[str, Sequence[str]] | None = None
+) -> Guard:
+    """A :class:`Guard` for a manifest object or path; ``resolve`` overrides DNS like curl's."""
+    loaded = manifest if isinstance(manifest, Manifest) else load_manifest(manifest)
+    return Guard(loaded, resolver=Resolver(resolve) if resolve else None)
+
+
+__all__ = ["Guard", "guard"]
