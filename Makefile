@@ -22,12 +22,15 @@ lint: $(BIN)/python        ## ruff and mypy --strict on src/
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
 
-bench: $(BIN)/python       ## benchmarks, against peer tools (outside CI; the IAM speed run takes ~15 min)
+bench: $(BIN)/python       ## benchmarks, against peer tools (outside CI; ~30 min in all)
 	$(BIN)/pip install -q -e '.[dev]'
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/iam/bench_correctness.py
 	$(BIN)/python benchmarks/iam/bench_correctness.py --cases benchmarks/iam/holdout
 	$(BIN)/python benchmarks/iam/bench_speed.py
+	bash benchmarks/runtime/setup.sh
+	$(BIN)/python benchmarks/runtime/bench_decision.py
+	$(BIN)/python benchmarks/runtime/bench_proxy.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist

@@ -220,7 +220,8 @@ def test_bot_wide_report_mode_reaches_every_rule() -> None:
 # -- properties --------------------------------------------------------------------------------
 
 label = st.from_regex(r"[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?", fullmatch=True)
-names = st.lists(label, min_size=1, max_size=5).map(".".join)
+last_label = st.from_regex(r"[a-z]([a-z0-9-]{0,10}[a-z0-9])?", fullmatch=True)  # not a number
+names = st.builds(lambda ls, last: ".".join([*ls, last]), st.lists(label, max_size=4), last_label)
 
 
 @given(suffix=names, below=st.lists(label, min_size=1, max_size=3).map(".".join))

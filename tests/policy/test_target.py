@@ -422,3 +422,25 @@ def test_fast_path_agrees_with_the_full_parser(url: str) -> None:
     except TargetError as exc:
         got = exc.code
     assert got == expected
+
+
+@given(
+    st.builds(
+        "{}{}".format,
+        st.lists(_fast_label | st.sampled_from(["xn--bcher-kva", "0x7f", "1"]), min_size=1,
+                 max_size=4).map(".".join),
+        st.sampled_from(["", ":0", ":80", ":0443", ":65535", ":65536", ":", ":x"]),
+    )
+)  # fmt: skip
+def test_authority_fast_path_agrees_with_the_full_parser(authority: str) -> None:
+    from botwarden.policy.target import parse_authority_fully
+
+    try:
+        expected: Target | Code = parse_authority_fully(authority)
+    except TargetError as exc:
+        expected = exc.code
+    try:
+        got: Target | Code = parse_authority(authority)
+    except TargetError as exc:
+        got = exc.code
+    assert got == expected

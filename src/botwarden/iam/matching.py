@@ -63,6 +63,23 @@ def arn_like(pattern: Pattern, arn: str) -> bool:
     return pattern == "*" or _arnlike_matcher(pattern)(arn)
 
 
+def action_matcher(pattern: str) -> Callable[[str], bool]:
+    """``action_matches`` for one pattern, compiled now: for callers that ask it many times."""
+    if pattern == "*":
+        return _always
+    compiled = _action_matcher(pattern)
+    return lambda action: compiled(action.lower())
+
+
+def arn_matcher(pattern: Pattern) -> Callable[[str], bool]:
+    """``arn_matches`` for one pattern, compiled now."""
+    return _always if pattern == "*" else _arn_matcher(pattern)
+
+
+def _always(_: str) -> bool:
+    return True
+
+
 def matches(pattern: Pattern, text: str, syntax: Syntax) -> bool:
     """Dispatch on ``syntax``; for callers that hold the syntax as data."""
     return _MATCHERS[syntax](pattern, text)

@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 from urllib.parse import urlsplit
 
-from botwarden.iam.matching import action_matches, arn_matches
+from botwarden.iam.matching import action_matcher, arn_matcher
 from botwarden.manifest.egress import EgressEntry, EntryKind, normalise_host
 from botwarden.manifest.model import AwsCapability, HttpCapability, Manifest, Mode
 from botwarden.policy.decision import Code, Decision, Verdict, deny, report
@@ -37,6 +37,7 @@ T = TypeVar("T")
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 _ALLOW, _ALLOWED = Verdict.ALLOW, Code.ALLOWED  # module globals: the hot path looks them up fast
+_MEMO_SIZE = 4096  # distinct AWS actions remembered; IAM defines about 20,000
 
 
 class HostIndex(Generic[T]):
@@ -143,6 +144,44 @@ class _AwsRule:
     reason: str
 
 
+class _ResourceIndex:
+    """ARN patterns of the rules that grant one action, filed by their literal prefix.
+
+    Only patterns whose literal prefix (the text before the first wildcard) starts the asked ARN
+    can match it, so each distinct prefix length costs one dict lookup, and only those few
+    patterns are matched in full.
+    """
+
+    __slots__ = ("_by_prefix", "_lengths", "rules")
+
+    def __init__(self) -> None:
+        self._by_prefix: dict[int, dict[str, list[tuple[_AwsRule, Callable[[str], bool]]]]] = {}
+        self._lengths: list[int] = []
+        self.rules: list[_AwsRule] = []
+
+    def add(self, rule: _AwsRule) -> None:
+        self.rules.append(rule)
+        for pattern in rule.resources:
+            cut = min((i for i in (pattern.find("*"), pattern.find("?")) if i >= 0), default=None)
+            literal = pattern if cut is None else pattern[:cut]
+            self._by_prefix.setdefault(len(literal), {}).setdefault(literal, []).append(
+                (rule, arn_matcher(pattern))
+            )
+        self._lengths = sorted(self._by_prefix)
+
+    def find(self, resource: str) -> _AwsRule | None:
+        size = len(resource)
+        for length in self._lengths:
+            if length > size:
+                break
+            hits = self._by_prefix[length].get(resource[:length])
+            if hits:
+                for rule, matcher in hits:
+                    if matcher(resource):
+                        return rule
+        return None
+
+
 def _glob(pattern: str) -> re.Pattern[str]:
     return re.compile(".*".join(re.escape(part) for part in pattern.split("*")), re.DOTALL)
 
@@ -159,7 +198,10 @@ class Policy:
         for index, entry in enumerate(manifest.egress.allow):
             self._add_egress(index, entry)
         self._urls: HostIndex[_UrlRule] = HostIndex()
-        self._aws: dict[str, list[_AwsRule]] = {}
+        self._aws_exact: dict[str, _ResourceIndex] = {}  # lower-case action without wildcards
+        # actions with wildcards, by service prefix (never wild: see check_action); "*" alone
+        self._aws_patterns: dict[str, list[tuple[str, Callable[[str], bool], _ResourceIndex]]] = {}
+        self._aws_memo: dict[str, tuple[_ResourceIndex, ...]] = {}
         self._cap_report: list[bool] = []
         for index, cap in enumerate(manifest.capability):
             self._cap_report.append((cap.mode or bot_mode) is Mode.REPORT)
@@ -236,12 +278,35 @@ class Policy:
         name = cap.name or label
         for action in cap.actions:
             service = action.split(":", 1)[0].lower() if action != "*" else "*"
-            self._aws.setdefault(service, []).append(
-                _AwsRule(
-                    index, name, label, action, tuple(cap.resources), in_report,
-                    f"allowed by {label} ({name!r}: {action})",
-                )
+            compiled = _AwsRule(
+                index, name, label, action, tuple(cap.resources), in_report,
+                f"allowed by {label} ({name!r}: {action})",
             )  # fmt: skip
+            if "*" in action or "?" in action:
+                patterns = self._aws_patterns.setdefault(service, [])
+                resources = next((r for a, _, r in patterns if a == action), None)
+                if resources is None:
+                    resources = _ResourceIndex()
+                    patterns.append((action, action_matcher(action), resources))
+            else:
+                resources = self._aws_exact.setdefault(action.lower(), _ResourceIndex())
+            resources.add(compiled)
+
+    def _resource_indexes(self, action: str) -> tuple[_ResourceIndex, ...]:
+        """The indexes of every action pattern covering ``action``; remembered per action."""
+        known = self._aws_memo.get(action)
+        if known is not None:
+            return known
+        lower = action.lower()
+        found = [self._aws_exact[lower]] if lower in self._aws_exact else []
+        patterns = self._aws_patterns.get(lower.split(":", 1)[0], []) + self._aws_patterns.get(
+            "*", []
+        )
+        found += [index for _, matcher, index in patterns if matcher(action)]
+        if len(self._aws_memo) >= _MEMO_SIZE:
+            self._aws_memo.clear()  # a bounded memory, whatever callers ask
+        self._aws_memo[action] = indexes = tuple(found)
+        return indexes
 
     # -- deciding ----------------------------------------------------------------------------
 
@@ -324,12 +389,14 @@ class Policy:
 
     def aws(self, action: str, resource: str) -> Decision:
         """An AWS API call: is ``action`` on ``resource`` inside some capability?"""
-        service = action.split(":", 1)[0].lower()
-        candidates = self._aws.get(service, []) + self._aws.get("*", [])
-        actions = [c for c in candidates if action_matches(c.action, action)]
-        for compiled in actions:
-            if any(arn_matches(pattern, resource) for pattern in compiled.resources):
+        for index in self._resource_indexes(action):
+            compiled = index.find(resource)
+            if compiled is not None:
                 return Decision(_ALLOW, _ALLOWED, compiled.reason, compiled.rule)
+        actions = sorted(
+            (rule for index in self._resource_indexes(action) for rule in index.rules),
+            key=lambda rule: rule.capability,
+        )
         if actions:
             names = ", ".join(dict.fromkeys(f"{c.rule} ({c.name!r})" for c in actions))
             denial = deny(

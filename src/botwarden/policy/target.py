@@ -75,12 +75,12 @@ class TargetError(Error):
 # last label starts with a letter (so it is not an IPv4 form) and no 'xn--', an optional port, and
 # a path and query of characters that need no encoding, with no '%', '\\', '#' or dot segments.
 # Anything else takes the full parser; a property test checks that both agree.
+_FAST_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_FAST_HOST = rf"((?:{_FAST_LABEL}\.)*[A-Za-z](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?)"
 _FAST = re.compile(
-    r"(https?)://"
-    r"((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)"
-    r"(?::([0-9]{1,5}))?"
-    r"(/[A-Za-z0-9\-._~!$&()*+,;=:@/?]*)?"
+    r"(https?)://" + _FAST_HOST + r"(?::([0-9]{1,5}))?(/[A-Za-z0-9\-._~!$&()*+,;=:@/?]*)?"
 )
+_FAST_AUTHORITY = re.compile(_FAST_HOST + r":([0-9]{1,5})")
 
 
 def _fast(url: str) -> Target | None:
@@ -131,6 +131,16 @@ def parse_url_fully(url: str) -> Target:
 
 def parse_authority(authority: str) -> Target:
     """Parse a CONNECT request target (``host:port`` or ``[v6]:port``); the port is required."""
+    match = _FAST_AUTHORITY.fullmatch(authority)
+    if match is not None:
+        host, port = match.group(1).lower(), int(match.group(2))
+        if len(host) <= 253 and "xn--" not in host and 0 < port < 65536:
+            return Target("", host, port, "", False)
+    return parse_authority_fully(authority)
+
+
+def parse_authority_fully(authority: str) -> Target:
+    """:func:`parse_authority` without the fast path; the reference it must agree with."""
     text = _clean(authority)
     if "@" in text:
         raise TargetError(Code.USERINFO, _USERINFO_REASON)
