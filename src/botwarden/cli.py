@@ -17,6 +17,7 @@ import typer
 from botwarden._version import __version__
 from botwarden.cli_egress import app as egress_app
 from botwarden.cli_iam import app as iam_app
+from botwarden.cli_runtime import register as register_runtime
 from botwarden.cli_support import (
     EXIT_CLEAN,
     EXIT_INTERNAL,
@@ -45,6 +46,7 @@ manifest_app = typer.Typer(help="Work with the manifest schema.", no_args_is_hel
 app.add_typer(manifest_app, name="manifest")
 app.add_typer(iam_app, name="iam")
 app.add_typer(egress_app, name="egress")
+register_runtime(app)
 
 _state = {"debug": False}
 

@@ -9,14 +9,21 @@ In order, each step able to refuse:
    address refuses the whole request unless the manifest lists that address or range explicitly
    (a DNS answer that mixes public and private addresses is how rebinding attacks start);
 5. **checks** added by later layers (budgets, breaker, kill switch), each able to turn an allow into
-   a deny without this path changing shape.
+   a deny without this path changing shape. They run on every request, never from a memo.
 
 The decision that comes back carries the vetted addresses: callers connect to those and never
 resolve the name again, so the address that was checked is the address that is used.
+
+Steps 1 to 4 depend only on the (immutable) policy and the DNS answer, so their outcome for one
+method and URL is remembered until the DNS answer expires (forever for IP literals and
+overrides). A bot asks for the same few URLs over and over; the proxy then decides at once,
+without a task or a lookup (:meth:`Gate.decide_url_now`).
 """
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from ipaddress import ip_address
@@ -32,9 +39,13 @@ from botwarden.runtime.resolve import ResolveError, Resolver
 Check = Callable[[Target, Decision], Decision]
 """A later layer's say: given an allowed request, keep the decision or return a denial."""
 
+_MEMO_SIZE = 8192  # remembered (method, URL) outcomes; dropped all at once when full
+_DENY = Verdict.DENY
+_Memo = tuple[float, Target | None, Decision]  # expiry (monotonic), target, decision before checks
+
 
 class Gate:
-    """One bot's enforcement point. Thread-safe and shareable: it holds no per-request state."""
+    """One bot's enforcement point, shareable by threads and event loops."""
 
     def __init__(
         self, policy: Policy, resolver: Resolver | None = None, checks: Sequence[Check] = ()
@@ -42,6 +53,7 @@ class Gate:
         self.policy = policy
         self.resolver = resolver or Resolver()
         self.checks = tuple(checks)
+        self._memo: dict[tuple[str, str], _Memo] = {}
 
     @classmethod
     def from_manifest(
@@ -87,6 +99,11 @@ class Gate:
 
     def vet(self, target: Target, decision: Decision, addresses: Sequence[IPAddress]) -> Decision:
         """Refuse unless every resolved address is public or listed; then run the later checks."""
+        return self._checked(target, self._vetted(target, decision, addresses))
+
+    def _vetted(
+        self, target: Target, decision: Decision, addresses: Sequence[IPAddress]
+    ) -> Decision:
         texts = tuple(address.compressed for address in addresses)
         for address in addresses:
             code = classify(address)
@@ -103,9 +120,14 @@ class Gate:
                 addresses=texts,
             )
             return report(denial) if self.policy.egress_in_report_mode else denial
-        decision = decision.with_addresses(texts)
+        d = decision
+        return Decision(d.verdict, d.code, d.reason, d.rule, d.host, d.port, texts, d.would_deny)
+
+    def _checked(self, target: Target | None, decision: Decision) -> Decision:
+        if target is None:
+            return decision
         for check in self.checks:
-            if not decision.allowed:
+            if decision.verdict is _DENY:
                 break
             decision = check(target, decision)
         return decision
@@ -113,29 +135,81 @@ class Gate:
     def _dns_failure(self, target: Target, exc: ResolveError) -> Decision:
         return deny(Code.DNS_FAILURE, exc.message, "egress.dns", host=target.host, port=target.port)
 
+    # -- at once, when no lookup is needed ----------------------------------------------------
+
+    def decide_url_now(self, method: str, url: str) -> Decision | None:
+        """The decision without waiting, or None when a DNS lookup is needed first."""
+        return self._now(method, url, self.admit_url)
+
+    def decide_connect_now(self, authority: str) -> Decision | None:
+        return self._now("CONNECT", authority, lambda _, text: self.admit_connect(text))
+
+    def _now(
+        self,
+        method: str,
+        text: str,
+        admit: Callable[[str, str], tuple[Target | None, Decision]],
+    ) -> Decision | None:
+        key = (method, text)
+        memo = self._memo.get(key)
+        if memo is not None and memo[0] > time.monotonic():
+            return self._checked(memo[1], memo[2])
+        target, decision = admit(method, text)
+        if target is None or decision.verdict is _DENY:
+            self._remember(key, math.inf, target, decision)
+            return decision
+        try:
+            known = self.resolver.known(target.host, target.port, is_ip=target.host_is_ip)
+        except ResolveError as exc:
+            return self._dns_failure(target, exc)
+        if known is None:
+            return None
+        addresses, expires = known
+        decision = self._vetted(target, decision, addresses)
+        self._remember(key, expires, target, decision)
+        return self._checked(target, decision)
+
+    def _remember(self, key: tuple[str, str], expires: float, target: Target | None,
+                  decision: Decision) -> None:  # fmt: skip
+        if len(self._memo) >= _MEMO_SIZE:
+            self._memo.clear()
+        self._memo[key] = (expires, target, decision)
+
     # -- the whole path -----------------------------------------------------------------------
 
     def decide_target(self, method: str, target: Target) -> Decision:
         return self._resolve_and_vet(target, self.policy.request(method, target))
 
     def decide_url(self, method: str, url: str) -> Decision:
+        decision = self.decide_url_now(method, url)
+        if decision is not None:
+            return decision
         target, decision = self.admit_url(method, url)
         return decision if target is None else self._resolve_and_vet(target, decision)
 
     def decide_connect(self, authority: str) -> Decision:
+        decision = self.decide_connect_now(authority)
+        if decision is not None:
+            return decision
         target, decision = self.admit_connect(authority)
         return decision if target is None else self._resolve_and_vet(target, decision)
 
     async def adecide_url(self, method: str, url: str) -> Decision:
+        decision = self.decide_url_now(method, url)
+        if decision is not None:
+            return decision
         target, decision = self.admit_url(method, url)
         return decision if target is None else await self._aresolve_and_vet(target, decision)
 
     async def adecide_connect(self, authority: str) -> Decision:
+        decision = self.decide_connect_now(authority)
+        if decision is not None:
+            return decision
         target, decision = self.admit_connect(authority)
         return decision if target is None else await self._aresolve_and_vet(target, decision)
 
     def _resolve_and_vet(self, target: Target, decision: Decision) -> Decision:
-        if decision.verdict is Verdict.DENY:
+        if decision.verdict is _DENY:
             return decision
         try:
             addresses = self.resolver.resolve(target.host, target.port)
@@ -144,7 +218,7 @@ class Gate:
         return self.vet(target, decision, addresses)
 
     async def _aresolve_and_vet(self, target: Target, decision: Decision) -> Decision:
-        if decision.verdict is Verdict.DENY:
+        if decision.verdict is _DENY:
             return decision
         try:
             addresses = await self.resolver.aresolve(target.host, target.port)

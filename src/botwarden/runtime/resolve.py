@@ -16,9 +16,11 @@ that is abandoned (not killed) when the deadline passes; a daemon thread cannot 
 from __future__ import annotations
 
 import asyncio
+import math
 import re
 import socket
 import threading
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Future
 from ipaddress import IPv4Address, IPv6Address, ip_address
@@ -32,6 +34,8 @@ IPAddress = IPv4Address | IPv6Address
 AddrInfo = list[tuple[Any, Any, Any, Any, Any]]
 
 _PORT_THEN_ADDRESS = re.compile(r"(\d{1,5}):(.+)")
+DEFAULT_TTL = 10.0  # seconds a looked-up answer is reused; the connection uses what was checked
+_CACHE_SIZE = 4096  # answers kept; the whole cache is dropped when full (bounded memory)
 
 
 class ResolveError(Error):
@@ -68,13 +72,48 @@ class Resolver:
     """DNS with overrides and a deadline; shareable between threads and event loops."""
 
     def __init__(
-        self, overrides: Mapping[str, Sequence[str]] | None = None, timeout: float = 5.0
+        self,
+        overrides: Mapping[str, Sequence[str]] | None = None,
+        timeout: float = 5.0,
+        ttl: float = DEFAULT_TTL,
     ) -> None:
         self.timeout = timeout
+        self.ttl = ttl
         self._overrides = {
             _override_key(key): _override_addresses(key, values)
             for key, values in (overrides or {}).items()
         }
+        self._cache: dict[tuple[str, int], tuple[float, tuple[IPAddress, ...]]] = {}
+
+    def known(
+        self, host: str, port: int, *, is_ip: bool | None = None
+    ) -> tuple[tuple[IPAddress, ...], float] | None:
+        """The answer without a lookup, with when it expires (monotonic clock), or None.
+
+        Literals and overrides never expire; a looked-up answer is kept ``ttl`` seconds (the
+        system resolver does not say how long the DNS record may be kept, so ``ttl`` is ours).
+        Raises :class:`ResolveError` for hosts that can never resolve. ``is_ip`` given means
+        ``host`` is already normalised (a :class:`Target`'s), which saves normalising it again.
+        """
+        if is_ip is None:
+            name, known = self._before_lookup(host, port)
+        elif is_ip:
+            return (ip_address(host),), math.inf
+        else:
+            name, known = host, self._named(host, port)
+        if known:
+            return known, math.inf
+        cached = self._cache.get((name, port))
+        if cached is not None and cached[0] > time.monotonic():
+            return cached[1], cached[0]
+        return None
+
+    def _remember(self, name: str, port: int, addresses: tuple[IPAddress, ...]) -> None:
+        if self.ttl <= 0:
+            return
+        if len(self._cache) >= _CACHE_SIZE:
+            self._cache.clear()
+        self._cache[(name, port)] = (time.monotonic() + self.ttl, addresses)
 
     @classmethod
     def from_options(cls, options: Iterable[str], timeout: float = 5.0) -> Resolver:
@@ -103,7 +142,9 @@ class Resolver:
             raise ResolveError(name, f"no answer within {self.timeout:g} s") from None
         except (OSError, UnicodeError, ValueError) as exc:
             raise ResolveError(name, _cause(exc)) from None
-        return _addresses(name, infos)
+        addresses = _addresses(name, infos)
+        self._remember(name, port, addresses)
+        return addresses
 
     async def aresolve(self, host: str, port: int) -> tuple[IPAddress, ...]:
         """:meth:`resolve` for an event loop, through the loop's own ``getaddrinfo``."""
@@ -118,7 +159,9 @@ class Resolver:
             raise ResolveError(name, f"no answer within {self.timeout:g} s") from None
         except (OSError, UnicodeError, ValueError) as exc:
             raise ResolveError(name, _cause(exc)) from None
-        return _addresses(name, infos)
+        addresses = _addresses(name, infos)
+        self._remember(name, port, addresses)
+        return addresses
 
     def _before_lookup(self, host: str, port: int) -> tuple[str, tuple[IPAddress, ...]]:
         """The normalised name, and the answer when no lookup is needed (literal, override)."""
@@ -128,10 +171,15 @@ class Resolver:
             raise ResolveError(host, exc.message) from None
         if is_ip:
             return name, (ip_address(name),)
+        return name, self._named(name, port)
+
+    def _named(self, name: str, port: int) -> tuple[IPAddress, ...]:
+        """An override for a normalised name, or ``()``; names under ``.invalid`` fail."""
         if name == "invalid" or name.endswith(".invalid"):
             raise ResolveError(name, "names under .invalid never resolve (RFC 6761)")
-        known = self._overrides.get((name, port)) or self._overrides.get((name, None))
-        return name, known or ()
+        if not self._overrides:
+            return ()
+        return self._overrides.get((name, port)) or self._overrides.get((name, None)) or ()
 
 
 def _lookup_into(future: Future[AddrInfo], name: str, port: int) -> None:
