@@ -8,6 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.servers import postgres_server, postgres_url, redis_server, redis_url
+
+__all__ = ["postgres_server", "postgres_url", "redis_server", "redis_url"]  # shared fixtures
+
 
 @pytest.fixture(autouse=True)
 def _no_outbound_network(monkeypatch: pytest.MonkeyPatch) -> None:
