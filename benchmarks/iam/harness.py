@@ -41,13 +41,17 @@ class Result:
         return self.returncode is None
 
 
-def run(argv: list[str], timeout: float, cwd: Path = ROOT) -> Result:
-    """Run one process to completion (or kill it at `timeout`); wall-clock seconds."""
+def run(
+    argv: list[str], timeout: float, cwd: Path = ROOT, env: dict[str, str] | None = None
+) -> Result:
+    """Run one process to completion (or kill it at `timeout`); wall-clock seconds. `env` adds
+    to (or overrides) this process's environment."""
     start = time.perf_counter()
     try:
         done = subprocess.run(
             argv,
             cwd=cwd,
+            env={**os.environ, **env} if env else None,
             stdin=subprocess.DEVNULL,  # parliament reads stdin when it is not a tty
             capture_output=True,
             text=True,

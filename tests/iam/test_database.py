@@ -455,6 +455,56 @@ def test_intersection_matches_brute_force(fmt: str, pattern: str) -> None:
     assert _arn.intersects(a, b) is witness
 
 
+# Concrete ARNs are matched without compiling a regex per resource type: same answers.
+_REAL_FORMATS = sorted({row[1] for s in real()._services.values() for row in s.resources.values()})
+_arn_text = st.text(alphabet="arn:aws/s3-*x.KkS\u017f\u0130\u212a\n", max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(_REAL_FORMATS), _arn_text, st.booleans())
+def test_concrete_matching_agrees_with_the_regex(fmt: str, text: str, filled: bool) -> None:
+    if filled:  # a string shaped like the format, so that matches happen too
+        text = re.sub(r"\$\{[^}]*\}", text.replace(":", "") or "x", fmt)
+    tokens = _arn.format_tokens(fmt)
+    expected = _arn.tokens_regex(tokens).fullmatch(text) is not None
+    assert _arn.concrete_matches(_arn.plan(tokens), tokens, text) is expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(_format_text, st.text(alphabet="a:/A", max_size=7))
+def test_concrete_matching_agrees_on_small_formats(fmt: str, text: str) -> None:
+    tokens = _arn.format_tokens(fmt)
+    expected = _arn.tokens_regex(tokens).fullmatch(text) is not None
+    assert _arn.concrete_matches(_arn.plan(tokens), tokens, text) is expected
+
+
+_ACTION_SAMPLES = ["s3:*", "s3:Get*", "iam:*Role*", "logs:Put*", "lambda:*", "ec2:Describe*",
+                   "dynamodb:*", "s3:ListAllMyBuckets", "sqs:SendMessage"]  # fmt: skip
+_ARN_SAMPLES = ["arn:aws:s3:::bucket", "arn:aws:s3:::bucket/*", "arn:aws:s3:::b*",
+                "arn:aws:iam::123456789012:role/x", "arn:aws:logs:*:*:log-group:g:*",
+                "arn:aws:dynamodb:*:*:table/t", "arn:aws:lambda:*:*:function:f", "arn:aws:*",
+                "arn:aws:sqs:us-east-1:1:q", "not-an-arn", "*", " * "]  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(_ACTION_SAMPLES), max_size=3), st.sampled_from(_ARN_SAMPLES))
+def test_matching_any_action_agrees_with_each_action(patterns: list[str], arn: str) -> None:
+    db = real()
+    actions = db.expand_all(patterns)
+    expected = any(db.arn_format_matches(name, arn) for name in actions)
+    assert db.arn_format_matches_any(actions, arn) is expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(_ACTION_SAMPLES), max_size=3), st.sampled_from(_ARN_SAMPLES))
+def test_actions_for_arn_within_a_set_is_the_full_answer_cut_to_it(
+    patterns: list[str], arn: str
+) -> None:
+    db = real()
+    within = db.expand_all(patterns)
+    assert db.actions_for_arn(arn, within=within) == db.actions_for_arn(arn) & within
+
+
 # -- suggestions --------------------------------------------------------------------------------
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import multiprocessing as mp
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from botwarden.audit.target import Target
 from botwarden.findings import Finding, Location, Rule
@@ -114,19 +114,37 @@ PARALLEL_THRESHOLD = 64  # below this many principals, a pool costs more than it
 
 
 @dataclass(frozen=True, slots=True)
+class FoundFile:
+    """A file found in a folder: its own principal if it looks like a policy file, else skipped.
+
+    The look (reading the file's start) happens where the file is checked, so that with
+    several processes the folder's files are read by the workers, in parallel, rather than all
+    first by the parent.
+    """
+
+    path: Path
+    shown: str
+
+
+Unit = FileGroup | FoundFile
+
+
+@dataclass(frozen=True, slots=True)
 class _Job:
-    """What every worker needs; set before forking, so workers inherit it instead of a copy."""
+    """What every worker needs; set before forking, so workers inherit it instead of a copy
+    (the units too: a worker is sent only which slice of them to check)."""
 
     db: IamDatabase
     manifest: Manifest | None
     principal_arn: str | None
+    units: Sequence[Unit] = ()
 
 
 _job: _Job | None = None
 
 
 def check_file_groups(
-    groups: Sequence[FileGroup],
+    groups: Sequence[Unit],
     *,
     db: IamDatabase,
     manifest: Manifest | None = None,
@@ -139,25 +157,60 @@ def check_file_groups(
     again; each returns plain findings. Results come back in input order.
     """
     global _job  # noqa: PLW0603 - the state forked workers inherit
-    _job = _Job(db, manifest, principal_arn)
+    _job = _Job(db, manifest, principal_arn, groups)
     if jobs <= 1 or len(groups) < PARALLEL_THRESHOLD or "fork" not in mp.get_all_start_methods():
         return _check_groups(list(groups))
     size = max(1, len(groups) // (jobs * 4))
-    parts = [list(groups[i : i + size]) for i in range(0, len(groups), size)]
+    slices = [(i, min(i + size, len(groups))) for i in range(0, len(groups), size)]
     with mp.get_context("fork").Pool(jobs) as pool:
-        chunks = pool.map(_check_groups, parts)
-    return [finding for chunk in chunks for finding in chunk]
+        chunks = pool.map(_check_slice, slices)
+    return [_unpack(packed) for chunk in chunks for packed in chunk]
 
 
-def _check_groups(groups: list[FileGroup]) -> list[Finding]:
+def _check_slice(bounds: tuple[int, int]) -> list[tuple[Any, ...]]:
+    assert _job is not None
+    return [_pack(finding) for finding in _check_groups(list(_job.units[bounds[0] : bounds[1]]))]
+
+
+# Findings cross the process boundary as plain tuples of their fields: pickling dataclasses
+# costs twice as much on both sides, and the parent unpickles every worker's findings.
+_FINDING_FIELDS = tuple(f.name for f in fields(Finding))
+_LOCATION_FIELDS = tuple(f.name for f in fields(Location))
+_AT = _FINDING_FIELDS.index("location")
+
+
+def _pack(finding: Finding) -> tuple[Any, ...]:
+    values = [getattr(finding, name) for name in _FINDING_FIELDS]
+    values[_AT] = tuple(getattr(finding.location, name) for name in _LOCATION_FIELDS)
+    return tuple(values)
+
+
+def _unpack(packed: tuple[Any, ...]) -> Finding:
+    values = list(packed)
+    values[_AT] = Location(*values[_AT])
+    return Finding(*values)
+
+
+def _check_groups(units: list[Unit]) -> list[Finding]:
     assert _job is not None
     found: list[Finding] = []
-    for index, group in enumerate(groups):
+    for index, unit in enumerate(units):
+        if isinstance(unit, FoundFile):
+            if not _looks_like_policy(unit.path):
+                continue
+            group: FileGroup = [(unit.path, unit.shown)]
+        else:
+            group = unit
         name = group[0][1] if len(group) == 1 else f"principal-{index}"
         loaded = load_principals(group, name, _job.principal_arn)
         found.extend(loaded.problems)
         found.extend(_check_loaded(loaded, _job.db, _job.manifest))
     return found
+
+
+def _looks_like_policy(path: Path) -> bool:
+    """As the audit decides (binary, oversized and unreadable files are not read as text)."""
+    return looks_like_policy_file(path, Target(path.parent).read_text(path) or "")
 
 
 def _check_loaded(loaded: Loaded, db: IamDatabase, manifest: Manifest | None) -> list[Finding]:

@@ -72,6 +72,17 @@ class Categories:
     data_read: ActionSet
     credentials: ActionSet
 
+    @property
+    def on_every_resource(self) -> ActionSet:
+        """Every action that some every-resource rule reports."""
+        return (
+            self.write_scoped
+            | self.permissions_management
+            | self.resource_policies
+            | self.data_read
+            | self.credentials
+        )
+
 
 @cache
 def categories(db: IamDatabase) -> Categories:
@@ -183,9 +194,11 @@ def _on_every_resource(
     contribution = view.contribution(grant)
     scope = "every resource"
     if not grant.all_resources:  # every resource of a kind: only actions that apply to it count
+        # Only actions some rule below reports need deciding: the ARN matching is the cost.
+        reported = contribution & cats.on_every_resource
         applicable = view.db.empty
-        for resource in grant.every_of_type:
-            applicable = applicable | view.db.actions_for_arn(resource)
+        for resource in grant.every_of_type if reported else ():
+            applicable = applicable | view.db.actions_for_arn(resource, within=reported)
         contribution = contribution & applicable
         scope = "every resource of " + ", ".join(f"'{r}'" for r in grant.every_of_type)
     checks: tuple[tuple[Rule, ActionSet, str], ...] = (
@@ -379,15 +392,20 @@ def _resource_mismatch(
 ) -> Iterator[Finding]:
     if statement.not_action or statement.not_resource:
         return
+    resources = [
+        r
+        for r in statement.resources
+        if r.value != "*" and "${" not in r.value and r.value.startswith("arn:")
+    ]
+    if not resources:
+        return
     actions = db.expand_all(statement.action_values)
     if not len(actions) or len(actions) > MAX_MISMATCH_ACTIONS:
         return
-    names = actions.names()
-    for resource in statement.resources:
+    for resource in resources:
         value = resource.value
-        if value == "*" or "${" in value or not value.startswith("arn:"):
-            continue
-        if not any(db.arn_format_matches(name, value) for name in names):
+        if not db.arn_format_matches_any(actions, value):
+            names = actions.names()
             yield Finding.of(
                 iam_rules.RESOURCE_MISMATCH,
                 f"'{value}' matches no resource type of {_sample(names)}",

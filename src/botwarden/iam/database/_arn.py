@@ -115,15 +115,6 @@ def _meet(a: Token, b: Token) -> bool:
     return not a_chars.isdisjoint(b_chars)
 
 
-def _literal_prefix(tokens: Tokens) -> str:
-    out = []
-    for negated, chars, star in tokens:
-        if negated or star:
-            break
-        out.append(next(iter(chars)))
-    return "".join(out)
-
-
 def _free_tail(tokens: Tokens) -> int:
     """The index from which the rest matches every string (a non-empty run of ``*``), or
     ``len(tokens) + 1`` when there is no such tail (an empty rest matches only "")."""
@@ -138,33 +129,37 @@ def intersects(a: Tokens, b: Tokens) -> bool:
 
     Every class is non-empty, so any token sequence matches some string: once either side has
     only ``*`` left (at least one), the other side's remainder fits and the answer is yes.
+    Where neither side has a starred token the path cannot branch, so it is followed without
+    recording states (ARNs are mostly literal text).
     """
-    pa, pb = _literal_prefix(a), _literal_prefix(b)
-    common = min(len(pa), len(pb))
-    if pa[:common] != pb[:common]:
-        return False
     n, m = len(a), len(b)
     free_a, free_b = _free_tail(a), _free_tail(b)
     seen: set[tuple[int, int]] = set()
-    stack = [(common, common)]
+    stack = [(0, 0)]
     while stack:
-        state = stack.pop()
-        if state in seen:
-            continue
-        seen.add(state)
-        i, j = state
-        if (i == n and j == m) or i >= free_a or j >= free_b:
-            return True
-        ta = a[i] if i < n else None
-        tb = b[j] if j < m else None
-        if ta is not None and ta[2]:
-            stack.append((i + 1, j))
-        if tb is not None and tb[2]:
-            stack.append((i, j + 1))
-        if ta is not None and tb is not None and _meet(ta, tb):
-            step = (i if ta[2] else i + 1, j if tb[2] else j + 1)
-            if step != state:
-                stack.append(step)
+        i, j = stack.pop()
+        while i < n and j < m and not a[i][2] and not b[j][2]:
+            if not _meet(a[i], b[j]):
+                break
+            i += 1
+            j += 1
+        else:
+            state = (i, j)
+            if state in seen:
+                continue
+            seen.add(state)
+            if (i == n and j == m) or i >= free_a or j >= free_b:
+                return True
+            ta = a[i] if i < n else None
+            tb = b[j] if j < m else None
+            if ta is not None and ta[2]:
+                stack.append((i + 1, j))
+            if tb is not None and tb[2]:
+                stack.append((i, j + 1))
+            if ta is not None and tb is not None and _meet(ta, tb):
+                step = (i if ta[2] else i + 1, j if tb[2] else j + 1)
+                if step != state:
+                    stack.append(step)
     return False
 
 
@@ -206,3 +201,67 @@ def format_service_field(arn_format: str) -> str:
     if len(parts) < 4 or "*" in ":".join(parts[:3]) or "$" in parts[2]:
         return ""
     return parts[2].lower()
+
+
+# -- concrete ARNs without a regex -------------------------------------------------------------
+
+Plan = tuple[tuple[str, str | None], ...]
+"""A format as steps: ``(text, None)`` is literal text, ``("", excluded)`` a run of characters
+none of which is in ``excluded`` (``""`` excludes nothing)."""
+
+
+def plan(tokens: Tokens) -> Plan | None:
+    """The steps of an ARN format, or None when it has tokens only a regex handles.
+
+    Compiling a regex costs ~0.1 ms and a run asks about a thousand resource types, most only a
+    few times; these steps cost nothing to build and give the regex's answer on ASCII text.
+    """
+    steps: list[tuple[str, str | None]] = []
+    literal: list[str] = []
+    for negated, chars, star in tokens:
+        if not negated and not star:
+            literal.append(next(iter(chars)))
+            continue
+        if not (negated and star):
+            return None
+        if literal:
+            steps.append(("".join(literal), None))
+            literal = []
+        steps.append(("", "".join(sorted(chars))))
+    if literal:
+        steps.append(("".join(literal), None))
+    if not all(text.isascii() for text, _ in steps):
+        return None
+    return tuple(steps)
+
+
+def concrete_matches(steps: Plan | None, tokens: Tokens, text: str) -> bool:
+    """Whether a concrete string (no wildcards) is matched by the format, case-insensitively:
+    the same answer as ``tokens_regex(tokens).fullmatch(text)``."""
+    if steps is None or not text.isascii():  # Unicode case folding: leave it to the regex
+        return tokens_regex(tokens).fullmatch(text) is not None
+    return _run(steps, 0, text.lower(), 0)
+
+
+def _run(steps: Plan, index: int, text: str, pos: int) -> bool:
+    if index == len(steps):
+        return pos == len(text)
+    literal, excluded = steps[index]
+    if excluded is None:
+        return text.startswith(literal, pos) and _run(steps, index + 1, text, pos + len(literal))
+    limit = len(text)  # the run may not pass an excluded character
+    for char in excluded:
+        found = text.find(char, pos, limit)
+        if found >= 0:
+            limit = found
+    if index + 1 == len(steps):
+        return limit == len(text)
+    following, next_excluded = steps[index + 1]
+    if next_excluded is not None:  # two runs in a row: try every split
+        return any(_run(steps, index + 1, text, end) for end in range(pos, limit + 1))
+    end = text.find(following, pos, limit + len(following))
+    while end >= 0:
+        if _run(steps, index + 2, text, end + len(following)):
+            return True
+        end = text.find(following, end + 1, limit + len(following))
+    return False

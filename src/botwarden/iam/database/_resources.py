@@ -26,6 +26,21 @@ class ResourceIndex:
         self._size = size
         self._infos: dict[TypeKey, ResourceTypeInfo | None] = {}
         self._matches: dict[tuple[str, str, str], bool] = {}
+        self._by_service: dict[str, dict[str, int]] = {}
+
+    def derived(self) -> tuple[int, dict[str, list[TypeKey]]]:
+        """What :meth:`adopt` takes back: the indexes every ARN question needs first, kept with
+        the cached database index so that no process (or forked worker) rebuilds them."""
+        return self._undefined_type_actions, self._by_field
+
+    def adopt(self, derived: tuple[int, dict[str, list[TypeKey]]]) -> None:
+        undefined, by_field = derived
+        if not isinstance(undefined, int) or not isinstance(by_field, dict):
+            raise TypeError("derived resource indexes of the wrong shape")
+        self.__dict__["_undefined_type_actions"] = undefined
+        self.__dict__["_by_field"] = {
+            field: [tuple(k) for k in keys] for field, keys in by_field.items()
+        }
 
     def resource_type(self, prefix: str, name: str) -> ResourceTypeInfo | None:
         key = (prefix.lower(), name.lower())
@@ -39,7 +54,7 @@ class ResourceIndex:
         if found is None:
             return None
         actual, arn_format, keys = found
-        return ResourceTypeInfo(prefix, actual, arn_format, keys, _arn.format_tokens(arn_format))
+        return ResourceTypeInfo.of(prefix, actual, arn_format, keys)
 
     def type_matches(self, prefix: str, name: str, pattern: str) -> bool:
         """Whether ``pattern`` can name a resource of this type; memoised."""
@@ -54,29 +69,32 @@ class ResourceIndex:
             self._matches[key] = found
         return found
 
-    def actions_for_arn(self, pattern: str) -> int:
-        """Bits of the actions with a resource type ``pattern`` (not all stars) can name."""
+    def actions_for_arn(self, pattern: str, within: int) -> int:
+        """Bits of the actions in ``within`` with a resource type ``pattern`` (not all stars)
+        can name."""
         wanted = _arn.service_field(pattern)
         fields = (wanted, "") if wanted is not None else tuple(self._by_field)
-        type_actions = self._type_actions
-        bits = self._undefined_type_actions
+        bits = self._undefined_type_actions & within
         for field in fields:
             for key in self._by_field.get(field, ()):
-                actions = type_actions.get(key, 0)
+                actions = self._type_actions(key[0]).get(key[1], 0) & within
                 if actions and bits & actions != actions and self.type_matches(*key, pattern):
                     bits |= actions
         return bits
 
-    @cached_property
-    def _type_actions(self) -> dict[TypeKey, int]:
-        """For each resource type, the bits of the actions that accept it."""
-        ids: dict[TypeKey, list[int]] = {}
-        for prefix, service in self._services.items():
-            for local, rows in enumerate(service.rows, start=service.start):
+    def _type_actions(self, prefix: str) -> dict[str, int]:
+        """For each resource type of one service (lower-cased), the bits of the actions that
+        accept it; built per service, for the services patterns reach."""
+        found = self._by_service.get(prefix)
+        if found is None:
+            service = self._services[prefix]
+            ids: dict[str, list[int]] = {}
+            for index, rows in enumerate(service.rows, start=service.start):
                 for row in rows:
                     if row[0]:
-                        ids.setdefault((prefix, row[0].lower()), []).append(local)
-        return {key: bits_of(found, self._size) for key, found in ids.items()}
+                        ids.setdefault(row[0].lower(), []).append(index)
+            found = self._by_service[prefix] = {t: bits_of(i, self._size) for t, i in ids.items()}
+        return found
 
     @cached_property
     def _by_field(self) -> dict[str, list[TypeKey]]:
@@ -93,9 +111,10 @@ class ResourceIndex:
     @cached_property
     def _undefined_type_actions(self) -> int:
         """Actions naming a resource type their service does not define: always kept."""
-        defined = {key for keys in self._by_field.values() for key in keys}
-        bits = 0
-        for key, actions in self._type_actions.items():
-            if key not in defined:
-                bits |= actions
-        return bits
+        ids = []
+        for service in self._services.values():
+            defined = service.resources
+            for index, rows in enumerate(service.rows, start=service.start):
+                if any(row[0] and row[0].lower() not in defined for row in rows):
+                    ids.append(index)
+        return bits_of(ids, self._size)

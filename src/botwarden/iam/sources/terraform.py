@@ -17,15 +17,16 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
-
-import hcl2
-from hcl2.utils import SerializationOptions
-from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from botwarden.iam.jsonlines import Key, PolicyParseError
 from botwarden.iam.model import PolicyDocument, PolicyKind
 from botwarden.iam.parse import policy_from_data, policy_from_json_text
+
+if TYPE_CHECKING:
+    from hcl2.utils import SerializationOptions
+    from lark.exceptions import UnexpectedInput
 
 _IDENTITY, _RESOURCE, _TRUST = PolicyKind.IDENTITY, PolicyKind.RESOURCE, PolicyKind.TRUST
 _POLICY = (("policy", _RESOURCE),)
@@ -70,12 +71,25 @@ _HEREDOC = re.compile(
     r"<<-?(?P<marker>[A-Za-z][\w.-]*)\r?\n(?P<body>.*?)[ \t]*(?P=marker)\s*", re.DOTALL
 )
 _MERGED = ("source_policy_documents", "override_policy_documents", "source_json", "override_json")
-_OPTIONS = SerializationOptions(
-    with_comments=False, strip_string_quotes=True, preserve_heredocs=False
-)
-# python-hcl2 raises these from its tree when given constructs it cannot render
-_HCL_FAILURES = (LarkError, RuntimeError, ValueError, TypeError, AttributeError, IndexError,
-                 KeyError, RecursionError)  # fmt: skip
+
+
+# python-hcl2 and lark cost ~45 ms to import: only runs that read a .tf file pay for them.
+@cache
+def _options() -> SerializationOptions:
+    from hcl2.utils import SerializationOptions
+
+    return SerializationOptions(
+        with_comments=False, strip_string_quotes=True, preserve_heredocs=False
+    )
+
+
+@cache
+def _hcl_failures() -> tuple[type[BaseException], ...]:
+    """What python-hcl2 raises from its tree when given constructs it cannot render."""
+    from lark.exceptions import LarkError
+
+    return (LarkError, RuntimeError, ValueError, TypeError, AttributeError, IndexError,
+            KeyError, RecursionError)  # fmt: skip
 
 
 # -- HCL syntax tree -------------------------------------------------------------------------
@@ -98,7 +112,7 @@ def _blocks(body: Any, kind: str | None = None) -> list[_Block]:
     blocks = []
     for child in body.children:
         if child is not None and child.lark_name() == "block":
-            labels = tuple(str(label.serialize(_OPTIONS)) for label in child.labels)
+            labels = tuple(str(label.serialize(_options())) for label in child.labels)
             if kind is None or labels[0] == kind:
                 blocks.append(_Block(labels, child.body, _line(child)))
     return blocks
@@ -109,7 +123,7 @@ def _attributes(body: Any) -> dict[str, tuple[Any, int | None]]:
     found = {}
     for child in body.children:
         if child is not None and child.lark_name() == "attribute":
-            found[str(child.identifier.serialize(_OPTIONS))] = (child.expression, _line(child))
+            found[str(child.identifier.serialize(_options()))] = (child.expression, _line(child))
     return found
 
 
@@ -129,7 +143,7 @@ def _value(expression: Any, path: Key, lines: dict[Key, int]) -> Any:
     if kind == "object":
         result = {}
         for element in node.elements:
-            key = str(element.key.serialize(_OPTIONS))
+            key = str(element.key.serialize(_options()))
             element_line = _line(element)
             if element_line is not None:
                 lines[(*path, key)] = element_line
@@ -137,21 +151,26 @@ def _value(expression: Any, path: Key, lines: dict[Key, int]) -> Any:
         return result
     if kind == "tuple":
         return [_value(item, (*path, index), lines) for index, item in enumerate(node.elements)]
-    return node.serialize(_OPTIONS)
+    return node.serialize(_options())
 
 
 def _parse(text: str, path: str) -> Any:
+    import hcl2
+    from lark.exceptions import UnexpectedInput
+
     try:
         return hcl2.parses(text)
     except UnexpectedInput as exc:
         line = exc.line if isinstance(exc.line, int) and exc.line > 0 else None
         raise PolicyParseError(path, line, f"not valid HCL: {_unexpected(exc)}") from None
-    except _HCL_FAILURES as exc:
+    except _hcl_failures() as exc:
         raise PolicyParseError(path, None, f"not valid HCL: {exc}") from None
 
 
 def _unexpected(error: UnexpectedInput) -> str:
     """Lark's own messages list every expected token; one short phrase is more use."""
+    from lark.exceptions import UnexpectedCharacters, UnexpectedToken
+
     if isinstance(error, UnexpectedCharacters):
         return f"unexpected character {error.char!r}"
     if isinstance(error, UnexpectedToken):
@@ -174,7 +193,7 @@ def documents_from_hcl(text: str, *, path: str) -> list[PolicyDocument]:
     for block in blocks:
         try:
             documents.extend(_block_documents(block, usage, path))
-        except _HCL_FAILURES:  # one construct python-hcl2 cannot render must not hide the rest
+        except _hcl_failures():  # one construct python-hcl2 cannot render must not hide the rest
             continue
     return documents
 
@@ -209,8 +228,8 @@ def _data_usage(blocks: list[_Block]) -> dict[str, PolicyKind]:
 
 def _source(expression: Any) -> str:
     try:
-        return str(expression.serialize(_OPTIONS))
-    except _HCL_FAILURES:
+        return str(expression.serialize(_options()))
+    except _hcl_failures():
         return ""
 
 
@@ -242,7 +261,7 @@ def _attribute_document(
     node = _unwrap(expression)
     kind_of = node.lark_name()
     if kind_of == "function_call":
-        identifiers = [str(item.serialize(_OPTIONS)) for item in node.identifiers]
+        identifiers = [str(item.serialize(_options())) for item in node.identifiers]
         arguments = node.arguments.arguments if node.arguments is not None else []
         if identifiers != ["jsonencode"] or len(arguments) != 1:
             return None
@@ -260,7 +279,7 @@ def _attribute_document(
         text = match.group("body")
         return json_document(text, name, kind, path=path, line=node_line, first_line=first_line)
     if kind_of == "string":
-        text = str(node.serialize(_OPTIONS))
+        text = str(node.serialize(_options()))
         return json_document(text, name, kind, path=path, line=node_line, first_line=None)
     return None
 
