@@ -575,3 +575,53 @@ def test_check_never_shows_a_traceback(
     assert "Traceback" not in err
     if code != 2:
         json.loads(out)
+
+
+def test_unused_and_generate_from_the_ledger(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The guard's ledger is evidence: allowed AWS calls are uses, refused ones are not."""
+    from botwarden.ledger import open_ledger
+
+    file = write(
+        tmp_path / "p.json",
+        policy(
+            {
+                "Sid": "Rw",
+                "Effect": "Allow",
+                "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+                "Resource": "arn:aws:s3:::b/*",
+            }
+        ),
+    )
+    url = f"sqlite:///{tmp_path / 'state.db'}"
+    ledger = open_ledger(url)
+    for bot, action, verdict in (
+        ("reader", "s3:GetObject", "allow"),
+        ("reader", "s3:DeleteObject", "deny"),  # refused: never reached AWS
+        ("other", "s3:PutObject", "allow"),  # another bot's call
+    ):
+        ledger.append({"bot": bot, "method": "AWS", "verdict": verdict, "action": action,
+                       "resource": "arn:aws:s3:::b/k"})  # fmt: skip
+    ledger.close()
+    code, out, _ = run(capsys, "iam", "unused", str(file), "--from-ledger", url, "--bot",
+                       "reader", "--format", "json")  # fmt: skip
+    assert code == 1
+    unused = {f["evidence"] for f in json.loads(out)["findings"] if f["rule"] == "iam.unused"}
+    assert any("s3:PutObject" in e for e in unused)
+    assert any("s3:DeleteObject" in e for e in unused)
+    assert not any("s3:GetObject" in e for e in unused)
+    code, out, _ = run(capsys, "iam", "generate", "--from-ledger", url, "--bot", "reader")
+    assert code == 0
+    grants = {(s["Action"], s["Resource"]) for s in json.loads(out)["Statement"]}
+    assert grants == {("s3:GetObject", "arn:aws:s3:::b/k")}
+
+
+def test_from_ledger_on_a_missing_store_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'missing.db'}"
+    code, _, err = run(capsys, "iam", "unused", str(POLICY), "--from-ledger", url)
+    assert code == 2
+    assert err.startswith("botwarden: error: ")
+    assert not (tmp_path / "missing.db").exists()

@@ -17,7 +17,9 @@ import typer
 from botwarden._version import __version__
 from botwarden.cli_egress import app as egress_app
 from botwarden.cli_iam import app as iam_app
+from botwarden.cli_ledger import app as ledger_app
 from botwarden.cli_runtime import register as register_runtime
+from botwarden.cli_state import register as register_state
 from botwarden.cli_support import (
     EXIT_CLEAN,
     EXIT_INTERNAL,
@@ -46,7 +48,9 @@ manifest_app = typer.Typer(help="Work with the manifest schema.", no_args_is_hel
 app.add_typer(manifest_app, name="manifest")
 app.add_typer(iam_app, name="iam")
 app.add_typer(egress_app, name="egress")
+app.add_typer(ledger_app, name="ledger")
 register_runtime(app)
+register_state(app)
 
 _state = {"debug": False}
 

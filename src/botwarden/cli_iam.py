@@ -23,6 +23,7 @@ from botwarden.iam.database import IamDatabase, default_database
 from botwarden.report import ReportFormat, render
 
 if TYPE_CHECKING:
+    from botwarden.iam.cloudtrail import Evidence
     from botwarden.iam.generate import GeneratedPolicy
     from botwarden.manifest import Manifest
 
@@ -111,12 +112,24 @@ def _result(paths: list[Path], findings: list[Finding], baseline: Path | None) -
     )
 
 
-def _no_ledger(from_ledger: str | None) -> None:
+LedgerBot = Annotated[
+    str | None, typer.Option("--bot", help="With --from-ledger: only this bot's calls.")
+]
+
+
+def _evidence(
+    from_cloudtrail: list[Path] | None, from_ledger: str | None, bot: str | None
+) -> Evidence:
+    """The observed calls, from CloudTrail files or the ledger (exactly one of them)."""
+    if bool(from_cloudtrail) == (from_ledger is not None):
+        raise UsageError("give the evidence: --from-cloudtrail FILE... or --from-ledger STORE")
     if from_ledger is not None:
-        raise UsageError(
-            "--from-ledger needs the decision ledger, which this version does not record yet",
-            hint="use --from-cloudtrail FILE (repeat the option for more files)",
-        )
+        from botwarden.iam.ledger_evidence import read_ledger
+
+        return read_ledger(from_ledger, bot=bot)
+    from botwarden.iam.cloudtrail import read_cloudtrail
+
+    return read_cloudtrail(from_cloudtrail or [])
 
 
 @app.command("check")
@@ -159,16 +172,16 @@ def generate(
         ),
     ] = None,
     from_ledger: FromLedger = None,
+    bot: LedgerBot = None,
     principal: Annotated[str | None, typer.Option(help="Only calls made by this ARN.")] = None,
     output_format: Annotated[str, typer.Option("--format", help="json or terraform.")] = "json",
     output: Output = None,
 ) -> None:
     """Write the least-privilege policy for a manifest, or for observed use."""
-    _no_ledger(from_ledger)
     if output_format not in ("json", "terraform"):
         raise UsageError(f"--format must be json or terraform, not {output_format!r}")
-    if (manifest is None) == (not from_cloudtrail):
-        raise UsageError("give exactly one of --manifest or --from-cloudtrail")
+    if (manifest is None) == (not from_cloudtrail and from_ledger is None):
+        raise UsageError("give exactly one of --manifest, --from-cloudtrail or --from-ledger")
     from botwarden.iam.generate import (
         generate_from_manifest,
         generate_from_observations,
@@ -185,10 +198,10 @@ def generate(
                 hint='detach any policy it has, or declare [[capability]] provider = "aws"',
             )
     else:
-        from botwarden.iam.cloudtrail import read_cloudtrail
-
-        evidence = read_cloudtrail(from_cloudtrail or []).for_principal(principal)
-        policy, name = generate_from_observations(evidence.observed()), "observed"
+        evidence = _evidence(from_cloudtrail, from_ledger, bot).for_principal(principal)
+        policy, name = generate_from_observations(evidence.observed()), bot or "observed"
+        if not policy.grants:
+            raise UsageError("the evidence holds no allowed AWS call to generate a policy from")
     emit(policy.to_json() if output_format == "json" else to_terraform(policy, name), output)
 
 
@@ -200,6 +213,7 @@ def unused(
         typer.Option("--from-cloudtrail", help="CloudTrail files with the principal's calls."),
     ] = None,
     from_ledger: FromLedger = None,
+    bot: LedgerBot = None,
     principal: Annotated[str | None, typer.Option(help="Only calls made by this ARN.")] = None,
     output_format: Format = ReportFormat.TEXT,
     output: Output = None,
@@ -208,14 +222,10 @@ def unused(
     baseline: BaselineFile = None,
 ) -> None:
     """Report grants that the evidence shows were not used."""
-    from botwarden.iam.cloudtrail import read_cloudtrail
     from botwarden.iam.compare import unused as unused_grants
 
-    _no_ledger(from_ledger)
-    if not from_cloudtrail:
-        raise UsageError("give the evidence: --from-cloudtrail FILE...")
+    evidence = _evidence(from_cloudtrail, from_ledger, bot).for_principal(principal)
     documents, problems = load_documents((p, p.as_posix()) for p in policies)
-    evidence = read_cloudtrail(from_cloudtrail).for_principal(principal)
     view = PrincipalView(_database(iam_db), documents)
     result = _result(policies, problems + list(unused_grants(view, evidence)), baseline)
     emit(render(result, output_format), output)

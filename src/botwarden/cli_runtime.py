@@ -8,16 +8,20 @@ the listening address and the tokens file, and prints one line per refused reque
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from ipaddress import ip_address
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 
 from botwarden.errors import UsageError
 
 if TYPE_CHECKING:
+    from botwarden.runtime.enforcer import Enforcer
     from botwarden.runtime.proxy import EgressGate, Exchange
+    from botwarden.runtime.proxy.exchange import Meter
 
 _SHOWN = 200  # characters of a URL shown in a denial line
 
@@ -37,6 +41,30 @@ Resolve = Annotated[
     list[str] | None,
     typer.Option(help="HOST:[PORT:]ADDRESS: answer DNS for HOST with ADDRESS, like curl."),
 ]
+Store = Annotated[
+    str | None,
+    typer.Option(
+        help="State store URL (budgets, breaker, kill switch): sqlite:///PATH, redis://..., "
+        "postgresql://...; default $BOTWARDEN_STORE, then sqlite .botwarden/state.db beside "
+        "the manifest."
+    ),
+]
+LedgerUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--ledger",
+        help="Ledger URL (sqlite:///PATH or postgresql://...); default: the store when it can "
+        "hold a ledger, else sqlite beside the manifest.",
+    ),
+]
+NoLedger = Annotated[bool, typer.Option("--no-ledger", help="Do not record decisions.")]
+MetricsAt = Annotated[
+    str | None, typer.Option("--metrics", help="HOST:PORT to serve Prometheus /metrics on.")
+]
+LogJson = Annotated[
+    Path | None,
+    typer.Option("--log-json", help="Write one JSON line per decision to this file ('-': stderr)."),
+]
 
 
 def proxy(
@@ -52,6 +80,11 @@ def proxy(
     ] = False,
     quiet: Quiet = False,
     resolve: Resolve = None,
+    store: Store = None,
+    ledger: LedgerUrl = None,
+    no_ledger: NoLedger = False,
+    metrics: MetricsAt = None,
+    log_json: LogJson = None,
 ) -> None:
     """Serve an egress proxy that enforces each bot's manifest, until SIGINT or SIGTERM."""
     from botwarden.runtime.proxy import Proxy, serve_until_signal
@@ -66,14 +99,17 @@ def proxy(
             )
         if tokens is None:
             raise UsageError("--allow-remote needs --tokens: a reachable proxy must know its bots")
-    gates = _gates(manifest, resolve or [])
+    runtime = _Runtime.open(manifest, resolve or [], store, ledger, no_ledger, metrics, log_json)
+    gates = runtime.gates
     loaded_tokens = read_tokens_file(tokens) if tokens is not None else None
     if len(gates) > 1 and loaded_tokens is None:
         raise UsageError(
             "several bots share this proxy: pass --tokens FILE with a 'bot:token' line for each",
             hint="clients then send Proxy-Authorization: Basic base64(bot:token)",
         )
-    server = Proxy(gates, loaded_tokens, observer=None if quiet else print_refusal)
+    server = Proxy(
+        gates, loaded_tokens, observer=runtime.observer(quiet), meter_factory=runtime.meter
+    )
 
     def ready(address: tuple[str, int]) -> None:
         shown = f"[{address[0]}]" if ":" in address[0] else address[0]
@@ -85,6 +121,8 @@ def proxy(
         serve_until_signal(server, host, port, ready)
     except OSError as exc:
         raise UsageError(f"--listen {listen}: cannot listen: {exc.strerror or exc}") from None
+    finally:
+        runtime.close()
 
 
 def run(
@@ -92,33 +130,109 @@ def run(
     manifest: Annotated[Path, typer.Option(help="The bot's manifest (or its folder).")] = Path(),
     quiet: Quiet = False,
     resolve: Resolve = None,
+    store: Store = None,
+    ledger: LedgerUrl = None,
+    no_ledger: NoLedger = False,
+    metrics: MetricsAt = None,
+    log_json: LogJson = None,
 ) -> None:
     """Run a command with its HTTP(S) traffic sent through a private enforcing proxy."""
     from botwarden.runtime.proxy.command import CommandError, run_command
 
-    ((bot, gate),) = _gates([manifest], resolve or []).items()
+    runtime = _Runtime.open([manifest], resolve or [], store, ledger, no_ledger, metrics, log_json)
+    ((bot, gate),) = runtime.gates.items()
     try:
-        code = run_command(bot, gate, command, observer=None if quiet else print_refusal)
+        code = run_command(
+            bot, gate, command, observer=runtime.observer(quiet), meter_factory=runtime.meter
+        )
     except CommandError as exc:
         typer.echo(f"botwarden: error: {exc.message}", err=True)
         raise typer.Exit(exc.exit_code) from None
+    finally:
+        runtime.close()
     raise typer.Exit(code)
 
 
-def _gates(paths: list[Path], resolve: list[str]) -> dict[str, EgressGate]:
-    from botwarden.cli_egress import build_resolver
-    from botwarden.manifest import find_manifest, load_manifest
-    from botwarden.runtime.gate import Gate
+@dataclass
+class _Runtime:
+    """The bots of one proxy: their enforcers and gates, one store, one ledger, one /metrics."""
 
-    resolver = build_resolver(resolve)
-    gates: dict[str, EgressGate] = {}
-    for path in paths:
-        loaded = load_manifest(find_manifest(path))
-        name = loaded.bot.name
-        if name in gates:
-            raise UsageError(f"{path}: bot {name!r} is already served by another manifest")
-        gates[name] = Gate.from_manifest(loaded, resolver=resolver)
-    return gates
+    enforcers: dict[str, Enforcer]
+    gates: dict[str, EgressGate]
+    closers: list[Callable[[], None]]
+
+    @classmethod
+    def open(
+        cls,
+        paths: list[Path],
+        resolve: list[str],
+        store_url: str | None,
+        ledger_url: str | None,
+        no_ledger: bool,
+        metrics_at: str | None,
+        log_json: Path | None,
+    ) -> _Runtime:
+        from botwarden.cli_egress import build_resolver
+        from botwarden.cli_state import ledger_url_for, open_ledger_at, open_store_at, store_url_for
+        from botwarden.manifest import find_manifest, load_manifest
+        from botwarden.runtime.enforcer import Enforcer
+        from botwarden.runtime.metrics import Metrics, serve_metrics
+
+        resolver = build_resolver(resolve)
+        manifests = [(path, find_manifest(path)) for path in paths]
+        loaded = [(path, load_manifest(found)) for path, found in manifests]
+        base = manifests[0][1].parent
+        store = open_store_at(store_url_for(store_url, base), lease=True)
+        closers: list[Callable[[], None]] = [store.close]
+        ledger = None
+        if not no_ledger:
+            ledger = open_ledger_at(ledger_url_for(ledger_url, store.url, base))
+            closers.insert(0, ledger.close)
+        shared = Metrics()
+        if metrics_at is not None:
+            host, port = parse_listen(metrics_at)
+            try:
+                server = serve_metrics(shared, host, port)
+            except OSError as exc:
+                raise UsageError(f"--metrics {metrics_at}: cannot listen: {exc}") from None
+            closers.append(server.shutdown)
+        log_file = None
+        if log_json is not None:
+            log_file = sys.stderr if str(log_json) == "-" else _open_log(log_json)
+        enforcers: dict[str, Enforcer] = {}
+        gates: dict[str, EgressGate] = {}
+        for path, manifest in loaded:
+            name = manifest.bot.name
+            if name in enforcers:
+                raise UsageError(f"{path}: bot {name!r} is already served by another manifest")
+            enforcer = Enforcer(manifest, store, ledger, shared, log_file)
+            enforcers[name] = enforcer
+            gates[name] = enforcer.gate(resolver)
+        return cls(enforcers, gates, closers)
+
+    def meter(self, exchange: Exchange) -> Meter:
+        return self.enforcers[exchange.bot].proxy_meter(exchange)
+
+    def observer(self, quiet: bool) -> Callable[[Exchange], None]:
+        def observe(exchange: Exchange) -> None:
+            enforcer = self.enforcers.get(exchange.bot)
+            if enforcer is not None:
+                enforcer.proxy_observer(exchange)
+            if not quiet:
+                print_refusal(exchange)
+
+        return observe
+
+    def close(self) -> None:
+        for close in self.closers:
+            close()
+
+
+def _open_log(path: Path) -> IO[str]:
+    try:
+        return path.open("a", encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"--log-json {path}: cannot be written: {exc.strerror or exc}") from None
 
 
 def parse_listen(text: str) -> tuple[str, int]:
@@ -140,7 +254,7 @@ def _is_loopback(host: str) -> bool:
 
 
 def print_refusal(exchange: Exchange) -> None:
-    """One stderr line per request the gate refused (or let through only in report mode)."""
+    """One stderr line per request refused, cut off by a budget, or let through in report mode."""
     decision = exchange.decision
     if decision is None:
         return
@@ -148,6 +262,8 @@ def print_refusal(exchange: Exchange) -> None:
     target = target if len(target) <= _SHOWN else target[:_SHOWN] + "..."
     if not decision.allowed:
         line = f"denied {exchange.method} {target} ({decision.code}: {decision.reason})"
+    elif exchange.outcome.startswith("stopped: "):
+        line = f"cut off {exchange.method} {target} mid-transfer ({exchange.outcome[9:]})"
     elif decision.would_deny is not None:
         line = f"report mode let through {exchange.method} {target} ({decision.would_deny}: " \
                f"{decision.reason})"  # fmt: skip

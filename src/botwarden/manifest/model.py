@@ -131,6 +131,10 @@ class Bot(_Section):
     environment: Literal["production", "staging", "development"] = "production"
     llm: bool = Field(default=False, description="The bot passes text to a language model.")
     mode: ModeValue = Mode.ENFORCE
+    on_store_error: Literal["deny", "allow"] = Field(
+        default="deny",
+        description="When the state store cannot be reached: refuse requests, or allow them.",
+    )
 
 
 class Egress(_Ruled):

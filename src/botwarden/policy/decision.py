@@ -50,6 +50,11 @@ class Code(StrEnum):
     RESOURCE_NOT_ALLOWED = "resource-not-allowed"
     # redirects
     TOO_MANY_REDIRECTS = "too-many-redirects"
+    # state shared by a bot's processes (budgets, breaker, kill switch)
+    BUDGET_EXHAUSTED = "budget-exhausted"
+    BREAKER_OPEN = "breaker-open"
+    KILLED = "killed"
+    STORE_ERROR = "store-error"
 
 
 @dataclass(slots=True)
@@ -70,6 +75,7 @@ class Decision:
     addresses: tuple[str, ...] = ()
     would_deny: Code | None = None  # for REPORT: the denial that report mode let through
     extra: dict[str, Any] | None = field(default=None, compare=False)
+    retry_after: float | None = None  # seconds until a refused request could succeed
 
     @property
     def allowed(self) -> bool:
@@ -91,6 +97,8 @@ class Decision:
         }
         if self.would_deny is not None:
             out["would_deny"] = self.would_deny.value
+        if self.retry_after is not None:
+            out["retry_after"] = round(self.retry_after, 3)
         if self.extra:
             out.update(self.extra)
         return out

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     import httpx
     import requests
 
+    from botwarden.runtime.enforcer import Enforcer
     from botwarden.runtime.httpx_transport import AsyncGuardedTransport, GuardedTransport
     from botwarden.runtime.requests_adapter import GuardedAdapter
 
@@ -39,9 +40,19 @@ Boto = TypeVar("Boto")
 class Guard:
     """A bot's manifest, compiled, with factories for guarded HTTP and AWS clients."""
 
-    def __init__(self, manifest: Manifest, *, resolver: Resolver | None = None) -> None:
+    def __init__(
+        self,
+        manifest: Manifest,
+        *,
+        resolver: Resolver | None = None,
+        enforcer: Enforcer | None = None,
+    ) -> None:
         self.manifest = manifest
-        self.gate = Gate.from_manifest(manifest, resolver=resolver)
+        self.enforcer = enforcer
+        if enforcer is not None:
+            self.gate = enforcer.gate(resolver)
+        else:
+            self.gate = Gate.from_manifest(manifest, resolver=resolver)
 
     # -- asking ------------------------------------------------------------------------------
 
@@ -61,12 +72,12 @@ class Guard:
     def httpx_transport(self, **options: Any) -> GuardedTransport:
         from botwarden.runtime.httpx_transport import GuardedTransport
 
-        return GuardedTransport(self.gate, **options)
+        return GuardedTransport(self.gate, self.enforcer, **options)
 
     def httpx_async_transport(self, **options: Any) -> AsyncGuardedTransport:
         from botwarden.runtime.httpx_transport import AsyncGuardedTransport
 
-        return AsyncGuardedTransport(self.gate, **options)
+        return AsyncGuardedTransport(self.gate, self.enforcer, **options)
 
     def httpx_client(self, **options: Any) -> httpx.Client:
         """An ``httpx.Client``; TLS and connection options go to the guarded transport."""
@@ -86,7 +97,7 @@ class Guard:
     def requests_adapter(self, **adapter_options: Any) -> GuardedAdapter:
         from botwarden.runtime.requests_adapter import GuardedAdapter
 
-        return GuardedAdapter(self.gate, **adapter_options)
+        return GuardedAdapter(self.gate, self.enforcer, **adapter_options)
 
     def requests_session(self) -> requests.Session:
         import requests
@@ -104,8 +115,19 @@ class Guard:
         """Check every call of a boto3 client (or of clients a session creates afterwards)."""
         from botwarden.runtime.boto import install
 
-        install(client_or_session, self.gate.decide_aws, account=account)
+        enforcer, gate = self.enforcer, self.gate
+        if enforcer is None:
+            install(client_or_session, gate.decide_aws, account=account)
+        else:
+            install(
+                client_or_session, lambda a, r: enforcer.decide_aws(gate, a, r), account=account
+            )
         return client_or_session
+
+    def close(self) -> None:
+        """Flush the ledger and close the store (when the guard has them)."""
+        if self.enforcer is not None:
+            self.enforcer.close()
 
 
 _TRANSPORT_OPTIONS = ("verify", "cert", "http1", "http2", "limits", "retries", "local_address",
@@ -118,11 +140,32 @@ def _transport_options(options: dict[str, Any]) -> dict[str, Any]:
 
 
 def guard(
-    manifest: Manifest | str | Path, *, resolve: Mapping[str, Sequence[str]] | None = None
+    manifest: Manifest | str | Path,
+    *,
+    resolve: Mapping[str, Sequence[str]] | None = None,
+    store: str | None = None,
+    ledger: str | None = None,
 ) -> Guard:
-    """A :class:`Guard` for a manifest object or path; ``resolve`` overrides DNS like curl's."""
+    """A :class:`Guard` for a manifest object or path; ``resolve`` overrides DNS like curl's.
+
+    With ``store`` (a store URL such as ``sqlite:///.botwarden/state.db`` or ``redis://...``),
+    budgets, breaker and kill switch apply too, shared with every process using that store, and
+    each request is recorded in the ledger (``ledger``, by default the store when it can hold
+    one). Call :meth:`Guard.close` at exit to flush the ledger.
+    """
     loaded = manifest if isinstance(manifest, Manifest) else load_manifest(manifest)
-    return Guard(loaded, resolver=Resolver(resolve) if resolve else None)
+    resolver = Resolver(resolve) if resolve else None
+    if store is None:
+        return Guard(loaded, resolver=resolver)
+    from botwarden.cli_state import ledger_url_for
+    from botwarden.ledger import open_ledger
+    from botwarden.runtime.enforcer import Enforcer
+    from botwarden.stores import open_state_store
+
+    opened = open_state_store(store)
+    base = Path(manifest).parent if not isinstance(manifest, Manifest) else Path()
+    recorder = open_ledger(ledger_url_for(ledger, store, base))
+    return Guard(loaded, resolver=resolver, enforcer=Enforcer(loaded, opened, recorder))
 
 
 __all__ = ["Guard", "guard"]

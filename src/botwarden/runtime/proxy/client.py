@@ -324,7 +324,7 @@ class ClientConnection(asyncio.Protocol):
         ex.decision = self.decision = decision
         if not decision.allowed:
             self._reply(
-                403,
+                responses.denial_status(decision),
                 responses.denial(
                     decision,
                     ex.method,
@@ -458,8 +458,8 @@ class ClientConnection(asyncio.Protocol):
     def _stopped(self) -> None:
         """The meter said stop (a budget is spent): cut both sides at once."""
         ex = self.ex
-        if ex is not None:
-            ex.outcome = "stopped by the meter"
+        if ex is not None and ex.outcome == "ok":
+            ex.outcome = "stopped by the meter"  # unless the meter said why
         if self.upstream is not None:
             self.upstream.close(abort=True)
             self.upstream = None

@@ -25,7 +25,7 @@ from types import FrameType
 from urllib.parse import quote
 
 from botwarden.errors import Error
-from botwarden.runtime.proxy.exchange import Observer
+from botwarden.runtime.proxy.exchange import MeterFactory, Observer
 from botwarden.runtime.proxy.gate_protocol import EgressGate
 from botwarden.runtime.proxy.limits import ProxyLimits
 from botwarden.runtime.proxy.running import ProxyThread
@@ -65,12 +65,15 @@ def run_command(
     observer: Observer | None = None,
     limits: ProxyLimits | None = None,
     env: Mapping[str, str] | None = None,
+    meter_factory: MeterFactory | None = None,
 ) -> int:
     """Run ``argv`` behind a private proxy enforcing ``gate``; return its exit status."""
     if not argv:
         raise CommandError("no command given: botwarden run --manifest M -- CMD [ARG...]", 2)
     token = secrets.token_urlsafe(24)
-    proxy = Proxy({bot: gate}, {bot: token}, limits=limits, observer=observer)
+    proxy = Proxy(
+        {bot: gate}, {bot: token}, limits=limits, observer=observer, meter_factory=meter_factory
+    )
     with ProxyThread(proxy) as (host, port):
         url = proxy_url(bot, token, host, port)
         child_env = child_environment(os.environ if env is None else env, url)

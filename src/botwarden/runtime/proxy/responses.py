@@ -8,15 +8,17 @@ client asks with ``Accept: application/json``. No header value here comes from t
 from __future__ import annotations
 
 import json
+import math
 import re
 
-from botwarden.policy.decision import Decision
+from botwarden.policy.decision import Code, Decision
 
 REASONS = {
     100: "Continue",
     200: "Connection established",
     400: "Bad Request",
     403: "Forbidden",
+    429: "Too Many Requests",
     407: "Proxy Authentication Required",
     408: "Request Timeout",
     417: "Expectation Failed",
@@ -51,16 +53,31 @@ def plain(status: int, text: str, *, close: bool = True, extra: tuple[str, ...] 
     return reply(status, body, "text/plain; charset=utf-8", close=close, extra=extra)
 
 
+_STATUS = {Code.BUDGET_EXHAUSTED: 429, Code.BREAKER_OPEN: 503, Code.STORE_ERROR: 503}
+
+
+def denial_status(decision: Decision) -> int:
+    """429 for a spent budget, 503 for an open breaker or a failed store, else 403."""
+    return _STATUS.get(decision.code, 403)
+
+
 def denial(decision: Decision, method: str, target: str, *, as_json: bool, close: bool) -> bytes:
-    """403 naming the reason and the rule; the code goes in a header only if it is a plain slug."""
+    """403 naming the reason and the rule; the code goes in a header only if it is a plain slug.
+
+    A spent budget is 429 and an open breaker 503, both with ``Retry-After`` when the decision
+    knows when the request could succeed, so well-behaved clients back off by themselves.
+    """
     code = decision.code.value
-    extra = (f"X-Botwarden-Decision: {code}",) if _CODE.fullmatch(code) else ()
+    status = denial_status(decision)
+    extra: tuple[str, ...] = (f"X-Botwarden-Decision: {code}",) if _CODE.fullmatch(code) else ()
+    if decision.retry_after is not None and status != 403:
+        extra += (f"Retry-After: {max(1, math.ceil(decision.retry_after))}",)
     if as_json:
         document = {"error": "denied", "method": method, "target": target, **decision.to_dict()}
         body = (json.dumps(document) + "\n").encode("utf-8")
-        return reply(403, body, "application/json", close=close, extra=extra)
+        return reply(status, body, "application/json", close=close, extra=extra)
     text = f"denied {method} {target}: {decision.reason} (rule: {decision.rule}, code: {code})"
-    return plain(403, text, close=close, extra=extra)
+    return plain(status, text, close=close, extra=extra)
 
 
 def auth_required(*, wrong: bool, close: bool) -> bytes:

@@ -1,0 +1,158 @@
+"""Ledger speed: durable appends per second (SQLite, PostgreSQL) and ``verify`` time at 1M entries.
+
+Issue #5 targets: at least 50,000 durable appends/s batched on SQLite; verify 1,000,000 entries
+in under 5 s. There is no peer tool for a hash-chained decision ledger, so the targets are
+printed beside the figures instead of ratios.
+
+An append is counted once it is durable: the clock stops when ``flush()`` returns, i.e. when the
+last batch has committed (SQLite WAL with synchronous=NORMAL, or FULL where stated; PostgreSQL
+with synchronous_commit=on). Records are shaped like the runtime's (about 400 bytes of JSON).
+
+    .venv/bin/python benchmarks/ledger/bench_ledger.py [--quick] [--postgres URL]
+
+``--postgres`` defaults to $BOTWARDEN_BENCH_POSTGRES, then postgresql://postgres@127.0.0.1:5432/test;
+the run uses a schema of its own and drops it. PostgreSQL is skipped if it does not answer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "src"))
+
+from botwarden.ledger import LedgerError, open_ledger, write_key_pair  # noqa: E402
+
+APPEND_TARGET = 50_000.0
+VERIFY_TARGET = 5.0
+
+
+def record(n: int) -> dict[str, object]:
+    return {
+        "time": 1_795_685_400.0 + n * 0.001, "bot": f"bot-{n % 8}",
+        "verdict": "deny" if n % 10 == 0 else "allow", "code": "allowed", "rule": "egress.allow[0]",
+        "reason": "api.feedly.com:443 is in the egress allow list", "method": "GET",
+        "target": f"https://api.feedly.com/v3/streams/contents?continuation={n}",
+        "host": "api.feedly.com", "port": 443, "addresses": ["93.184.216.34"],
+        "action": None, "resource": None, "bytes_up": 0, "bytes_down": 18_342,
+        "budget": {"requests_left": 97, "bytes_left": 52_428_800 - n},
+    }  # fmt: skip
+
+
+def appends(url: str, count: int, *, key: Path | None = None) -> float:
+    """Durable appends per second: ``count`` appends from one thread, then ``flush``."""
+    records = [record(n) for n in range(count)]
+    ledger = open_ledger(url, instance=f"bench-{secrets.token_hex(2)}", signing_key=key)
+    try:
+        started = time.perf_counter()
+        for item in records:
+            ledger.append(item)
+        ledger.flush(timeout=600)
+        elapsed = time.perf_counter() - started
+    finally:
+        ledger.close(timeout=600)
+    return count / elapsed
+
+
+def best(runs: int, measure: Callable[[], float]) -> tuple[float, float]:
+    figures = [measure() for _ in range(runs)]
+    return max(figures), statistics.median(figures)
+
+
+def postgres_schema(base: str) -> tuple[str, Callable[[], None]] | None:
+    try:
+        import psycopg
+    except ImportError:
+        return None
+    schema = f"bench_ledger_{secrets.token_hex(4)}"
+    try:
+        with psycopg.connect(base, autocommit=True, connect_timeout=3) as connection:
+            connection.execute(f'CREATE SCHEMA "{schema}"')
+    except psycopg.Error as exc:
+        print(f"PostgreSQL: skipped ({str(exc).strip().splitlines()[0]})")
+        return None
+
+    def drop() -> None:
+        with psycopg.connect(base, autocommit=True) as connection:
+            connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+    separator = "&" if "?" in base else "?"
+    return f"{base}{separator}options={quote(f'-csearch_path={schema}')}", drop
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller runs (about 30 s)")
+    parser.add_argument("--postgres", default=os.environ.get(
+        "BOTWARDEN_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"))  # fmt: skip
+    options = parser.parse_args()
+    count = 50_000 if options.quick else 200_000
+    runs = 1 if options.quick else 3
+    verify_size = 200_000 if options.quick else 1_000_000
+    rows: list[tuple[str, str, str, str]] = []
+
+    with tempfile.TemporaryDirectory() as folder:
+        base = Path(folder)
+        key = base / "ledger.key"
+        write_key_pair(key)
+        for label, query, signing in (
+            ("SQLite, synchronous=NORMAL", "", None),
+            ("SQLite, NORMAL, signed checkpoints", "", key),
+            ("SQLite, synchronous=FULL", "?synchronous=full", None),
+        ):
+            url = f"sqlite:///{base / secrets.token_hex(4)}.db{query}"
+            top, median = best(runs, partial(appends, url, count, key=signing))
+            rows.append((f"appends/s, {label}", f"{top:,.0f}", f"{median:,.0f}",
+                         f">= {APPEND_TARGET:,.0f}" if "FULL" not in label else "-"))  # fmt: skip
+
+        postgres = postgres_schema(options.postgres)
+        if postgres is not None:
+            url, drop = postgres
+            try:
+                top, median = best(runs, lambda: appends(url, count // 2))
+                rows.append(("appends/s, PostgreSQL (local)", f"{top:,.0f}", f"{median:,.0f}", "-"))
+            except LedgerError as exc:
+                print(f"PostgreSQL: failed: {exc.message}")
+            finally:
+                drop()
+
+        url = f"sqlite:///{base / 'verify.db'}"
+        writer = open_ledger(url, instance="verify", signing_key=key)
+        for n in range(verify_size):
+            writer.append(record(n))
+        writer.close(timeout=600)
+        public = base / "ledger.key.pub"
+        times = []
+        for _ in range(runs):
+            reader = open_ledger(url, read_only=True)
+            started = time.perf_counter()
+            result = reader.verify(public)
+            times.append(time.perf_counter() - started)
+            if not result.ok or result.entries != verify_size:
+                raise SystemExit(f"verify failed: {result}")
+        rows.append((f"verify {verify_size:,} entries (SQLite), s", f"{min(times):.2f}",
+                     f"{statistics.median(times):.2f}", f"< {VERIFY_TARGET:g}"
+                     if verify_size == 1_000_000 else "-"))  # fmt: skip
+        size = (base / "verify.db").stat().st_size
+        print(f"database: {size / verify_size:.0f} bytes per entry on disk")
+
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure':<{width}}  {'best':>10}  {'median':>10}  {'target':>10}")
+    for name, top_text, median_text, target in rows:
+        print(f"{name:<{width}}  {top_text:>10}  {median_text:>10}  {target:>10}")
+    print(f"({runs} run(s) each; {count:,} appends per SQLite run, {count // 2:,} on PostgreSQL)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

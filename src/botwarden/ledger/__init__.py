@@ -1,0 +1,36 @@
+"""The tamper-evident ledger: every decision appended to a per-instance hash chain.
+
+Each entry commits to the previous entry's hash; periodic checkpoints, signed with an Ed25519
+key, pin a chain's hash at a seq so that rewriting the chain, or cutting entries off its end,
+is detected by whoever holds the public key. Appends are batched by a writer thread and are
+durable once acknowledged (``Ledger.flush``, ``Ledger.durable``). Stores: SQLite (default),
+PostgreSQL (a fleet), memory (tests). See docs/ledger.md for the format and what ``verify``
+does and does not detect.
+
+Records are stored as given: the caller must never put a full secret in one.
+"""
+
+from __future__ import annotations
+
+from botwarden.ledger.export import EXPORT_FORMATS, ExportFormat
+from botwarden.ledger.interface import Checkpoint, Entry, LedgerError, Verification
+from botwarden.ledger.keys import write_key_pair
+from botwarden.ledger.ledger import Ledger, default_instance, open_ledger
+from botwarden.ledger.urls import ENVIRONMENT, default_store_url, redact, resolve_store_url
+
+__all__ = [
+    "ENVIRONMENT",
+    "EXPORT_FORMATS",
+    "Checkpoint",
+    "Entry",
+    "ExportFormat",
+    "Ledger",
+    "LedgerError",
+    "Verification",
+    "default_instance",
+    "default_store_url",
+    "open_ledger",
+    "redact",
+    "resolve_store_url",
+    "write_key_pair",
+]

@@ -1,0 +1,72 @@
+"""Which store a URL names, and the default one.
+
+``sqlite:///PATH`` (relative to the current folder; ``sqlite:////abs/path`` for an absolute
+path; ``?synchronous=full`` to survive power loss as well as process death), ``postgresql://...``
+(every libpq parameter passes through), ``memory://`` (one process; ``memory://NAME`` shares one
+ledger between the ``Ledger`` objects of a process that use the same name). Redis holds
+budgets and kill state but not the ledger.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
+
+from botwarden.ledger.interface import LedgerError, LedgerStore
+
+ENVIRONMENT = "BOTWARDEN_STORE"
+SCHEMES = "sqlite:///PATH, postgresql://... or memory://"
+
+
+def default_store_url(base: Path) -> str:
+    """The embedded default: ``.botwarden/state.db`` under ``base``."""
+    return f"sqlite:///{(base / '.botwarden' / 'state.db').as_posix()}"
+
+
+def resolve_store_url(option: str | None, base: Path = Path()) -> str:
+    """``--store`` if given, else ``$BOTWARDEN_STORE``, else :func:`default_store_url`."""
+    return option or os.environ.get(ENVIRONMENT) or default_store_url(base)
+
+
+def redact(url: str) -> str:
+    """``url`` with any password (in the authority or a ``password=`` parameter) hidden."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "<unparseable store URL>"
+    netloc = parts.netloc
+    if "@" in netloc:
+        user, _, host = netloc.rpartition("@")
+        if ":" in user:
+            user = user.split(":", 1)[0] + ":***"
+        netloc = f"{user}@{host}"
+    query = "&".join(
+        f"{name}=***" if name.lower() == "password" else f"{name}={value}"
+        for name, value in parse_qsl(parts.query, keep_blank_values=True)
+    )
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def store_from_url(url: str) -> LedgerStore:
+    """The backend ``url`` names; an unknown or unsuitable scheme is a :class:`LedgerError`."""
+    scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+    if scheme == "sqlite":
+        from botwarden.ledger.sqlite import SqliteLedgerStore
+
+        return SqliteLedgerStore.from_url(url)
+    if scheme in ("postgresql", "postgres"):
+        from botwarden.ledger.postgres import PostgresLedgerStore
+
+        return PostgresLedgerStore(url, redact(url))
+    if scheme == "memory":
+        from botwarden.ledger.memory import MemoryLedgerStore
+
+        return MemoryLedgerStore.named(unquote(url[len("memory://") :]))
+    if scheme in ("redis", "rediss"):
+        raise LedgerError(
+            f"{redact(url)}: the ledger cannot live in Redis (it holds budgets, breaker and "
+            "kill state only)",
+            hint="give the ledger a sqlite:///PATH or postgresql://... store",
+        )
+    raise LedgerError(f"{redact(url)}: not a ledger store URL (expected {SCHEMES})")

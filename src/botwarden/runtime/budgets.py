@@ -1,0 +1,264 @@
+"""Budgets at run time: requests, bytes and cost per window, per host, capability and in total.
+
+A request counts against every budget that applies to it: ``[budget.total]``, the budget of each
+egress entry that admits its host and port, and the budget of the capability that allowed it.
+Requests are counted when they are decided (GCRA, :meth:`StateStore.rate`), and so is the cost of
+a request; bytes, and the cost of bytes, are counted as they stream through a :class:`BudgetMeter`
+(sliding-window counters, :meth:`StateStore.volume`), so a download is cut off when its budget
+runs out, not after it finished. A refusal names the budget and when it refills.
+
+The numbers live in a :class:`~botwarden.stores.StateStore` shared by every process of the bot,
+under keys ``b:BOT:KEY:KIND`` (``b:bibliobot:total:bytes``).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+from dataclasses import dataclass, field
+
+from botwarden.manifest.egress import EgressEntry, EntryKind, entry_covers_host, parse_egress_entry
+from botwarden.manifest.model import Budget, Manifest, Mode
+from botwarden.manifest.units import PerWindow
+from botwarden.policy.decision import Code, Decision, deny, report
+from botwarden.policy.request import Target
+from botwarden.stores import StateStore, Take
+
+_MB = 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    """One limit of one budget, with the store key it is counted under."""
+
+    budget: str  # the manifest key: "total", "api.feedly.com", "capability:feedly"
+    kind: str  # "requests", "bytes" or "cost"
+    key: str
+    window: PerWindow
+    report: bool
+
+    @property
+    def label(self) -> str:
+        return f'budget."{self.budget}".{self.kind} ({self.window.text})'
+
+
+@dataclass(frozen=True, slots=True)
+class _Applicable:
+    requests: tuple[Limit, ...] = ()
+    cost_per_request: tuple[tuple[Limit, float], ...] = ()
+    bytes: tuple[Limit, ...] = ()
+    cost_per_mb: tuple[tuple[Limit, float], ...] = ()
+
+
+@dataclass(slots=True)
+class _Compiled:
+    key: str
+    entry: EgressEntry | None
+    capability: str | None
+    budget: Budget
+    report: bool
+
+
+def _names_port(key: str) -> bool:
+    """Whether a budget key written as an egress entry names a port ('x.com:8443', '[::1]:80')."""
+    return "]:" in key if key.startswith("[") else key.count(":") == 1
+
+
+def _rule_index(rule: str) -> int | None:
+    if rule.startswith("capability[") and rule.endswith("]"):
+        return int(rule[len("capability[") : -1])
+    return None
+
+
+@dataclass
+class BudgetBook:
+    """A bot's budgets, compiled once, counted in ``store``."""
+
+    manifest: Manifest
+    store: StateStore
+    _budgets: list[_Compiled] = field(default_factory=list)
+    _names: dict[int, str] = field(default_factory=dict)
+    _memo: dict[tuple[str, int, str], _Applicable] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        bot_report = self.manifest.bot.mode is Mode.REPORT
+        for index, cap in enumerate(self.manifest.capability):
+            if cap.name is not None:
+                self._names[index] = cap.name
+        for key, budget in self.manifest.budget.items():
+            entry = None
+            capability = None
+            if key.startswith("capability:"):
+                capability = key.split(":", 1)[1]
+            elif key != "total":
+                entry = parse_egress_entry(key)
+            report_mode = (
+                budget.mode or (Mode.REPORT if bot_report else Mode.ENFORCE)
+            ) is Mode.REPORT
+            self._budgets.append(_Compiled(key, entry, capability, budget, report_mode))
+
+    @property
+    def bot(self) -> str:
+        return self.manifest.bot.name
+
+    def limit(self, budget: _Compiled, kind: str, window: PerWindow) -> Limit:
+        return Limit(budget.key, kind, f"b:{self.bot}:{budget.key}:{kind}", window, budget.report)
+
+    def applicable(self, target: Target, rule: str) -> _Applicable:
+        """The limits a request to ``target`` allowed by ``rule`` counts against (remembered)."""
+        memo_key = (target.host, target.port, rule)
+        found = self._memo.get(memo_key)
+        if found is not None:
+            return found
+        capability = self._names.get(index) if (index := _rule_index(rule)) is not None else None
+        requests: list[Limit] = []
+        per_request: list[tuple[Limit, float]] = []
+        volume: list[Limit] = []
+        per_mb: list[tuple[Limit, float]] = []
+        for budget in self._budgets:
+            if not self._applies(budget, target, capability):
+                continue
+            spec = budget.budget
+            if spec.requests is not None:
+                requests.append(self.limit(budget, "requests", spec.requests))
+            if spec.bytes is not None:
+                volume.append(self.limit(budget, "bytes", spec.bytes))
+            if spec.cost is not None:
+                cost = self.limit(budget, "cost", spec.cost)
+                if spec.cost_per_request:
+                    per_request.append((cost, spec.cost_per_request))
+                if spec.cost_per_mb:
+                    per_mb.append((cost, spec.cost_per_mb))
+        found = _Applicable(tuple(requests), tuple(per_request), tuple(volume), tuple(per_mb))
+        if len(self._memo) > 4096:
+            self._memo.clear()
+        self._memo[memo_key] = found
+        return found
+
+    @staticmethod
+    def _applies(budget: _Compiled, target: Target, capability: str | None) -> bool:
+        if budget.key == "total":
+            return True
+        if budget.capability is not None:
+            return budget.capability == capability
+        entry = budget.entry
+        assert entry is not None
+        if entry.kind in (EntryKind.ADDRESS, EntryKind.NETWORK):
+            if not target.host_is_ip or (_names_port(budget.key) and entry.port != target.port):
+                return False
+            network = entry.network or ipaddress.ip_network(entry.host)
+            return ipaddress.ip_address(target.host) in network
+        if target.host_is_ip:
+            return False
+        # a key without a port ('api.x.com') budgets the host on every port; 'api.x.com:8443' one
+        port = target.port if _names_port(budget.key) else None
+        return entry_covers_host(entry, target.host, port)
+
+    # -- the request ---------------------------------------------------------------------------
+
+    def check(self, target: Target, decision: Decision) -> Decision:
+        """A Gate check: count the request (and its cost); refuse when a budget is spent."""
+        applicable = self.applicable(target, decision.rule)
+        for limit in applicable.requests:
+            take = self.store.rate(limit.key, int(limit.window.amount), limit.window.window_seconds)
+            if not take.allowed:
+                return self._refused(limit, take, target, decision)
+        for limit, cost in applicable.cost_per_request:
+            take = self.store.volume(
+                limit.key, cost, limit.window.amount, limit.window.window_seconds
+            )
+            if not take.allowed:
+                return self._refused(limit, take, target, decision)
+        # a request whose byte budget is already spent would be cut at its first byte: refuse it
+        # before it connects, so that it transfers nothing at all
+        for limit in (*applicable.bytes, *(limit for limit, _ in applicable.cost_per_mb)):
+            take = self.store.volume(limit.key, 0, limit.window.amount, limit.window.window_seconds)
+            if take.remaining <= 0:
+                return self._refused(limit, take, target, decision)
+        return decision
+
+    def _refused(self, limit: Limit, take: Take, target: Target, decision: Decision) -> Decision:
+        denial = refused(limit, take, target)
+        if limit.report or decision.would_deny is not None:
+            return report(denial)
+        return denial
+
+    def meter(self, target: Target, decision: Decision) -> BudgetMeter | None:
+        """A meter for the bytes of an allowed request, or None when no byte budget applies."""
+        applicable = self.applicable(target, decision.rule)
+        if not applicable.bytes and not applicable.cost_per_mb:
+            return None
+        return BudgetMeter(self.store, target, applicable.bytes, applicable.cost_per_mb)
+
+
+def refused(limit: Limit, take: Take, target: Target) -> Decision:
+    """The denial for a spent budget: which one, how much was used, when it refills."""
+    if math.isinf(take.retry_after):
+        why = f"{limit.label} can never take this much at once"
+    else:
+        when = f"; it refills in {take.retry_after:.1f} s" if take.retry_after else ""
+        why = f"{limit.label} is spent ({take.used:.6g} used){when}"
+    denial = deny(
+        Code.BUDGET_EXHAUSTED, why, f'budget."{limit.budget}"', host=target.host, port=target.port
+    )
+    if math.isfinite(take.retry_after):
+        denial.retry_after = take.retry_after
+    return denial
+
+
+class BudgetMeter:
+    """Counts an exchange's bytes against its byte (and cost-per-MB) budgets as they pass.
+
+    ``add`` answers False the moment a budget cannot take the next piece: the enforcement point
+    stops the transfer there. ``exhausted`` then says which limit ran out.
+    """
+
+    __slots__ = ("_bytes", "_per_mb", "_store", "down", "exhausted", "target", "up")
+
+    def __init__(
+        self,
+        store: StateStore,
+        target: Target,
+        byte_limits: tuple[Limit, ...],
+        per_mb: tuple[tuple[Limit, float], ...],
+    ) -> None:
+        self._store = store
+        self.target = target
+        self._bytes = byte_limits
+        self._per_mb = per_mb
+        self.up = 0
+        self.down = 0
+        self.exhausted: Decision | None = None
+
+    def _spend_rest(self, limit: Limit) -> None:
+        """The piece that did not fit was still received: count the budget as spent, so that
+        the next request is refused before it connects instead of each downloading a piece."""
+        window = limit.window
+        left = self._store.volume(limit.key, 0, window.amount, window.window_seconds).remaining
+        if left > 0:
+            self._store.volume(limit.key, left, window.amount, window.window_seconds)
+
+    def add(self, up: int, down: int) -> bool:
+        self.up += up
+        self.down += down
+        moved = up + down
+        if not moved or self.exhausted is not None:
+            return self.exhausted is None
+        for limit in self._bytes:
+            take = self._store.volume(limit.key, moved, limit.window.amount,
+                                      limit.window.window_seconds)  # fmt: skip
+            if not take.allowed and not limit.report:
+                self._spend_rest(limit)
+                self.exhausted = refused(limit, take, self.target)
+                return False
+        for limit, cost_per_mb in self._per_mb:
+            take = self._store.volume(limit.key, moved / _MB * cost_per_mb, limit.window.amount,
+                                      limit.window.window_seconds)  # fmt: skip
+            if not take.allowed and not limit.report:
+                self._spend_rest(limit)
+                self.exhausted = refused(limit, take, self.target)
+                return False
+        return True
+
+
+__all__ = ["BudgetBook", "BudgetMeter", "Limit", "refused"]

@@ -1,0 +1,103 @@
+"""Prometheus metrics for the proxy and the guard, served on an opt-in ``/metrics`` listener.
+
+Written by hand rather than with ``prometheus_client``: the proxy updates a handful of counters
+per request on its event loop, and a dict increment costs about a tenth of a labelled
+``Counter.inc()`` (which takes a lock); the text exposition format is a few lines. Exposed:
+
+- ``botwarden_decisions_total{bot,verdict,rule}``: every decision;
+- ``botwarden_bytes_total{bot,direction}``: bytes sent (``up``) and received (``down``);
+- ``botwarden_refused_total{bot,code}``: refusals by cause (budget, breaker, kill, ...);
+- ``botwarden_store_errors_total{bot}``: state store and ledger failures.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+class Counter:
+    __slots__ = ("help", "labels", "name", "values")
+
+    def __init__(self, name: str, help_text: str, labels: tuple[str, ...]) -> None:
+        self.name = name
+        self.help = help_text
+        self.labels = labels
+        self.values: dict[tuple[str, ...], float] = {}
+
+    def inc(self, *label_values: str, amount: float = 1) -> None:
+        self.values[label_values] = self.values.get(label_values, 0) + amount
+
+    def render(self) -> list[str]:
+        lines = [f"# HELP {self.name} {self.help}", f"# TYPE {self.name} counter"]
+        for values, number in sorted(self.values.items()):
+            pairs = ",".join(
+                f'{k}="{_escape(v)}"' for k, v in zip(self.labels, values, strict=True)
+            )
+            lines.append(f"{self.name}{{{pairs}}} {number:g}")
+        return lines
+
+
+def _escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.decisions = Counter(
+            "botwarden_decisions_total", "Decisions by bot, verdict and rule.",
+            ("bot", "verdict", "rule"),
+        )  # fmt: skip
+        self.bytes = Counter(
+            "botwarden_bytes_total", "Bytes moved, by bot and direction.", ("bot", "direction")
+        )
+        self.refused = Counter(
+            "botwarden_refused_total", "Refusals by bot and cause.", ("bot", "code")
+        )
+        self.store_errors = Counter(
+            "botwarden_store_errors_total", "State store and ledger failures.", ("bot",)
+        )
+
+    def observe(self, bot: str, record: Mapping[str, Any]) -> None:
+        verdict = str(record.get("verdict", ""))
+        self.decisions.inc(bot, verdict, str(record.get("rule", "")))
+        if verdict == "deny":
+            self.refused.inc(bot, str(record.get("code", "")))
+        if record.get("bytes_up"):
+            self.bytes.inc(bot, "up", amount=float(record["bytes_up"]))
+        if record.get("bytes_down"):
+            self.bytes.inc(bot, "down", amount=float(record["bytes_down"]))
+
+    def render(self) -> str:
+        lines: list[str] = []
+        for counter in (self.decisions, self.bytes, self.refused, self.store_errors):
+            lines.extend(counter.render())
+        return "\n".join(lines) + "\n"
+
+
+def serve_metrics(metrics: Metrics, host: str, port: int) -> ThreadingHTTPServer:
+    """Serve ``GET /metrics`` in a daemon thread; the caller shuts the server down."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.path.split("?", 1)[0] != "/metrics":
+                self.send_error(404)
+                return
+            body = metrics.render().encode("utf-8")
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer((host, port), Handler)
+    threading.Thread(target=server.serve_forever, name="botwarden-metrics", daemon=True).start()
+    return server
+
+
+__all__ = ["Counter", "Metrics", "serve_metrics"]

@@ -1,0 +1,223 @@
+"""Leases: take small batches from a shared budget and hand them out locally.
+
+Against Redis every budget check is a round trip. :class:`LeasingStore` wraps any store and,
+for rates and volumes, charges the shared budget for a small batch (a *lease*) at once, then
+admits takes from that batch without asking again. The design is **pre-leasing**: a unit is
+charged to the shared budget before this process admits it, so
+
+- the fleet never admits more than the shared budget allows: 0 overshoot, whatever the number
+  of replicas (each admitted unit was charged exactly once, by the shared store's own atomic
+  operation);
+- a unit is admitted at most ``lease_ttl`` seconds after it was charged (leases expire; what is
+  left of an expired lease is dropped, never returned and never re-used), so over any interval
+  the fleet admits no more than the shared budget allowed over that interval widened by
+  ``lease_ttl``;
+- the price is *stranding*: units a replica holds but does not use are lost to the others until
+  the budget refills. Lease sizes adapt to each replica's demand (they double while a lease runs
+  out before it expires, and shrink to what was used when it expires) and are capped at
+  ``lease_share`` of the limit, so a quiet replica leases one unit at a time and a busy one never
+  holds more than a few percent of the budget.
+
+When a lease does not fit any more, the store asks for exactly what the take still needs, and
+keeps asking for exactly that while the shared budget reports less than a lease left, so the
+last units of a budget are handed out one by one and a budget hammered to exhaustion by every
+replica is used in full (near exhaustion, leasing costs one round trip per take, as without
+it). A refusal is remembered until its ``retry_after``: a take at least as large would be
+refused by the shared store too (budgets only refill with time), so a bot hammering an
+exhausted budget costs no round trips. Breakers and kills are never leased: breaker calls
+always reach the shared store; ``killed`` answers are cached for at most ``kill_cache``
+seconds (0.5 at most) so that a kill reaches every replica within one second.
+
+An allowed take's ``remaining`` and ``used`` are the shared store's figures at the last lease,
+adjusted by what this process still holds: a view from one replica, not the fleet's exact state.
+Reads (cost or amount 0) go to the shared store.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from botwarden.stores.base import (
+    BreakerState,
+    Kill,
+    Outcome,
+    StateStore,
+    Take,
+    check_rate,
+    check_volume,
+)
+
+MAX_KILL_CACHE = 0.5
+
+
+@dataclass(slots=True)
+class _Lease:
+    """What one process holds of one budget."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    budget: tuple[float, float] = (0.0, 0.0)  # (limit, period) the lease was taken under
+    left: float = 0.0  # units charged to the shared budget and not handed out yet
+    expires: float = -math.inf  # caller's clock
+    granted: float = 0.0  # size of the current lease
+    size: float = 0.0  # size of the next lease (adapts to demand)
+    refused_until: float = -math.inf  # the shared budget refuses any need >= refused_need
+    refused_need: float = math.inf
+    scarce: bool = False  # the shared budget was (nearly) exhausted at the last ask
+    last: Take = field(default_factory=lambda: Take(True, 0.0, 0.0, 0.0))
+
+
+class LeasingStore:
+    """Any :class:`~botwarden.stores.base.StateStore`, with rates and volumes leased locally."""
+
+    def __init__(
+        self,
+        inner: StateStore,
+        *,
+        lease_requests: int = 64,
+        lease_bytes: float = 1 << 20,
+        lease_share: float = 0.05,
+        lease_ttl: float = 1.0,
+        kill_cache: float = MAX_KILL_CACHE,
+    ) -> None:
+        if lease_requests < 1 or not lease_bytes > 0:
+            raise ValueError("lease sizes must be positive")
+        if not (0 < lease_share <= 1 and lease_ttl > 0):
+            raise ValueError("lease_share must be in (0, 1] and lease_ttl positive")
+        if not 0 <= kill_cache <= MAX_KILL_CACHE:
+            raise ValueError(f"kill_cache must be between 0 and {MAX_KILL_CACHE} seconds")
+        self.inner = inner
+        self.url = inner.url
+        self.lease_requests = lease_requests
+        self.lease_bytes = lease_bytes
+        self.lease_share = lease_share
+        self.lease_ttl = lease_ttl
+        self.kill_cache = kill_cache
+        self._rates: dict[str, _Lease] = {}
+        self._volumes: dict[str, _Lease] = {}
+        self._kills: dict[str, tuple[float, Kill | None]] = {}
+
+    # -- leased: rates and volumes ----------------------------------------------------------
+
+    def rate(
+        self, key: str, limit: int, period: float, cost: int = 1, now: float | None = None
+    ) -> Take:
+        check_rate(key, limit, period, cost)
+        cap = max(1, min(self.lease_requests, math.floor(limit * self.lease_share)))
+
+        def ask(amount: float) -> Take:
+            return self.inner.rate(key, limit, period, round(amount), now)
+
+        lease = _lease(self._rates, key)
+        return self._take(lease, cost, budget=(limit, period), cap=cap, now=now, ask=ask)
+
+    def volume(
+        self, key: str, amount: float, limit: float, period: float, now: float | None = None
+    ) -> Take:
+        check_volume(key, amount, limit, period)
+        cap = min(self.lease_bytes, limit * self.lease_share)
+
+        def ask(units: float) -> Take:
+            return self.inner.volume(key, units, limit, period, now)
+
+        lease = _lease(self._volumes, key)
+        return self._take(lease, amount, budget=(limit, period), cap=cap, now=now, ask=ask)
+
+    def _take(
+        self,
+        lease: _Lease,
+        amount: float,
+        *,
+        budget: tuple[float, float],
+        cap: float,
+        now: float | None,
+        ask: Callable[[float], Take],
+    ) -> Take:
+        if amount == 0:  # a read: the shared figures, which count what replicas hold as used
+            return ask(0)
+        clock = time.time() if now is None else now
+        with lease.lock:
+            if lease.budget != budget:  # the manifest changed: start afresh
+                lease.budget, lease.left, lease.size, lease.expires = budget, 0.0, 0.0, -math.inf
+                lease.refused_until, lease.scarce = -math.inf, False
+            if clock >= lease.expires and lease.left > 0:
+                lease.size, lease.left = lease.granted - lease.left, 0.0  # shrink to what was used
+            if amount <= lease.left:
+                lease.left -= amount
+                return _local(lease.last, lease.left)
+            need = amount - lease.left
+            if need >= lease.refused_need and clock < lease.refused_until:
+                return Take(False, 0.0, lease.refused_until - clock, lease.last.used)
+            return self._renew(lease, need, cap, clock, ask)
+
+    def _renew(
+        self, lease: _Lease, need: float, cap: float, clock: float, ask: Callable[[float], Take]
+    ) -> Take:
+        want = need
+        if not lease.scarce:
+            if clock < lease.expires:  # the lease ran out before it expired: lease more
+                lease.size = min(cap, max(lease.size, lease.granted, 1.0) * 2)
+            want = max(need, min(lease.size, cap))
+        answer = ask(want)
+        if not answer.allowed and want > need:
+            want, answer = need, ask(need)
+        lease.last = answer
+        if not answer.allowed:
+            lease.refused_until, lease.refused_need = clock + answer.retry_after, need
+            lease.scarce, lease.size = True, 0.0
+            return answer
+        lease.refused_until, lease.refused_need = -math.inf, math.inf
+        lease.scarce = answer.remaining < cap  # nearly exhausted: take only what is needed
+        lease.left, lease.granted, lease.expires = want - need, want, clock + self.lease_ttl
+        return _local(answer, lease.left)
+
+    # -- read through: breakers and kills ---------------------------------------------------
+
+    def breaker(
+        self,
+        key: str,
+        outcome: Outcome | None,
+        threshold: int,
+        cool_down: float,
+        now: float | None = None,
+    ) -> BreakerState:
+        return self.inner.breaker(key, outcome, threshold, cool_down, now)
+
+    def kill(self, bot: str, reason: str, by: str, now: float | None = None) -> None:
+        self._kills.pop(bot, None)
+        self.inner.kill(bot, reason, by, now)
+
+    def revive(self, bot: str) -> bool:
+        self._kills.pop(bot, None)
+        return self.inner.revive(bot)
+
+    def killed(self, bot: str) -> Kill | None:
+        cached = self._kills.get(bot)
+        moment = time.monotonic()
+        if cached is not None and moment - cached[0] < self.kill_cache:
+            return cached[1]
+        kill = self.inner.killed(bot)
+        self._kills[bot] = (moment, kill)
+        return kill
+
+    def killed_bots(self) -> list[Kill]:
+        return self.inner.killed_bots()
+
+    def keys(self, prefix: str) -> list[str]:
+        return self.inner.keys(prefix)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def _lease(leases: dict[str, _Lease], key: str) -> _Lease:
+    lease = leases.get(key)
+    return lease if lease is not None else leases.setdefault(key, _Lease())
+
+
+def _local(last: Take, left: float) -> Take:
+    """An allowed take from the lease: the shared figures, counting what is still held here."""
+    return Take(True, last.remaining + left, 0.0, max(0.0, last.used - left))

@@ -1,0 +1,80 @@
+"""Store URLs: which backend each names, the default, and passwords never shown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from botwarden.ledger import LedgerError, default_store_url, redact, resolve_store_url
+from botwarden.ledger.sqlite import SqliteLedgerStore
+from botwarden.ledger.urls import store_from_url
+
+
+@pytest.mark.parametrize(
+    ("url", "path", "synchronous"),
+    [
+        ("sqlite:///.botwarden/state.db", Path(".botwarden/state.db"), "normal"),
+        ("sqlite:////var/lib/bw/state.db", Path("/var/lib/bw/state.db"), "normal"),
+        ("sqlite:///state.db?synchronous=FULL", Path("state.db"), "full"),
+        ("sqlite:///with%20space.db", Path("with space.db"), "normal"),
+    ],
+)
+def test_sqlite_urls(url: str, path: Path, synchronous: str) -> None:
+    store = store_from_url(url)
+    assert isinstance(store, SqliteLedgerStore)
+    assert (store.path, store.synchronous) == (path, synchronous)
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("sqlite://state.db", "three slashes"),
+        ("sqlite:///", "name the database file"),
+        ("sqlite:///:memory:", "name the database file"),
+        ("sqlite:///x.db?synchronous=off", "synchronous must be one of"),
+        ("sqlite:///x.db?timeout=soon", "timeout must be a number"),
+        ("redis://127.0.0.1:6379/0", "cannot live in Redis"),
+        ("rediss://127.0.0.1:6379/0", "cannot live in Redis"),
+        ("mysql://x", "not a ledger store URL"),
+        ("state.db", "not a ledger store URL"),
+    ],
+)
+def test_bad_urls(url: str, message: str) -> None:
+    with pytest.raises(LedgerError, match=message):
+        store_from_url(url)
+
+
+def test_default_store(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    assert default_store_url(Path()) == "sqlite:///.botwarden/state.db"
+    assert default_store_url(tmp_path) == f"sqlite:///{tmp_path}/.botwarden/state.db"
+    assert store_from_url(default_store_url(tmp_path)).path == tmp_path / ".botwarden/state.db"  # type: ignore[attr-defined]
+    monkeypatch.delenv("BOTWARDEN_STORE", raising=False)
+    assert resolve_store_url(None) == "sqlite:///.botwarden/state.db"
+    monkeypatch.setenv("BOTWARDEN_STORE", "postgresql://db/ledger")
+    assert resolve_store_url(None) == "postgresql://db/ledger"
+    assert resolve_store_url("memory://") == "memory://"
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("postgresql://bw:s3cret@db:5432/x", "postgresql://bw:***@db:5432/x"),
+        ("postgresql://db/x?user=bw&password=s3cret", "postgresql://db/x?user=bw&password=***"),
+        ("postgresql://bw@db/x", "postgresql://bw@db/x"),
+    ],
+)
+def test_redact(url: str, shown: str) -> None:
+    assert redact(url) == shown
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=6, max_size=20))
+def test_redact_never_shows_a_password(password: str) -> None:
+    from urllib.parse import quote
+
+    url = f"postgresql://bw:{quote(password, safe='')}@db/x?password={quote(password, safe='')}"
+    shown = redact(url)
+    assert quote(password, safe="") not in shown
+    assert password not in shown
