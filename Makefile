@@ -31,6 +31,8 @@ bench: $(BIN)/python       ## benchmarks, against peer tools (outside CI; ~30 mi
 	bash benchmarks/runtime/setup.sh
 	$(BIN)/python benchmarks/runtime/bench_decision.py
 	$(BIN)/python benchmarks/runtime/bench_proxy.py
+	$(BIN)/python benchmarks/stores/bench_budgets.py
+	$(BIN)/python benchmarks/ledger/bench_ledger.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist

@@ -58,6 +58,12 @@ LedgerUrl = Annotated[
     ),
 ]
 NoLedger = Annotated[bool, typer.Option("--no-ledger", help="Do not record decisions.")]
+LedgerKey = Annotated[
+    Path | None,
+    typer.Option(
+        "--ledger-key", help="Ed25519 key file (botwarden ledger keygen) to sign checkpoints."
+    ),
+]
 MetricsAt = Annotated[
     str | None, typer.Option("--metrics", help="HOST:PORT to serve Prometheus /metrics on.")
 ]
@@ -83,6 +89,7 @@ def proxy(
     store: Store = None,
     ledger: LedgerUrl = None,
     no_ledger: NoLedger = False,
+    ledger_key: LedgerKey = None,
     metrics: MetricsAt = None,
     log_json: LogJson = None,
 ) -> None:
@@ -99,7 +106,9 @@ def proxy(
             )
         if tokens is None:
             raise UsageError("--allow-remote needs --tokens: a reachable proxy must know its bots")
-    runtime = _Runtime.open(manifest, resolve or [], store, ledger, no_ledger, metrics, log_json)
+    runtime = _Runtime.open(
+        manifest, resolve or [], store, ledger, no_ledger, metrics, log_json, ledger_key
+    )
     gates = runtime.gates
     loaded_tokens = read_tokens_file(tokens) if tokens is not None else None
     if len(gates) > 1 and loaded_tokens is None:
@@ -133,13 +142,16 @@ def run(
     store: Store = None,
     ledger: LedgerUrl = None,
     no_ledger: NoLedger = False,
+    ledger_key: LedgerKey = None,
     metrics: MetricsAt = None,
     log_json: LogJson = None,
 ) -> None:
     """Run a command with its HTTP(S) traffic sent through a private enforcing proxy."""
     from botwarden.runtime.proxy.command import CommandError, run_command
 
-    runtime = _Runtime.open([manifest], resolve or [], store, ledger, no_ledger, metrics, log_json)
+    runtime = _Runtime.open(
+        [manifest], resolve or [], store, ledger, no_ledger, metrics, log_json, ledger_key
+    )
     ((bot, gate),) = runtime.gates.items()
     try:
         code = run_command(
@@ -171,6 +183,7 @@ class _Runtime:
         no_ledger: bool,
         metrics_at: str | None,
         log_json: Path | None,
+        ledger_key: Path | None = None,
     ) -> _Runtime:
         from botwarden.cli_egress import build_resolver
         from botwarden.cli_state import ledger_url_for, open_ledger_at, open_store_at, store_url_for
@@ -186,7 +199,8 @@ class _Runtime:
         closers: list[Callable[[], None]] = [store.close]
         ledger = None
         if not no_ledger:
-            ledger = open_ledger_at(ledger_url_for(ledger_url, store.url, base))
+            ledger = open_ledger_at(ledger_url_for(ledger_url, store_url_for(store_url, base),
+                                                   base), ledger_key)  # fmt: skip
             closers.insert(0, ledger.close)
         shared = Metrics()
         if metrics_at is not None:

@@ -52,7 +52,8 @@ def ledger_url_for(option: str | None, store_url: str, base: Path) -> str:
 
 
 def open_store_at(url: str, *, lease: bool = False) -> StateStore:
-    """The store at ``url``; with ``lease``, a Redis store hands out small leases (stores.md)."""
+    """The store at ``url``; with ``lease``, budgets are taken in small leases (stores.md), so
+    that most checks need no round trip to the store (a fleet still never exceeds a budget)."""
     from botwarden.stores import LeasingStore, StoreError, open_state_store
 
     try:
@@ -61,15 +62,18 @@ def open_store_at(url: str, *, lease: bool = False) -> StateStore:
         raise UsageError(f"--store: {exc.message}") from None
     except ValueError as exc:
         raise UsageError(f"--store: {exc}") from None
-    if lease and url.startswith(("redis:", "rediss:")):
+    if lease and not url.startswith("memory:"):
         return LeasingStore(store)
     return store
 
 
-def open_ledger_at(url: str) -> Ledger:
-    from botwarden.ledger import open_ledger
+def open_ledger_at(url: str, signing_key: Path | None = None) -> Ledger:
+    from botwarden.ledger import LedgerError, open_ledger
 
-    return open_ledger(url)
+    try:
+        return open_ledger(url, signing_key=signing_key)
+    except LedgerError as exc:
+        raise UsageError(f"--ledger: {exc.message}") from None
 
 
 def _base(manifest: Path) -> Path:
@@ -144,11 +148,10 @@ def _manifest_or_none(path: Path) -> Manifest | None:
     from botwarden.manifest import find_manifest, load_manifest
 
     try:
-        return load_manifest(find_manifest(path))
-    except ManifestError:
-        raise
-    except Exception:  # noqa: BLE001 -- no manifest: status shows the kill switch alone
+        found = find_manifest(path)
+    except (ManifestError, OSError):  # no manifest here: status shows the kill switch alone
         return None
+    return load_manifest(found)  # an invalid manifest is still an error (exit 2)
 
 
 def collect_status(

@@ -10,7 +10,8 @@ shared store, so one replica's 401s stop every replica.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from typing import Literal
 
 from botwarden.manifest.model import Breaker, Manifest, Mode
@@ -21,14 +22,23 @@ from botwarden.stores import BreakerState, StateStore
 Outcome = Literal["success", "failure"]
 
 
+REFRESH = 0.5  # seconds a breaker state read from the store is reused by this process
+
+
 @dataclass
 class BreakerBook:
-    """A bot's breaker settings and the store that holds its state."""
+    """A bot's breaker settings and the store that holds its state.
+
+    Reads are cached per upstream for ``REFRESH`` seconds, and a success is written only when
+    the last known state had failures to reset: a healthy upstream costs no store round trip
+    per request, and a breaker opened by one replica is seen by the others within ``REFRESH``.
+    """
 
     bot: str
     settings: Breaker
     store: StateStore
     report_mode: bool = False
+    _known: dict[str, tuple[float, BreakerState]] = field(default_factory=dict)
 
     @classmethod
     def from_manifest(cls, manifest: Manifest, store: StateStore) -> BreakerBook | None:
@@ -44,7 +54,18 @@ class BreakerBook:
 
     def _state(self, host: str, port: int, outcome: Outcome | None) -> BreakerState:
         s = self.settings
-        return self.store.breaker(self.key(host, port), outcome, s.threshold, s.cool_down.seconds)
+        key = self.key(host, port)
+        known = self._known.get(key)
+        now = time.monotonic()
+        if outcome is None and known is not None and now - known[0] < REFRESH:
+            return known[1]
+        if outcome == "success" and known is not None and _healthy(known[1]):
+            return known[1]
+        state = self.store.breaker(key, outcome, s.threshold, s.cool_down.seconds)
+        if len(self._known) > 4096:
+            self._known.clear()
+        self._known[key] = (now, state)
+        return state
 
     def check(self, target: Target, decision: Decision) -> Decision:
         """A Gate check: refuse while the breaker for this upstream is open."""
@@ -79,6 +100,10 @@ class BreakerBook:
         outcome = self.outcome(status, connection_failed)
         if outcome is not None:
             self._state(host, port, outcome)
+
+
+def _healthy(state: BreakerState) -> bool:
+    return state.state == "closed" and state.failures == 0
 
 
 __all__ = ["BreakerBook"]

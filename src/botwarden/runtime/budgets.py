@@ -170,10 +170,11 @@ class BudgetBook:
             if not take.allowed:
                 return self._refused(limit, take, target, decision)
         # a request whose byte budget is already spent would be cut at its first byte: refuse it
-        # before it connects, so that it transfers nothing at all
-        for limit in (*applicable.bytes, *(limit for limit, _ in applicable.cost_per_mb)):
-            take = self.store.volume(limit.key, 0, limit.window.amount, limit.window.window_seconds)
-            if take.remaining <= 0:
+        # before it connects, so that it transfers nothing at all (one byte is counted for the
+        # asking, which a leasing store answers locally, remembering an exhausted budget)
+        for limit in applicable.bytes:
+            take = self.store.volume(limit.key, 1, limit.window.amount, limit.window.window_seconds)
+            if not take.allowed:
                 return self._refused(limit, take, target, decision)
         return decision
 

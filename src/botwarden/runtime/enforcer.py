@@ -13,6 +13,7 @@ decides: ``"deny"`` (the default: fail closed) refuses the request with ``store-
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 import logging
@@ -156,6 +157,9 @@ class Enforcer:
             except StoreError as exc:
                 self.metrics.store_errors.inc(self.bot)
                 log.warning("botwarden: store error for bot %s: %s", self.bot, exc.message)
+        self.metrics.count(self.bot, decision, bytes_up, bytes_down)
+        if self.ledger is None and self.log_file is None:
+            return
         record: dict[str, Any] = {
             "time": started if started is not None else now,
             "bot": self.bot,
@@ -173,7 +177,6 @@ class Enforcer:
         )  # fmt: skip
         if extra:
             record.update(extra)
-        self.metrics.observe(self.bot, record)
         if self.ledger is not None:
             try:
                 self.ledger.append(record)
@@ -243,6 +246,11 @@ class _ProxyMeter:
         self._meter = meter
         self._exchange = exchange
 
+    @property
+    def refusal(self) -> Decision | None:
+        """Why the exchange was stopped, once it was: the proxy may still say so to the client."""
+        return self._meter.exhausted
+
     def add(self, up: int, down: int) -> bool:
         if self._add(up, down):
             return True
@@ -253,6 +261,7 @@ class _ProxyMeter:
         return False
 
 
+@functools.lru_cache(maxsize=4096)
 def _is_ip(host: str) -> bool:
     try:
         ipaddress.ip_address(host)

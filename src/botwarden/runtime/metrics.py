@@ -13,9 +13,9 @@ per request on its event loop, and a dict increment costs about a tenth of a lab
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+
+from botwarden.policy.decision import Decision, Verdict
 
 
 class Counter:
@@ -60,15 +60,18 @@ class Metrics:
             "botwarden_store_errors_total", "State store and ledger failures.", ("bot",)
         )
 
-    def observe(self, bot: str, record: Mapping[str, Any]) -> None:
-        verdict = str(record.get("verdict", ""))
-        self.decisions.inc(bot, verdict, str(record.get("rule", "")))
-        if verdict == "deny":
-            self.refused.inc(bot, str(record.get("code", "")))
-        if record.get("bytes_up"):
-            self.bytes.inc(bot, "up", amount=float(record["bytes_up"]))
-        if record.get("bytes_down"):
-            self.bytes.inc(bot, "down", amount=float(record["bytes_down"]))
+    def count(self, bot: str, decision: Decision | None, up: int, down: int) -> None:
+        """One exchange: its decision (None: refused before the gate) and the bytes it moved."""
+        if decision is None:
+            self.decisions.inc(bot, "refused", "")
+        else:
+            self.decisions.inc(bot, decision.verdict.value, decision.rule)
+            if decision.verdict is Verdict.DENY:
+                self.refused.inc(bot, decision.code.value)
+        if up:
+            self.bytes.inc(bot, "up", amount=up)
+        if down:
+            self.bytes.inc(bot, "down", amount=down)
 
     def render(self) -> str:
         lines: list[str] = []

@@ -456,14 +456,24 @@ class ClientConnection(asyncio.Protocol):
         return False
 
     def _stopped(self) -> None:
-        """The meter said stop (a budget is spent): cut both sides at once."""
+        """The meter said stop (a budget is spent): cut both sides at once.
+
+        When the client has been sent nothing yet and the meter says why, it gets the refusal
+        (429 and Retry-After for a spent budget) instead of a connection closed on it.
+        """
         ex = self.ex
         if ex is not None and ex.outcome == "ok":
             ex.outcome = "stopped by the meter"  # unless the meter said why
         if self.upstream is not None:
             self.upstream.close(abort=True)
             self.upstream = None
-        self._close(abort=True)
+        refusal = getattr(self.meter, "refusal", None)
+        if ex is not None and ex.status is None and refusal is not None and self.req is not None:
+            payload = responses.denial(
+                refusal, ex.method, ex.target, as_json=self.req.accept_json, close=True
+            )
+            self._reply(responses.denial_status(refusal), payload)
+        self._close(abort=ex is None or ex.status is None or refusal is None)
 
     def interim(self, status_line: bytes) -> None:
         req = self.req
