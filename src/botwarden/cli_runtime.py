@@ -220,6 +220,7 @@ class _Runtime:
             if name in enforcers:
                 raise UsageError(f"{path}: bot {name!r} is already served by another manifest")
             enforcer = Enforcer(manifest, store, ledger, shared, log_file)
+            shared.gauges.append(enforcer.gauges)
             enforcers[name] = enforcer
             gates[name] = enforcer.gate(resolver)
         return cls(enforcers, gates, closers)

@@ -109,6 +109,10 @@ def assert_metrics(text: str, *, allowed: int, denied: dict[str, int]) -> None:
         assert total(found, "botwarden_refused_total", bot=BOT, code=code) == count
     assert total(found, "botwarden_bytes_total", bot=BOT, direction="up") > 0
     assert total(found, "botwarden_bytes_total", bot=BOT, direction="down") > 0
+    # gauges read from the store at scrape time: a "3/minute" budget with 3 requests admitted
+    assert "# TYPE botwarden_budget_remaining gauge" in text
+    remaining = total(found, "botwarden_budget_remaining", bot=BOT, kind="requests")
+    assert 0 <= remaining < 1
 
 
 def ledger_records(store: str, capsys: pytest.CaptureFixture[str]) -> list[dict[str, object]]:

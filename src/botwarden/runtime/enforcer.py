@@ -65,6 +65,26 @@ class Enforcer:
         )
         self.budgets = BudgetBook(self.manifest, self.store) if self.store is not None else None
 
+    def gauges(self) -> list[str]:
+        """Budget remaining and breaker states, read from the store (for ``/metrics``)."""
+        from botwarden.cli_state import collect_status
+        from botwarden.runtime.metrics import gauge_lines
+
+        if self.store is None:
+            return []
+        report = collect_status(self.store, self.manifest, self.bot)
+        budgets = [
+            ({"bot": self.bot, "budget": b["budget"], "kind": b["kind"]}, float(b["remaining"]))
+            for b in report["budgets"]
+        ]
+        breakers = [
+            ({"bot": self.bot, "upstream": b["upstream"]}, 1.0 if b["state"] == "open" else 0.0)
+            for b in report["breakers"]
+        ]
+        return gauge_lines(
+            "botwarden_budget_remaining", "What is left of each budget in its window.", budgets
+        ) + gauge_lines("botwarden_breaker_open", "1 while a breaker is open.", breakers)
+
     # -- before the request ------------------------------------------------------------------
 
     def checks(self) -> list[Check]:

@@ -7,12 +7,15 @@ per request on its event loop, and a dict increment costs about a tenth of a lab
 - ``botwarden_decisions_total{bot,verdict,rule}``: every decision;
 - ``botwarden_bytes_total{bot,direction}``: bytes sent (``up``) and received (``down``);
 - ``botwarden_refused_total{bot,code}``: refusals by cause (budget, breaker, kill, ...);
-- ``botwarden_store_errors_total{bot}``: state store and ledger failures.
+- ``botwarden_store_errors_total{bot}``: state store and ledger failures;
+- ``botwarden_budget_remaining{bot,budget,kind}`` and ``botwarden_breaker_open{bot,upstream}``:
+  gauges read from the state store when ``/metrics`` is scraped.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from botwarden.policy.decision import Decision, Verdict
@@ -59,6 +62,7 @@ class Metrics:
         self.store_errors = Counter(
             "botwarden_store_errors_total", "State store and ledger failures.", ("bot",)
         )
+        self.gauges: list[Callable[[], list[str]]] = []  # read from the store at each scrape
 
     def count(self, bot: str, decision: Decision | None, up: int, down: int) -> None:
         """One exchange: its decision (None: refused before the gate) and the bytes it moved."""
@@ -77,7 +81,23 @@ class Metrics:
         lines: list[str] = []
         for counter in (self.decisions, self.bytes, self.refused, self.store_errors):
             lines.extend(counter.render())
+        for collect in self.gauges:
+            try:
+                lines.extend(collect())
+            except Exception as exc:  # noqa: BLE001 -- a scrape must answer even if a store fails
+                lines.append(f"# botwarden: a gauge could not be read: {type(exc).__name__}")
         return "\n".join(lines) + "\n"
+
+
+def gauge_lines(
+    name: str, help_text: str, samples: list[tuple[dict[str, str], float]]
+) -> list[str]:
+    """The exposition of one gauge, read at scrape time."""
+    lines = [f"# HELP {name} {help_text}", f"# TYPE {name} gauge"]
+    for labels, value in samples:
+        pairs = ",".join(f'{k}="{_escape(v)}"' for k, v in labels.items())
+        lines.append(f"{name}{{{pairs}}} {value:g}")
+    return lines
 
 
 def serve_metrics(metrics: Metrics, host: str, port: int) -> ThreadingHTTPServer:
