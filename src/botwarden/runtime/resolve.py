@@ -16,12 +16,13 @@ that is abandoned (not killed) when the deadline passes; a daemon thread cannot 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import re
 import socket
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from ipaddress import IPv4Address, IPv6Address, ip_address
 from typing import Any
@@ -136,15 +137,9 @@ class Resolver:
         threading.Thread(
             target=_lookup_into, args=(future, name, port), name=f"resolve {name}", daemon=True
         ).start()
-        try:
+        with self._answering(name):
             infos = future.result(timeout=self.timeout)
-        except TimeoutError:
-            raise ResolveError(name, f"no answer within {self.timeout:g} s") from None
-        except (OSError, UnicodeError, ValueError) as exc:
-            raise ResolveError(name, _cause(exc)) from None
-        addresses = _addresses(name, infos)
-        self._remember(name, port, addresses)
-        return addresses
+        return self._answer(name, port, infos)
 
     async def aresolve(self, host: str, port: int) -> tuple[IPAddress, ...]:
         """:meth:`resolve` for an event loop, through the loop's own ``getaddrinfo``."""
@@ -152,13 +147,22 @@ class Resolver:
         if known:
             return known
         loop = asyncio.get_running_loop()
-        try:
+        with self._answering(name):
             async with asyncio.timeout(self.timeout):
                 infos = await loop.getaddrinfo(name, port, type=socket.SOCK_STREAM)
+        return self._answer(name, port, infos)
+
+    @contextlib.contextmanager
+    def _answering(self, name: str) -> Iterator[None]:
+        """Turn a lookup's failure into a :class:`ResolveError` naming the host and the cause."""
+        try:
+            yield
         except TimeoutError:
             raise ResolveError(name, f"no answer within {self.timeout:g} s") from None
         except (OSError, UnicodeError, ValueError) as exc:
             raise ResolveError(name, _cause(exc)) from None
+
+    def _answer(self, name: str, port: int, infos: AddrInfo) -> tuple[IPAddress, ...]:
         addresses = _addresses(name, infos)
         self._remember(name, port, addresses)
         return addresses
