@@ -64,6 +64,7 @@ class LedgerWriter:
         self.durable = 0
         self.failure: LedgerError | None = None
         self.abandon = threading.Event()
+        self._wake = threading.Event()  # set by flush() and stop(): commit now
         self._connection: WriterConnection | None = None
         self._last_checkpoint: tuple[int, float] | None = None  # (seq, monotonic time)
         self._head_seq = 0
@@ -93,8 +94,13 @@ class LedgerWriter:
             item = self.queue.get(timeout=self._idle_timeout())
         except queue.Empty:
             return batch, flushes, False
-        deadline = time.monotonic() + self.flush_interval
         get, size = self.queue.get_nowait, self.batch_size
+        if item is not _STOP and not isinstance(item, _Flush) and self.queue.qsize() < size:
+            # Let the batch gather, rather than waking for every record (a wake-up per record
+            # costs the appending thread a switch of the interpreter lock each time); a flush or
+            # a stop cuts the wait short.
+            self._wake.wait(self.flush_interval)
+            self._wake.clear()
         while True:
             if item is _STOP:
                 return batch, flushes, True
@@ -107,13 +113,7 @@ class LedgerWriter:
             try:
                 item = get()
             except queue.Empty:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return batch, flushes, False
-                try:
-                    item = self.queue.get(timeout=remaining)
-                except queue.Empty:
-                    return batch, flushes, False
+                return batch, flushes, False
 
     def _idle_timeout(self) -> float | None:
         """How long to wait for a record before a time-based checkpoint falls due."""
@@ -203,11 +203,13 @@ class LedgerWriter:
         """Whether everything queued before this call committed within ``timeout`` seconds."""
         marker = _Flush()
         self.queue.put(marker)
+        self._wake.set()
         return marker.done.wait(timeout)
 
     def stop(self, timeout: float) -> bool:
         """Commit what is queued and end the thread; give up (dropping it) after ``timeout``."""
         self.queue.put(_STOP)
+        self._wake.set()
         self._thread.join(timeout)
         if self._thread.is_alive():
             self.abandon.set()
