@@ -1,0 +1,1 @@
+"""Secrets: providers that give a bot its secrets at run time, and (coming) the secrets scanner."""
