@@ -19,6 +19,7 @@ from botwarden.cli_egress import app as egress_app
 from botwarden.cli_iam import app as iam_app
 from botwarden.cli_ledger import app as ledger_app
 from botwarden.cli_runtime import register as register_runtime
+from botwarden.cli_secrets import app as secrets_app
 from botwarden.cli_state import register as register_state
 from botwarden.cli_support import (
     EXIT_CLEAN,
@@ -49,6 +50,7 @@ app.add_typer(manifest_app, name="manifest")
 app.add_typer(iam_app, name="iam")
 app.add_typer(egress_app, name="egress")
 app.add_typer(ledger_app, name="ledger")
+app.add_typer(secrets_app, name="secrets")
 register_runtime(app)
 register_state(app)
 
