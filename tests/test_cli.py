@@ -58,10 +58,13 @@ def test_json_output_follows_the_contract(capsys: pytest.CaptureFixture[str]) ->
     first = data["findings"][0]
     assert set(first) >= {"rule", "severity", "category", "message", "location", "evidence",
                           "remediation", "fingerprint"}  # fmt: skip
-    assert first["rule"] == "iam.privilege-escalation"
-    assert first["category"] == "permissions"
+    assert first["severity"] == "critical"  # most severe first
+    critical = {(f["rule"], f["category"]) for f in data["findings"] if f["severity"] == "critical"}
+    expected = {("iam.privilege-escalation", "permissions"), ("secrets.hardcoded", "secrets")}
+    assert expected <= critical
     paths = {f["location"]["path"] for f in data["findings"]}
-    assert {"botwarden.toml", "deploy/iam-policy.json", "deploy/terraform/main.tf"} <= paths
+    assert {"botwarden.toml", "deploy/iam-policy.json", "deploy/terraform/main.tf",
+            "config/settings.toml", "deploy/Dockerfile"} <= paths  # fmt: skip
 
 
 def test_sarif_output_is_valid_sarif(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,4 +1,8 @@
-"""``botwarden secrets set|get|list|rotate``: the embedded encrypted store. Wiring only.
+"""``botwarden secrets scan|set|get|list|rotate``: the scanner and the embedded encrypted store.
+Wiring only.
+
+The scanner is :mod:`botwarden.secrets.scan`; its findings go through the same inline ignores,
+baselines and report formats as ``botwarden audit``.
 
 The library is :mod:`botwarden.secrets.local`. A value is read from stdin (``--value-stdin``) or
 from a hidden prompt, never from an argument, which would land in shell history and ``ps``.
@@ -9,6 +13,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,12 +21,17 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from botwarden.cli_support import emit, err, exit_code, progress
 from botwarden.errors import UsageError
+from botwarden.findings import Severity
+from botwarden.report import ReportFormat, render
 
 if TYPE_CHECKING:
     from botwarden.secrets.local import LocalStore, SecretInfo
 
-app = typer.Typer(help="The embedded encrypted secret store.", no_args_is_help=True)
+app = typer.Typer(
+    help="Find hardcoded secrets; the embedded encrypted secret store.", no_args_is_help=True
+)
 
 Name = Annotated[str, typer.Argument(help="The secret's name (as in source = 'local:NAME').")]
 StorePath = Annotated[
@@ -76,6 +86,53 @@ def read_value(name: str, from_stdin: bool) -> str:
     if not value:
         raise UsageError("empty value; nothing was stored")
     return value
+
+
+@app.command("scan")
+def scan(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to scan.")],
+    baseline: Annotated[
+        Path | None, typer.Option("--baseline", help="Accept the findings listed here.")
+    ] = None,
+    write_baseline_to: Annotated[
+        Path | None, typer.Option("--write-baseline", help="Record current findings as accepted.")
+    ] = None,
+    output_format: Annotated[
+        ReportFormat, typer.Option("--format", help="text, json, sarif or html.")
+    ] = ReportFormat.TEXT,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report here.")
+    ] = None,
+    fail_on: Annotated[
+        Severity, typer.Option(help="Exit 1 when a finding is at least this severe.")
+    ] = Severity.LOW,
+    jobs: Annotated[int, typer.Option(min=0, help="Processes (0: one per core).")] = 0,
+    config: Annotated[
+        Path | None,
+        typer.Option(help="Allow-lists and fixture globs (default: .botwarden-secrets.toml)."),
+    ] = None,
+) -> None:
+    """Find credentials written in files: keys, tokens, private keys, passwords."""
+    from botwarden.audit.baseline import Baseline, write_baseline
+    from botwarden.secrets.scan.files import walk
+    from botwarden.secrets.scan.run import scan_paths
+
+    files = walk(paths)
+    accepted = Baseline.read(baseline) if baseline else None
+    with progress(len(files), "scanning") as advance:
+        result, _ = scan_paths(paths, config=config, baseline=accepted, jobs=jobs or _cpus(),
+                               files=files, progress=advance)  # fmt: skip
+    if write_baseline_to is not None:
+        current = result.findings + result.baselined
+        write_baseline(write_baseline_to, current)
+        err.print(f"wrote {len(current)} findings to baseline {write_baseline_to}")
+    color = output is None and output_format is ReportFormat.TEXT and sys.stdout.isatty()
+    emit(render(result, output_format, color=color), output)
+    raise typer.Exit(exit_code(result, fail_on))
+
+
+def _cpus() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 @app.command("set")
@@ -214,4 +271,4 @@ def _clean(text: str) -> str:
     return text if text.isprintable() else json.dumps(text, ensure_ascii=False)[1:-1]
 
 
-__all__ = ["app", "get", "list_", "open_store", "read_value", "rotate", "set_", "table"]
+__all__ = ["app", "get", "list_", "open_store", "read_value", "rotate", "scan", "set_", "table"]

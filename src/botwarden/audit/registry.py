@@ -11,8 +11,9 @@ from botwarden.errors import UsageError
 def default_analysers() -> list[Analyser]:
     from botwarden.analysers.manifest_hygiene import ManifestAnalyser
     from botwarden.iam.analyser import PermissionsAnalyser
+    from botwarden.secrets.scan.analyser import SecretsAnalyser
 
-    return [ManifestAnalyser(), PermissionsAnalyser()]
+    return [ManifestAnalyser(), PermissionsAnalyser(), SecretsAnalyser()]
 
 
 def select_analysers(analysers: list[Analyser], only: Iterable[str] | None) -> list[Analyser]:

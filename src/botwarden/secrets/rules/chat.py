@@ -1,0 +1,188 @@
+"""Chat and social platforms: bot tokens and incoming webhooks (a webhook URL is a credential)."""
+
+from __future__ import annotations
+
+from botwarden.findings import Severity
+from botwarden.secrets.rules._build import HEX, contextual, prefixed
+from botwarden.secrets.rules.validators import webhook_url
+
+_T = ("chat",)
+_SLACK = "https://api.slack.com/authentication/token-types"
+_UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+
+RULES = (
+    prefixed(
+        "slack-bot-token",
+        "Slack bot token",
+        r"xoxb-\d{10,13}-\d{10,13}-[A-Za-z0-9]{24}",
+        keywords=("xoxb-",),
+        tags=_T,
+        reference=_SLACK,
+    ),
+    prefixed(
+        "slack-user-token",
+        "Slack user token",
+        r"xoxp-\d{10,13}-\d{10,13}-\d{10,13}-[a-f0-9]{32}",
+        keywords=("xoxp-",),
+        tags=_T,
+        entropy=HEX,
+        reference=_SLACK,
+    ),
+    prefixed(
+        "slack-app-token",
+        "Slack app-level token",
+        r"xapp-\d-[A-Z0-9]{9,12}-\d{10,13}-[a-f0-9]{64}",
+        keywords=("xapp-",),
+        tags=_T,
+        entropy=HEX,
+        reference=_SLACK,
+    ),
+    prefixed(
+        "slack-config-token",
+        "Slack configuration access token",
+        r"xoxe\.xox[bp]-\d-[A-Za-z0-9]{160,180}",
+        keywords=("xoxe.xox",),
+        tags=_T,
+        reference="https://api.slack.com/authentication/config-tokens",
+    ),
+    prefixed(
+        "slack-refresh-token",
+        "Slack token rotation refresh token",
+        r"xoxe-\d-[A-Za-z0-9]{140,160}",
+        keywords=("xoxe-",),
+        tags=_T,
+        reference="https://api.slack.com/authentication/rotation",
+    ),
+    prefixed(
+        "slack-legacy-token",
+        "Slack legacy workspace or user token",
+        r"xox[aors]-(?:\d{1,13}-){1,3}[A-Za-z0-9]{10,64}",
+        keywords=("xoxa-", "xoxo-", "xoxr-", "xoxs-"),
+        tags=_T,
+        reference=_SLACK,
+    ),
+    prefixed(
+        "slack-webhook-url",
+        "Slack incoming webhook URL",
+        r"https://hooks\.slack\.com/(?:services|workflows|triggers)/T[A-Z0-9]{8,12}/"
+        r"[AB][A-Z0-9]{8,12}/[A-Za-z0-9]{24,32}",
+        keywords=("hooks.slack.com",),
+        tags=_T,
+        entropy=3.0,
+        validate=webhook_url,
+        reference="https://api.slack.com/messaging/webhooks",
+    ),
+    contextual(
+        "discord-bot-token",
+        "Discord bot token",
+        "discord",
+        r"[MNO][A-Za-z0-9_-]{23,27}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40}",
+        keywords=("discord",),
+        tags=_T,
+        reference="https://discord.com/developers/docs/reference#authentication",
+    ),
+    prefixed(
+        "discord-webhook-url",
+        "Discord webhook URL",
+        r"https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/\d{17,20}/"
+        r"[A-Za-z0-9_-]{60,68}",
+        keywords=("discord",),
+        tags=_T,
+        validate=webhook_url,
+        reference="https://discord.com/developers/docs/resources/webhook",
+    ),
+    prefixed(
+        "telegram-bot-token",
+        "Telegram bot token",
+        r"\d{8,10}:AA[A-Za-z0-9_-]{33}",
+        keywords=(":aa",),
+        tags=_T,
+        left=r"(?<![A-Za-z0-9_:])",
+        reference="https://core.telegram.org/bots/api#authorizing-your-bot",
+    ),
+    prefixed(
+        "microsoft-teams-webhook",
+        "Microsoft Teams incoming webhook URL",
+        rf"https://[a-z0-9-]{{1,60}}\.webhook\.office\.com/webhookb2/{_UUID}@{_UUID}/"
+        rf"IncomingWebhook/[a-f0-9]{{32}}/{_UUID}(?:/[A-Za-z0-9_-]{{40,60}})?",
+        keywords=("webhook.office.com",),
+        tags=_T,
+        entropy=3.0,
+        validate=webhook_url,
+        reference="https://learn.microsoft.com/microsoftteams/platform/webhooks-and-connectors/how-to/add-incoming-webhook",
+    ),
+    contextual(
+        "mattermost-token",
+        "Mattermost access token",
+        "mattermost",
+        "[a-z0-9]{26}",
+        keywords=("mattermost",),
+        tags=_T,
+        reference="https://developers.mattermost.com/integrate/reference/personal-access-token/",
+    ),
+    prefixed(
+        "twitter-bearer-token",
+        "X (Twitter) app bearer token",
+        "AAAAAAAAAAAAAAAAAAAAA[A-Za-z0-9%]{30,120}",
+        keywords=("aaaaaaaaaaaaaaaaaaaaa",),
+        tags=_T,
+        entropy=3.0,
+        right=r"(?![A-Za-z0-9%])",
+        reference="https://developer.x.com/en/docs/authentication/oauth-2-0/bearer-tokens",
+    ),
+    contextual(
+        "twitter-api-secret",
+        "X (Twitter) API key secret",
+        r"twitter|consumer_?secret|\bx_api_secret",
+        "[A-Za-z0-9]{50}",
+        keywords=("twitter", "consumer_secret", "consumersecret", "x_api_secret"),
+        tags=_T,
+        reference="https://developer.x.com/en/docs/authentication/oauth-1-0a/api-key-and-secret",
+    ),
+    prefixed(
+        "facebook-access-token",
+        "Facebook (Meta) access token",
+        "EAA[A-Za-z0-9]{100,400}",
+        keywords=("eaa",),
+        tags=_T,
+        reference="https://developers.facebook.com/docs/facebook-login/guides/access-tokens",
+    ),
+    contextual(
+        "facebook-app-secret",
+        "Facebook (Meta) app secret",
+        r"facebook|\bfb_app_secret|\bfb_secret",
+        "[a-f0-9]{32}",
+        keywords=("facebook", "fb_app_secret", "fb_secret"),
+        tags=_T,
+        entropy=HEX,
+        reference="https://developers.facebook.com/docs/facebook-login/security/#appsecret",
+    ),
+    contextual(
+        "line-channel-token",
+        "LINE Messaging API channel access token",
+        r"line_?channel",
+        "[A-Za-z0-9+/]{140,180}={0,2}",
+        keywords=("line_channel", "linechannel"),
+        tags=_T,
+        reference="https://developers.line.biz/en/docs/basics/channel-access-token/",
+    ),
+    contextual(
+        "twitch-api-token",
+        "Twitch API token",
+        "twitch",
+        "[a-z0-9]{30}",
+        keywords=("twitch",),
+        tags=_T,
+        reference="https://dev.twitch.tv/docs/authentication/",
+    ),
+    contextual(
+        "zoom-client-secret",
+        "Zoom OAuth client secret",
+        "zoom",
+        "[A-Za-z0-9]{32}",
+        keywords=("zoom",),
+        tags=_T,
+        severity=Severity.MEDIUM,
+        reference="https://developers.zoom.us/docs/integrations/oauth/",
+    ),
+)

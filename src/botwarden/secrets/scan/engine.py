@@ -1,0 +1,254 @@
+"""The scan engine: one keyword pass picks the rules that can match, then only those run.
+
+Every rule names literal keywords, at least one of which occurs in any text it matches. One
+Aho-Corasick automaton over all rules' keywords finds, in a single pass over the lower-cased text,
+which rules can match; most files contain no keyword of most rules, so most regexes never run.
+Matches then go through the rule's own checks and :mod:`.context`'s filters; overlapping matches
+keep the most specific rule; a key id and its secret near each other become one pair.
+
+Files are scanned in parallel by forked workers that inherit the compiled scanner from the parent,
+so rules are compiled once per run, not once per worker.
+"""
+
+from __future__ import annotations
+
+import bisect
+import multiprocessing as mp
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+import ahocorasick  # type: ignore[import-not-found]
+
+from botwarden.errors import Error
+from botwarden.findings import Finding, Location
+from botwarden.secrets.rule import SecretRule
+from botwarden.secrets.scan.context import Candidate, ScanConfig, is_generic, rejection
+from botwarden.secrets.scan.files import DEFAULT_MAX_BYTES, ScanFile, read_text
+from botwarden.secrets.scan.findings import Hit, to_finding
+
+PAIR_WINDOW = 5  # lines: a key id and its secret further apart than this are reported apart
+PARALLEL_THRESHOLD = 64  # below this many files a pool costs more than it saves
+
+Progress = Callable[[str], None]
+
+
+class ScanError(Error):
+    """The scanner cannot run (no rule catalogue, a rule without a ``secret`` group)."""
+
+
+def load_rules() -> tuple[SecretRule, ...]:
+    """The packaged rule catalogue, imported when first needed."""
+    try:
+        from botwarden.secrets.rules import RULES  # type: ignore[import-not-found,attr-defined,unused-ignore]
+    except ImportError as exc:
+        if exc.name not in ("botwarden.secrets.rules", None):
+            raise
+        raise ScanError(
+            "the secret rule catalogue (botwarden.secrets.rules) is not installed",
+            hint="reinstall botwarden; the scanner cannot run without its rules",
+        ) from None
+    rules: tuple[SecretRule, ...] = tuple(RULES)
+    return rules
+
+
+@dataclass(frozen=True, slots=True)
+class ScanOutcome:
+    """Findings in file order, and how many files were read and skipped."""
+
+    findings: list[Finding]
+    scanned: int = 0
+    skipped: list[str] = field(default_factory=list)  # binary, minified, oversized, unreadable
+
+
+class SecretScanner:
+    """Compiled once: the rules, their keyword automaton and the false-positive config."""
+
+    def __init__(
+        self,
+        rules: Sequence[SecretRule],
+        config: ScanConfig | None = None,
+        *,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+    ) -> None:
+        self.rules = tuple(rules)
+        self.config = config or ScanConfig()
+        self.max_bytes = max_bytes
+        self._always = [i for i, rule in enumerate(self.rules) if not rule.keywords]
+        self._automaton = ahocorasick.Automaton()
+        owners: dict[str, list[int]] = {}
+        for index, rule in enumerate(self.rules):
+            if "secret" not in rule.pattern.groupindex:
+                raise ScanError(f"secret rule {rule.id!r}: its pattern has no 'secret' group")
+            for keyword in rule.keywords:
+                owners.setdefault(keyword.lower(), []).append(index)
+        for keyword, indices in owners.items():
+            self._automaton.add_word(keyword, tuple(indices))
+        if owners:
+            self._automaton.make_automaton()
+        self._has_keywords = bool(owners)
+
+    def candidate_rules(self, text: str) -> list[int]:
+        """Indices of the rules with a keyword in ``text`` (and those without keywords)."""
+        found: set[int] = set(self._always)
+        if self._has_keywords:
+            for _end, indices in self._automaton.iter(text.lower()):
+                found.update(indices)
+        return sorted(found)
+
+    def scan_text(self, text: str, path: str = "") -> list[Hit]:
+        """Every reported credential in ``text``, pairs joined, in order of position."""
+        lines = _Lines(text)
+        spans: list[tuple[int, int, Hit]] = []
+        for index in self.candidate_rules(text):
+            spans.extend(self._matches(self.rules[index], text, lines, path))
+        return _pair(_without_overlaps(spans))
+
+    def _matches(
+        self, rule: SecretRule, text: str, lines: _Lines, path: str
+    ) -> Iterable[tuple[int, int, Hit]]:
+        for match in rule.pattern.finditer(text):
+            secret = match.group("secret")
+            if not secret:
+                continue
+            start = match.start("secret")
+            number, line_start, line = lines.at(start)
+            candidate = Candidate(rule, secret, line, start - line_start, path)
+            if rejection(candidate, self.config) is None:
+                yield start, start + len(secret), Hit(rule, secret, number, start - line_start + 1)
+
+    def scan_file(self, file: ScanFile) -> list[Finding] | None:
+        """The file's findings, or None when it is skipped (binary, minified, too big)."""
+        text = read_text(file.path, self.max_bytes)
+        if text is None:
+            return None
+        return [to_finding(hit, file.shown) for hit in self.scan_text(text, file.below_root)]
+
+    def scan_files(
+        self, files: Sequence[ScanFile], *, jobs: int = 1, progress: Progress | None = None
+    ) -> ScanOutcome:
+        """Scan ``files`` on ``jobs`` processes; results come back in input order."""
+        global _job  # noqa: PLW0603 - the state forked workers inherit
+        _job = _Job(self, files)
+        advance = progress or (lambda _name: None)
+        if jobs <= 1 or len(files) < PARALLEL_THRESHOLD or "fork" not in mp.get_all_start_methods():
+            results = []
+            for file in files:
+                results.append(self.scan_file(file))
+                advance(file.shown)
+        else:
+            results = _in_parallel(files, jobs, advance)
+        _job = None
+        findings = [f for found in results if found is not None for f in found]
+        skipped = [file.shown for file, found in zip(files, results, strict=True) if found is None]
+        return ScanOutcome(findings, len(files) - len(skipped), skipped)
+
+
+class _Lines:
+    """Line numbers of offsets, found by bisecting the newline positions (built on first use)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._ends: list[int] | None = None
+
+    def at(self, offset: int) -> tuple[int, int, str]:
+        """(1-based line number, offset where the line starts, the line's text)."""
+        if self._ends is None:
+            self._ends = [i for i, char in enumerate(self.text) if char == "\n"]
+        index = bisect.bisect_left(self._ends, offset)
+        start = self._ends[index - 1] + 1 if index else 0
+        end = self._ends[index] if index < len(self._ends) else len(self.text)
+        return index + 1, start, self.text[start:end]
+
+
+def _without_overlaps(spans: list[tuple[int, int, Hit]]) -> list[Hit]:
+    """One hit per stretch of text: specific rules before generic ones, then the most severe."""
+
+    def priority(span: tuple[int, int, Hit]) -> tuple[bool, int, int]:
+        return (is_generic(span[2].rule), -span[2].rule.severity.rank, span[0])
+
+    kept: list[tuple[int, int, Hit]] = []
+    for start, end, hit in sorted(spans, key=priority):
+        if all(end <= s or start >= e for s, e, _ in kept):
+            kept.append((start, end, hit))
+    return [hit for _, _, hit in sorted(kept, key=lambda span: span[0])]
+
+
+def _pair(hits: list[Hit]) -> list[Hit]:
+    """Join each hit whose rule names a ``pair`` with the nearest unjoined hit of that rule;
+    the pair is reported once, where its first half is."""
+    used: set[int] = set()
+    joined: dict[int, Hit] = {}
+    for i, hit in enumerate(hits):
+        if i in used or not hit.rule.pair:
+            continue
+        partner = _nearest_partner(hits, i, used)
+        if partner is not None:
+            used.update((i, partner))
+            shown, hidden = sorted((hit, hits[partner]), key=lambda h: (len(h.secret), h.line))
+            pair = Hit(hidden.rule, hidden.secret, hidden.line, hidden.column, partner=shown)
+            joined[min(i, partner)] = pair
+    return [joined.get(i, hit) for i, hit in enumerate(hits) if i not in used or i in joined]
+
+
+def _nearest_partner(hits: list[Hit], i: int, used: set[int]) -> int | None:
+    hit = hits[i]
+    near = [
+        (abs(other.line - hit.line), j)
+        for j, other in enumerate(hits)
+        if j != i and j not in used and other.rule.id == hit.rule.pair
+        and abs(other.line - hit.line) <= PAIR_WINDOW
+    ]  # fmt: skip
+    return min(near)[1] if near else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    scanner: SecretScanner
+    files: Sequence[ScanFile]
+
+
+_job: _Job | None = None
+
+
+def _in_parallel(
+    files: Sequence[ScanFile], jobs: int, advance: Progress
+) -> list[list[Finding] | None]:
+    """Slices of ``files`` on a forked pool, advancing the progress bar as each slice returns."""
+    size = max(1, len(files) // (jobs * 8))
+    slices = [(i, min(i + size, len(files))) for i in range(0, len(files), size)]
+    results: list[list[Finding] | None] = []
+    with mp.get_context("fork").Pool(jobs) as pool:
+        for (first, last), chunk in zip(slices, pool.imap(_scan_slice, slices), strict=True):
+            results.extend(None if c is None else [_unpack(p) for p in c] for c in chunk)
+            for file in files[first:last]:
+                advance(file.shown)
+    return results
+
+
+def _scan_slice(bounds: tuple[int, int]) -> list[list[tuple[Any, ...]] | None]:
+    assert _job is not None
+    results = []
+    for file in _job.files[bounds[0] : bounds[1]]:
+        found = _job.scanner.scan_file(file)
+        results.append(None if found is None else [_pack(f) for f in found])
+    return results
+
+
+# Findings cross the process boundary as plain tuples: the rules (with their compiled patterns and
+# validators) stay in the parent and are never pickled.
+_FINDING_FIELDS = tuple(f.name for f in fields(Finding))
+_AT = _FINDING_FIELDS.index("location")
+
+
+def _pack(finding: Finding) -> tuple[Any, ...]:
+    values = [getattr(finding, name) for name in _FINDING_FIELDS]
+    at = finding.location
+    values[_AT] = (at.path, at.line, at.column)
+    return tuple(values)
+
+
+def _unpack(packed: tuple[Any, ...]) -> Finding:
+    values = list(packed)
+    values[_AT] = Location(*values[_AT])
+    return Finding(*values)
