@@ -115,6 +115,10 @@ def test_the_spree_is_cut_off_and_the_ledger_tells_the_story(
 
     shown = botwarden("ledger", "show", "--bot", "bibliobot", "--format", "json", cwd=tmp_path)
     assert shown.returncode == 0, shown.stderr
+    # the bot sends its key on every request: it must reach no log line and no ledger entry
+    exported = botwarden("ledger", "export", "--format", "csv", cwd=tmp_path)
+    for text in (run.stdout, run.stderr, shown.stdout, exported.stdout):
+        assert "not-a-real-key" not in text
     entries = [json.loads(line) for line in shown.stdout.splitlines() if line.strip()]
     records = [e.get("record", e) for e in entries]
     statuses = [r.get("upstream_status") for r in records]
