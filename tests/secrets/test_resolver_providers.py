@@ -68,3 +68,29 @@ def test_env_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
         '[secret.api]\nsource = "env:BOT_API_KEY"\n'
     )
     assert SecretResolver(manifest).get("api").reveal() == "env-secret-value-000001"
+
+
+def test_aws_rotation_grace_period_uses_the_pending_version(
+    moto_endpoint: str, aws_env: None, tmp_path: Path
+) -> None:
+    import boto3
+
+    from botwarden.secrets.aws_sm import AwsSecretsManagerProvider
+
+    sm = boto3.client("secretsmanager", endpoint_url=moto_endpoint, region_name="us-east-1")
+    name = f"bots/grace-{tmp_path.name}"
+    sm.create_secret(Name=name, SecretString="current-value-000001")
+    manifest = parse_manifest(
+        'schema_version = 1\n[bot]\nname = "b"\nowner = "o"\n'
+        f'[secret.api]\nsource = "aws-sm:{name}"\n'
+    )
+    provider = AwsSecretsManagerProvider(region="us-east-1", endpoint_url=moto_endpoint)
+    resolver = SecretResolver(manifest, {"aws-sm": provider}, min_refresh=0)
+    assert resolver.get("api").reveal() == "current-value-000001"
+    assert resolver.rejected("api") is None  # refused, nothing rotating: the refusal stands
+    sm.put_secret_value(SecretId=name, SecretString="pending-value-000002",
+                        VersionStages=["AWSPENDING"])  # fmt: skip
+    grace = resolver.rejected("api")  # the service already takes the pending value
+    assert grace is not None
+    assert grace.reveal() == "pending-value-000002"
+    assert resolver.get("api").reveal() == "pending-value-000002"

@@ -12,7 +12,8 @@ provider and keeps the answer:
   outage does not stop a bot at once, nor forever;
 - **rotation-aware**: :meth:`SecretResolver.rejected` is called when an upstream refuses the
   secret (401 or 403); it refetches at once (at most once per ``min_refresh`` seconds), so a bot
-  picks up a rotated key on its next try.
+  picks up a rotated key on its next try; for AWS Secrets Manager, an unchanged current value is
+  followed by the ``AWSPENDING`` one when a rotation is under way (the grace period).
 
 Values are :class:`~botwarden.secrets.value.SecretValue`: they never show themselves in logs.
 """
@@ -97,8 +98,33 @@ class SecretResolver:
         old = cached.fetched if cached is not None else None
         fresh = self._fetch(name).fetched
         if old is not None and fresh.value == old.value and fresh.version == old.version:
-            return None
+            return self._pending(name, fresh)
         return fresh.value
+
+    def _pending(self, name: str, current: Fetched) -> SecretValue | None:
+        """During a rotation the upstream may already take the pending version: try it.
+
+        A Secrets Manager rotation writes ``AWSPENDING``, sets it at the service, then moves
+        ``AWSCURRENT``; between the last two steps the service refuses the current value. The
+        pending value is then used for ``ttl`` seconds (the grace period) and the current one
+        again after that.
+        """
+        source = self.manifest.secret[name].source
+        if source.scheme != "aws-sm":
+            return None
+        try:
+            pending = self._provider("aws-sm").fetch(
+                source.locator, source.field, stage="AWSPENDING"
+            )
+        except SecretError:
+            return None  # no rotation under way
+        if pending.value == current.value:
+            return None
+        now = self._clock()
+        with self._lock:
+            self._cache[name] = _Cached(pending, now, now + self.ttl)
+        log.info("botwarden: using the pending version of %r during its rotation", name)
+        return pending.value
 
     def invalidate(self, name: str | None = None) -> None:
         with self._lock:
