@@ -15,7 +15,7 @@ import getpass
 import json
 import os
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -111,17 +111,40 @@ def scan(
         Path | None,
         typer.Option(help="Allow-lists and fixture globs (default: .botwarden-secrets.toml)."),
     ] = None,
+    history: Annotated[
+        bool,
+        typer.Option(
+            "--history", help="Also scan every line added by every commit reachable from any ref."
+        ),
+    ] = False,
+    credential_report: Annotated[
+        Path | None,
+        typer.Option(
+            "--credential-report",
+            help="Also check the access keys of an AWS IAM credential report (CSV, decoded).",
+        ),
+    ] = None,
+    max_key_age: Annotated[
+        str, typer.Option("--max-key-age", help="Rotation limit for active AWS access keys.")
+    ] = "90d",
 ) -> None:
     """Find credentials written in files: keys, tokens, private keys, passwords."""
     from botwarden.audit.baseline import Baseline, write_baseline
+    from botwarden.manifest.units import Duration
     from botwarden.secrets.scan.files import walk
     from botwarden.secrets.scan.run import scan_paths
 
+    try:
+        key_age = timedelta(seconds=Duration.parse(max_key_age).seconds)
+    except ValueError as exc:
+        raise UsageError(f"--max-key-age: {exc}") from None
     files = walk(paths)
     accepted = Baseline.read(baseline) if baseline else None
     with progress(len(files), "scanning") as advance:
         result, _ = scan_paths(paths, config=config, baseline=accepted, jobs=jobs or _cpus(),
-                               files=files, progress=advance)  # fmt: skip
+                               files=files, progress=advance, history=history,
+                               credential_report=credential_report,
+                               max_key_age=key_age)  # fmt: skip
     if write_baseline_to is not None:
         current = result.findings + result.baselined
         write_baseline(write_baseline_to, current)

@@ -132,7 +132,9 @@ def to_finding(hit: Hit, path: str) -> Finding:
     if hit.partner is None:
         message = f"{said.kind} written in the file"
     else:
-        message = f"{hit.rule.name} written in the file with its {hit.partner.rule.name} (a key pair)"
+        message = (
+            f"{hit.rule.name} written in the file with its {hit.partner.rule.name} (a key pair)"
+        )
     where = Location(path, said.line, said.column)
     return Finding.of(
         HARDCODED, message, where, key=said.key, evidence=said.evidence, severity=said.severity

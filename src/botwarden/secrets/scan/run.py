@@ -4,6 +4,7 @@ exactly as ``botwarden audit`` does, so one baseline file serves both commands."
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from botwarden.audit.baseline import Baseline
@@ -14,7 +15,10 @@ from botwarden.secrets.rule import SecretRule
 from botwarden.secrets.scan.context import ScanConfig
 from botwarden.secrets.scan.engine import Progress, ScanOutcome, SecretScanner, load_rules
 from botwarden.secrets.scan.files import ScanFile, walk
-from botwarden.secrets.scan.findings import RULES
+from botwarden.secrets.scan.findings import AWS_REPORT_RULES, HISTORY_RULES, RULES
+from botwarden.secrets.scan.history import merge_history, scan_history
+from botwarden.secrets.staleness import UNUSED_AFTER, utc_now
+from botwarden.secrets.staleness import credential_report as read_credential_report
 
 
 def scan_config(paths: Sequence[Path], config: Path | None) -> ScanConfig:
@@ -34,15 +38,31 @@ def scan_paths(
     jobs: int = 1,
     files: Sequence[ScanFile] | None = None,
     progress: Progress | None = None,
+    history: bool = False,
+    credential_report: Path | None = None,
+    max_key_age: timedelta = UNUSED_AFTER,
+    now: datetime | None = None,
 ) -> tuple[AuditResult, ScanOutcome]:
-    """Scan ``paths`` (findings name files as given, relative to the working directory)."""
+    """Scan ``paths`` (findings name files as given, relative to the working directory); with
+    ``history``, also every commit of the git repositories holding them; with
+    ``credential_report``, also the access keys of an AWS IAM credential report (CSV)."""
     scanner = SecretScanner(load_rules() if rules is None else rules, scan_config(paths, config))
     outcome = scanner.scan_files(walk(paths) if files is None else files, jobs=jobs,
                                  progress=progress)  # fmt: skip
+    found = outcome.findings
+    if history:
+        for path in paths:
+            hits, prefix = scan_history(scanner, path)
+            found = merge_history(found, hits, prefix)
+    reported = RULES + HISTORY_RULES if history else RULES
+    if credential_report is not None:
+        found = [*found, *read_credential_report(credential_report, now or utc_now(),
+                                                 max_key_age=max_key_age)]  # fmt: skip
+        reported += AWS_REPORT_RULES
     result = collect_result(
-        outcome.findings,
+        found,
         Target(Path.cwd()),
-        rules=RULES,
+        rules=reported,
         analysers=("secrets",),
         baseline=baseline,
         display_target=" ".join(path.as_posix() for path in paths),
