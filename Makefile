@@ -22,7 +22,7 @@ lint: $(BIN)/python        ## ruff and mypy --strict on src/
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
 
-bench: $(BIN)/python       ## benchmarks, against peer tools (outside CI; ~30 min in all)
+bench: $(BIN)/python       ## benchmarks, against peer tools (outside CI; about an hour in all)
 	$(BIN)/pip install -q -e '.[dev]'
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/iam/bench_correctness.py
@@ -33,6 +33,10 @@ bench: $(BIN)/python       ## benchmarks, against peer tools (outside CI; ~30 mi
 	$(BIN)/python benchmarks/runtime/bench_proxy.py
 	$(BIN)/python benchmarks/stores/bench_budgets.py
 	$(BIN)/python benchmarks/ledger/bench_ledger.py
+	bash benchmarks/secrets/setup.sh
+	$(BIN)/python benchmarks/secrets/bench_throughput.py
+	$(BIN)/python benchmarks/secrets/bench_accuracy.py
+	$(BIN)/python benchmarks/secrets/bench_fetch.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist
