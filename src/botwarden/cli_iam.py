@@ -5,7 +5,6 @@ from __future__ import annotations
 import atexit
 import gc
 import json
-import os
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -13,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from botwarden.audit.result import AuditResult
-from botwarden.cli_support import EXIT_CLEAN, EXIT_FINDINGS, emit, exit_code
+from botwarden.cli_support import EXIT_CLEAN, EXIT_FINDINGS, cpus, emit, exit_code
 from botwarden.errors import UsageError
 from botwarden.findings import Finding, Severity
 from botwarden.iam import rules as iam_rules
@@ -54,10 +53,6 @@ def _manifest(path: Path) -> Manifest:
     from botwarden.manifest import find_manifest, load_manifest  # pydantic: only when asked
 
     return load_manifest(find_manifest(path))
-
-
-def _cpus() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _database(path: Path | None) -> IamDatabase:
@@ -155,7 +150,7 @@ def check(
     db = _database(iam_db)
     loaded = _manifest(manifest) if manifest else None
     findings = check_file_groups(
-        _files(paths), db=db, manifest=loaded, principal_arn=principal, jobs=jobs or _cpus()
+        _files(paths), db=db, manifest=loaded, principal_arn=principal, jobs=jobs or cpus()
     )
     result = _result(paths, findings, baseline)
     emit(render(result, output_format), output)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import getpass
 import json
-import os
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,7 +20,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from botwarden.cli_support import emit, err, exit_code, progress
+from botwarden.cli_support import cpus, emit, err, exit_code, progress
 from botwarden.errors import UsageError
 from botwarden.findings import Severity
 from botwarden.report import ReportFormat, render
@@ -141,7 +140,7 @@ def scan(
     files = walk(paths)
     accepted = Baseline.read(baseline) if baseline else None
     with progress(len(files), "scanning") as advance:
-        result, _ = scan_paths(paths, config=config, baseline=accepted, jobs=jobs or _cpus(),
+        result, _ = scan_paths(paths, config=config, baseline=accepted, jobs=jobs or cpus(),
                                files=files, progress=advance, history=history,
                                credential_report=credential_report,
                                max_key_age=key_age)  # fmt: skip
@@ -152,10 +151,6 @@ def scan(
     color = output is None and output_format is ReportFormat.TEXT and sys.stdout.isatty()
     emit(render(result, output_format, color=color), output)
     raise typer.Exit(exit_code(result, fail_on))
-
-
-def _cpus() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 @app.command("set")
