@@ -51,14 +51,27 @@ def test_marked_lines_are_not_reported(line: str) -> None:
 @pytest.mark.parametrize(
     "line",
     [
-        "api_key = 3f2504e0-4f89-11d3-9a0c-0305e82c3301",  # a UUID
-        "token = 9e107d9d372bb6826bd81d3542a419d6",  # md5
+        "api_key_id = 3f2504e0-4f89-11d3-9a0c-0305e82c3301",  # an identifier
+        "token_hash = 9e107d9d372bb6826bd81d3542a419d6",  # md5
         "secret_digest = 2fd4e1c67a2d28fced849ee1bb76e7391b93eb12",  # sha1
-        "token: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",  # sha256
+        "tokenSha256: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+        "token: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  # checksum",
     ],
 )
-def test_uuids_and_hex_digests_are_not_generic_secrets(line: str) -> None:
+def test_uuids_and_hex_digests_under_hash_or_id_names_are_not_secrets(line: str) -> None:
     assert SCANNER.scan_text(line + "\n") == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "api_key = 3f2504e0-4f89-11d3-9a0c-0305e82c3301",  # issuers hand out UUID keys
+        "client_secret = 9e107d9d372bb6826bd81d3542a419d6",
+        "SECRET_KEY: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+    ],
+)
+def test_hex_and_uuid_values_under_a_secrets_own_name_are_secrets(line: str) -> None:
+    assert SCANNER.scan_text(line + "\n") != []
 
 
 def test_a_specific_rule_is_not_dismissed_for_looking_like_hex() -> None:
@@ -92,7 +105,8 @@ def test_reasons_are_named() -> None:
     assert reason(placeholder, f"k = {placeholder}", GITHUB) == "a placeholder, not a value"
     value, uuid = token(30), "3f2504e0-4f89-11d3-9a0c-0305e82c3301"
     assert reason(value, f"k = {value} # example") == "the line marks it as an example"
-    assert reason(uuid, f"k = {uuid}") == "a UUID"
+    assert reason(uuid, f"k_id = {uuid}") == "a UUID under an identifier's name"
+    assert reason(uuid, f"k = {uuid}") is None
     assert reason("abc", "k = abc").startswith("the rule's own checks")
     assert reason(value, f"k = {value}") is None
 

@@ -44,6 +44,8 @@ LOCK_FILES = frozenset(
      "Pipfile.lock", "uv.lock", "pdm.lock", "Cargo.lock", "go.sum", "composer.lock",
      "Gemfile.lock", "packages.lock.json", "flake.lock", "mix.lock", "pubspec.lock"}
 )  # fmt: skip
+_ID_NAME = re.compile(r"hash|sha\d*|md5|digest|checksum|fingerprint|uuid|guid|nonce|salt|"
+                      r"(?:\b|_|-)ids?\b|[a-z]Ids?\b", re.IGNORECASE)  # fmt: skip
 GENERIC_TAGS = frozenset({"generic", "entropy"})
 
 
@@ -147,11 +149,18 @@ def hash_like(candidate: Candidate) -> str | None:
         return "a lock file's integrity hash"
     if not is_generic(candidate.rule):
         return None
+    if _HASH_LINE.search(candidate.line):
+        return "a hash on a hash line"
+    # A UUID or hex value under a secret's own name (client_secret, auth_token, SECRET_KEY) is
+    # the secret: many issuers hand out hex or UUID keys. Under a name that says hash or id
+    # (secret_hash, token_id, api_key_sha256) it is a digest or an identifier.
+    if not _ID_NAME.search(candidate.line[: candidate.column]):
+        return None
     if _UUID.fullmatch(candidate.secret):
-        return "a UUID"
+        return "a UUID under an identifier's name"
     if _HEX_DIGEST.fullmatch(candidate.secret):
-        return "a hex digest"
-    return "a hash on a hash line" if _HASH_LINE.search(candidate.line) else None
+        return "a hex digest under a hash's name"
+    return None
 
 
 FILTERS = (placeholder, marked_line, hash_like)
