@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import bisect
 import multiprocessing as mp
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
+from re import _parser as sre_parse
 from typing import Any
 
 import ahocorasick  # type: ignore[import-not-found]
@@ -87,27 +89,42 @@ class SecretScanner:
         if owners:
             self._automaton.make_automaton()
         self._has_keywords = bool(owners)
+        self._reach = [_reach(rule) for rule in self.rules]
 
     def candidate_rules(self, text: str) -> list[int]:
         """Indices of the rules with a keyword in ``text`` (and those without keywords)."""
-        found: set[int] = set(self._always)
+        return sorted(self._keyword_ends(text))
+
+    def _keyword_ends(self, text: str) -> dict[int, list[int]]:
+        """For each rule that can match, where its keywords end in ``text`` (none: no keywords)."""
+        found: dict[int, list[int]] = {index: [] for index in self._always}
         if self._has_keywords:
-            for _end, indices in self._automaton.iter(text.lower()):
-                found.update(indices)
-        return sorted(found)
+            for end, indices in self._automaton.iter(text.lower()):
+                for index in indices:
+                    found.setdefault(index, []).append(end)
+        return found
 
     def scan_text(self, text: str, path: str = "") -> list[Hit]:
-        """Every reported credential in ``text``, pairs joined, in order of position."""
+        """Every reported credential in ``text``, pairs joined, in order of position.
+
+        A rule runs only near its keywords: a match holds one, and no match is longer than the
+        rule's pattern allows, so windows that wide around each keyword see every match (rules
+        whose matches are unbounded, or have no keywords, run over the whole text).
+        """
         lines = _Lines(text)
         spans: list[tuple[int, int, Hit]] = []
-        for index in self.candidate_rules(text):
-            spans.extend(self._matches(self.rules[index], text, lines, path))
+        size = len(text)
+        for index, ends in sorted(self._keyword_ends(text).items()):
+            rule, reach = self.rules[index], self._reach[index]
+            windows = [(0, size)] if reach is None or not ends else _windows(ends, reach, size)
+            for start, end in windows:
+                spans.extend(self._matches(rule, text, lines, path, start, end))
         return _pair(_without_overlaps(spans))
 
-    def _matches(
-        self, rule: SecretRule, text: str, lines: _Lines, path: str
+    def _matches(  # noqa: PLR0917 -- the text, and the window of it to search
+        self, rule: SecretRule, text: str, lines: _Lines, path: str, pos: int, endpos: int
     ) -> Iterable[tuple[int, int, Hit]]:
-        for match in rule.pattern.finditer(text):
+        for match in rule.pattern.finditer(text, pos, endpos):
             secret = match.group("secret")
             if not secret:
                 continue
@@ -144,6 +161,31 @@ class SecretScanner:
         return ScanOutcome(findings, len(files) - len(skipped), skipped)
 
 
+_NEWLINE = re.compile("\n")
+_MAX_REACH = 4096  # longer possible matches: the rule runs over the whole text
+
+
+def _reach(rule: SecretRule) -> int | None:
+    """How far from a keyword a match can reach, or None when that is unbounded or too far."""
+    try:
+        _, widest = sre_parse.parse(rule.pattern.pattern, rule.pattern.flags).getwidth()
+    except (re.error, OverflowError):
+        return None
+    return widest + 1 if widest < _MAX_REACH else None
+
+
+def _windows(ends: list[int], reach: int, size: int) -> list[tuple[int, int]]:
+    """Merged ``[end - reach, end + reach)`` ranges around keyword ends, clipped to the text."""
+    merged: list[tuple[int, int]] = []
+    for end in ends:  # the automaton reports ends in increasing order
+        start, stop = max(0, end - reach), min(size, end + reach)
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], stop))
+        else:
+            merged.append((start, stop))
+    return merged
+
+
 class _Lines:
     """Line numbers of offsets, found by bisecting the newline positions (built on first use)."""
 
@@ -154,7 +196,7 @@ class _Lines:
     def at(self, offset: int) -> tuple[int, int, str]:
         """(1-based line number, offset where the line starts, the line's text)."""
         if self._ends is None:
-            self._ends = [i for i, char in enumerate(self.text) if char == "\n"]
+            self._ends = [match.start() for match in _NEWLINE.finditer(self.text)]
         index = bisect.bisect_left(self._ends, offset)
         start = self._ends[index - 1] + 1 if index else 0
         end = self._ends[index] if index < len(self._ends) else len(self.text)
