@@ -163,3 +163,38 @@ def test_missing_catalogue_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setitem(sys.modules, "botwarden.secrets.rules", None)
     with pytest.raises(engine.ScanError, match="catalogue"):
         engine.load_rules()
+
+
+def test_keyword_windows_find_what_whole_text_scans_find() -> None:
+    """Rules run only near their keywords; on the real catalogue that must lose nothing."""
+    import random
+
+    from botwarden.secrets.rules import RULES as CATALOGUE
+
+    windowed = SecretScanner(CATALOGUE)
+    whole = SecretScanner(CATALOGUE)
+    whole._reach = [None] * len(CATALOGUE)  # the reference: every rule over the whole text
+    rng = random.Random(7)
+    alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+    def key(size: int) -> str:
+        return "".join(rng.choice(alphabet) for _ in range(size))
+
+    pem_body = "\n".join(key(64) for _ in range(12))
+    pieces = [
+        f'password = "{key(8)}#{key(8)}"',
+        f"aws_access_key_id = AKIA{key(16).upper()}",
+        f"aws_secret_access_key = {key(40)}",
+        f"-----BEGIN RSA PRIVATE KEY-----\n{pem_body}\n-----END RSA PRIVATE KEY-----",
+        f"- name: API_TOKEN\n  value: {key(40)}",
+        f"ENV SECRET_TOKEN {key(32)}",
+        f"url = postgres://bot:{key(20)}@db.example.com/app",
+    ]
+    for _ in range(20):
+        lines = [f"# {key(rng.randint(0, 90))}" for _ in range(rng.randint(50, 400))]
+        for piece in pieces:
+            lines.insert(rng.randint(0, len(lines)), piece)
+        text = "\n".join(lines)
+        found = [(h.rule.id, h.secret, h.line) for h in windowed.scan_text(text)]
+        assert found == [(h.rule.id, h.secret, h.line) for h in whole.scan_text(text)]
+        assert len(found) >= len(pieces) - 1  # the pair is one finding
