@@ -112,3 +112,24 @@ def test_values_never_show_themselves() -> None:
     assert "****" in repr(SecretValue("short"))
     with pytest.raises(TypeError):
         __import__("pickle").dumps(value)
+
+
+def test_the_log_filter_takes_revealed_values_out_of_records(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import logging
+
+    from botwarden.secrets.logfilter import RedactSecrets
+
+    resolver, _, _ = make()
+    value = resolver.get("token").reveal()
+    logger = logging.getLogger("bot.test")
+    logger.addFilter(RedactSecrets(resolver))
+    with caplog.at_level(logging.INFO, logger="bot.test"):
+        logger.info("calling with Authorization: Bearer %s", value)
+        try:
+            raise RuntimeError(f"upstream refused key {value}")
+        except RuntimeError:
+            logger.exception("failed")
+    assert value not in caplog.text
+    assert "valu…01" in caplog.text

@@ -126,6 +126,12 @@ class SecretResolver:
         log.info("botwarden: using the pending version of %r during its rotation", name)
         return pending.value
 
+    def revealed_values(self) -> list[str]:
+        """The values this resolver holds (longest first), for redacting them from logs."""
+        with self._lock:
+            values = {c.fetched.value.reveal() for c in self._cache.values()}
+        return sorted((v for v in values if len(v) >= 4), key=len, reverse=True)
+
     def invalidate(self, name: str | None = None) -> None:
         with self._lock:
             if name is None:
