@@ -116,7 +116,7 @@ class SecretScanner:
         size = len(text)
         for index, ends in sorted(self._keyword_ends(text).items()):
             rule, reach = self.rules[index], self._reach[index]
-            windows = [(0, size)] if reach is None or not ends else _windows(ends, reach, size)
+            windows = [(0, size)] if reach is None or not ends else _windows(text, ends, reach)
             for start, end in windows:
                 spans.extend(self._matches(rule, text, lines, path, start, end))
         return _pair(_without_overlaps(spans))
@@ -174,11 +174,15 @@ def _reach(rule: SecretRule) -> int | None:
     return widest + 1 if widest < _MAX_REACH else None
 
 
-def _windows(ends: list[int], reach: int, size: int) -> list[tuple[int, int]]:
-    """Merged ``[end - reach, end + reach)`` ranges around keyword ends, clipped to the text."""
+def _windows(text: str, ends: list[int], reach: int) -> list[tuple[int, int]]:
+    """Merged ranges from ``reach`` before each keyword end, moved back to the start of its line,
+    to ``reach`` after it. A search starting at ``pos`` treats ``pos`` as the start of the text
+    (``\\b`` and lookbehinds cannot see before it), so a window starts where a line starts."""
+    size = len(text)
     merged: list[tuple[int, int]] = []
     for end in ends:  # the automaton reports ends in increasing order
-        start, stop = max(0, end - reach), min(size, end + reach)
+        start = text.rfind("\n", 0, max(0, end - reach)) + 1
+        stop = min(size, end + reach)
         if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(merged[-1][1], stop))
         else:
