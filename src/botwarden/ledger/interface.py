@@ -65,6 +65,22 @@ class Filters:
     verdict: str | None = None
     instance: str | None = None
 
+    def where(self, placeholder: str) -> tuple[str, list[object]]:
+        """The SQL ``WHERE`` clause for these filters, with ``placeholder`` for each value."""
+        clauses: list[str] = []
+        parameters: list[object] = []
+        for column, value in (
+            ("bot", self.bot),
+            ("time >=", self.since),
+            ("verdict", self.verdict),
+            ("instance", self.instance),
+        ):
+            if value is not None:
+                operator = "" if column.endswith("=") else " ="
+                clauses.append(f"{column}{operator} {placeholder}")
+                parameters.append(value)
+        return (" WHERE " + " AND ".join(clauses) if clauses else ""), parameters
+
 
 RowValues: TypeAlias = tuple[str, int, float, str, "str | None", str, bytes, bytes]
 """A :class:`Row`'s fields as a plain tuple: what the writer builds (it is cheaper)."""

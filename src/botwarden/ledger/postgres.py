@@ -96,7 +96,7 @@ class PostgresLedgerStore(LedgerStore):
         return _PostgresWriter(self._connect(), self)
 
     def rows(self, filters: Filters) -> Iterator[Row]:
-        clauses, parameters = _where(filters)
+        clauses, parameters = filters.where("%s")
         with self._session("read the ledger") as connection:
             if not _has_ledger(connection):
                 return
@@ -142,21 +142,6 @@ def _has_ledger(connection: psycopg.Connection[Any]) -> bool:
 def _checkpoint(values: Sequence[Any]) -> Checkpoint:
     instance, seq, digest, when, signer, signature = values
     return Checkpoint(instance, seq, bytes(digest), when, signer, bytes(signature))
-
-
-def _where(filters: Filters) -> tuple[str, list[object]]:
-    clauses: list[str] = []
-    parameters: list[object] = []
-    for column, value in (
-        ("bot = %s", filters.bot),
-        ("time >= %s", filters.since),
-        ("verdict = %s", filters.verdict),
-        ("instance = %s", filters.instance),
-    ):
-        if value is not None:
-            clauses.append(column)
-            parameters.append(value)
-    return (" WHERE " + " AND ".join(clauses) if clauses else ""), parameters
 
 
 def _lock_key(instance: str) -> int:

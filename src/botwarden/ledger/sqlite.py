@@ -137,7 +137,7 @@ class SqliteLedgerStore(LedgerStore):
         return _SqliteWriter(self._connect(), self)
 
     def rows(self, filters: Filters) -> Iterator[Row]:
-        clauses, parameters = _where(filters)
+        clauses, parameters = filters.where("?")
         with self._reading() as connection:
             if not self._has_ledger(connection):
                 return
@@ -164,21 +164,6 @@ class SqliteLedgerStore(LedgerStore):
                 "ORDER BY instance, seq"
             )
             return [Checkpoint(*values) for values in found]
-
-
-def _where(filters: Filters) -> tuple[str, list[object]]:
-    clauses: list[str] = []
-    parameters: list[object] = []
-    for column, value in (
-        ("bot = ?", filters.bot),
-        ("time >= ?", filters.since),
-        ("verdict = ?", filters.verdict),
-        ("instance = ?", filters.instance),
-    ):
-        if value is not None:
-            clauses.append(column)
-            parameters.append(value)
-    return (" WHERE " + " AND ".join(clauses) if clauses else ""), parameters
 
 
 class _SqliteTransaction(WriteTransaction):
