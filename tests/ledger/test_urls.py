@@ -76,5 +76,4 @@ def test_redact_never_shows_a_password(password: str) -> None:
 
     url = f"postgresql://bw:{quote(password, safe='')}@db/x?password={quote(password, safe='')}"
     shown = redact(url)
-    assert quote(password, safe="") not in shown
-    assert password not in shown
+    assert shown == "postgresql://bw:***@db/x?password=***"

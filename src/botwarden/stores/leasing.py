@@ -77,8 +77,8 @@ class LeasingStore:
         self,
         inner: StateStore,
         *,
-        lease_requests: int = 64,
-        lease_bytes: float = 1 << 20,
+        lease_requests: int = 1024,
+        lease_bytes: float = 8 << 20,
         lease_share: float = 0.05,
         lease_ttl: float = 1.0,
         kill_cache: float = MAX_KILL_CACHE,
@@ -105,6 +105,11 @@ class LeasingStore:
     def rate(
         self, key: str, limit: int, period: float, cost: int = 1, now: float | None = None
     ) -> Take:
+        lease = self._rates.get(key)
+        if lease is not None and type(cost) is int and cost > 0:
+            taken = _from_lease(lease, cost, (limit, period), now)
+            if taken is not None:
+                return taken
         check_rate(key, limit, period, cost)
         cap = max(1, min(self.lease_requests, math.floor(limit * self.lease_share)))
 
@@ -117,6 +122,11 @@ class LeasingStore:
     def volume(
         self, key: str, amount: float, limit: float, period: float, now: float | None = None
     ) -> Take:
+        lease = self._volumes.get(key)
+        if lease is not None and type(amount) in (int, float) and amount > 0:
+            taken = _from_lease(lease, amount, (limit, period), now)
+            if taken is not None:
+                return taken
         check_volume(key, amount, limit, period)
         cap = min(self.lease_bytes, limit * self.lease_share)
 
@@ -216,6 +226,20 @@ class LeasingStore:
 def _lease(leases: dict[str, _Lease], key: str) -> _Lease:
     lease = leases.get(key)
     return lease if lease is not None else leases.setdefault(key, _Lease())
+
+
+def _from_lease(
+    lease: _Lease, amount: float, budget: tuple[float, float], now: float | None
+) -> Take | None:
+    """The common case, without argument checks or closures: the current lease (taken under
+    the same, already checked, limit and period) still holds ``amount``. None: go the long way."""
+    with lease.lock:
+        if lease.budget != budget or amount > lease.left:
+            return None
+        if (time.time() if now is None else now) >= lease.expires:
+            return None
+        lease.left -= amount
+        return _local(lease.last, lease.left)
 
 
 def _local(last: Take, left: float) -> Take:
