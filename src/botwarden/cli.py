@@ -16,6 +16,7 @@ import typer
 
 from botwarden._version import __version__
 from botwarden.cli_egress import app as egress_app
+from botwarden.cli_guard import app as guard_app
 from botwarden.cli_iam import app as iam_app
 from botwarden.cli_ledger import app as ledger_app
 from botwarden.cli_runtime import register as register_runtime
@@ -49,6 +50,7 @@ manifest_app = typer.Typer(help="Work with the manifest schema.", no_args_is_hel
 app.add_typer(manifest_app, name="manifest")
 app.add_typer(iam_app, name="iam")
 app.add_typer(egress_app, name="egress")
+app.add_typer(guard_app, name="guard")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(secrets_app, name="secrets")
 register_runtime(app)

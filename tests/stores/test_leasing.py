@@ -179,3 +179,18 @@ def test_reads_go_to_the_shared_store() -> None:
         store.rate("k", 100, 60, now=1000.0)
     assert store.rate("k", 100, 60, cost=0, now=1000.0).used == pytest.approx(7)
     assert store.volume("v", 0, 100, 60, now=1000.0) == Take(True, 100.0, 0.0, 0.0)
+
+
+def test_a_refused_take_drops_what_the_lease_held() -> None:
+    """Once the shared budget refuses a take, small takes are no longer admitted from units
+    still held here: the check before a download must see the budget as the store sees it."""
+    shared = Counted()
+    store = LeasingStore(shared, lease_bytes=1000, lease_share=0.5)
+    for _ in range(6):
+        assert store.volume("b", 10, 1000, 3600, now=1000.0).allowed
+    held = 1000 - 60 - shared.volume("b", 0, 1000, 3600, now=1000.0).remaining
+    assert held > 0  # units charged to the shared budget, not handed out yet
+    assert not store.volume("b", 2000, 1000, 3600, now=1000.0).allowed
+    calls = shared.calls
+    assert store.volume("b", 1, 1000, 3600, now=1000.0).allowed  # the store still has room...
+    assert shared.calls == calls + 1  # ...and was asked, not the dropped lease

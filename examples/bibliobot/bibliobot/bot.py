@@ -15,7 +15,7 @@ from typing import Any
 from bibliobot.cache import Crawler, PageCache
 from bibliobot.feeds import FeedError, FeedItem, parse_feed
 from bibliobot.fetch import Fetcher, FetchError, Response
-from bibliobot.llm import summarize
+from bibliobot.llm import LanguageModelStep
 from bibliobot.pages import html_to_text
 from bibliobot.settings import Settings
 from bibliobot.storage import StorageError, SummaryStore
@@ -37,9 +37,17 @@ class RunReport:
 class Bot:
     """Holds what a run shares across feeds: settings, fetcher, crawler and the output store."""
 
-    def __init__(self, settings: Settings, store: SummaryStore, *, max_fetches: int) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        store: SummaryStore,
+        *,
+        max_fetches: int,
+        llm: LanguageModelStep | None = None,
+    ) -> None:
         self.settings = settings
         self.store = store
+        self.llm = llm or LanguageModelStep()
         self.fetcher = Fetcher(
             timeout=settings.timeout_seconds,
             max_bytes=settings.max_page_bytes,
@@ -92,16 +100,20 @@ class Bot:
     def summarise_item(self, feed_url: str, item: FeedItem) -> dict[str, Any]:
         pages = self.crawler.crawl(item.links)
         text = item.text or _page_text(pages.get(item.link or ""))
-        return {
+        summary, guarded = self.llm.summarize(text)
+        document = {
             "feed": feed_url,
             "id": item.id,
             "title": item.title,
             "link": item.link,
             "published": item.published,
-            "summary": summarize(text),
+            "summary": summary,
             "pages_cached": len(pages),
             "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
+        if guarded:
+            document["guard"] = guarded
+        return document
 
     def write(self, document: dict[str, Any]) -> bool:
         name = hashlib.sha256(f"{document['feed']}\n{document['id']}".encode()).hexdigest()[:24]

@@ -67,6 +67,8 @@ def _inserts(rows: Sequence[RowValues]) -> Iterator[tuple[str, list[object]]]:
         while len(rows) - at >= size:
             yield sql, [value for row in rows[at : at + size] for value in row]
             at += size
+
+
 _SYNCHRONOUS = ("normal", "full", "extra")
 
 

@@ -191,9 +191,37 @@ class Breaker(_Ruled):
     count_connection_errors: bool = True
 
 
+def _check_tool_name(key: str) -> str:
+    if not _TOOL_NAME.match(key):
+        raise ValueError(
+            f"{key!r} is not a tool name: use ASCII letters, digits, '_', '-' and '.', "
+            "up to 64 characters"
+        )
+    return key
+
+
+_TOOL_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+
+
 class InputGuard(_Ruled):
-    max_chars: int = Field(default=20000, ge=1)
+    max_chars: int = Field(default=20000, ge=1, description="Longest text accepted, in characters.")
     prompt_injection: Literal["block", "flag", "off"] = "block"
+    threshold: float | None = Field(
+        default=None,
+        gt=0,
+        lt=1,
+        description="Injection score at or above which text is an injection; unset: the "
+        "detector's own threshold for each kind of text.",
+    )
+    scripts: list[str] | None = Field(
+        default=None,
+        description="Unicode scripts allowed (e.g. ['Latin', 'Greek']); unset: any. Common "
+        "and inherited characters (digits, punctuation, accents) are always allowed.",
+    )
+    tools: dict[Annotated[str, AfterValidator(_check_tool_name)], str] = Field(
+        default_factory=dict,
+        description="Tool name -> JSON Schema file for its arguments, relative to the manifest.",
+    )
 
 
 Redaction = Literal["secrets", "pii"]

@@ -197,6 +197,23 @@ class Enforcer:
         )  # fmt: skip
         if extra:
             record.update(extra)
+        self._write(record)
+
+    def record_guard(
+        self, side: str, kind: str, verdict: str, score: float | None, findings: list[str]
+    ) -> None:
+        """A text guard's decision (``side`` input or output): ledger and log. Never raises."""
+        if self.ledger is None and self.log_file is None:
+            return
+        record: dict[str, Any] = {
+            "time": time.time(), "bot": self.bot, "instance": self.instance, "method": "GUARD",
+            "target": f"{side}:{kind}", "verdict": verdict, "findings": findings,
+        }  # fmt: skip
+        if score is not None:
+            record["score"] = round(score, 4)
+        self._write(record)
+
+    def _write(self, record: dict[str, Any]) -> None:
         if self.ledger is not None:
             try:
                 self.ledger.append(record)

@@ -7,6 +7,8 @@
     client = guard.httpx_client()            # every request, every redirect hop, decided
     session = guard.requests_session()
     s3 = guard.boto3(boto3.client("s3"))     # every AWS call mapped to its IAM action and ARN
+    verdict = guard.check_input(page_text, kind="document")   # [guard.input]
+    shown = guard.sanitize_output(answer).text                # [guard.output]
 
 A refused request raises :class:`~botwarden.runtime.denied.EgressDenied` or
 :class:`~botwarden.runtime.denied.ActionDenied`, which carry the decision. The clients ignore
@@ -16,6 +18,7 @@ connection must go there.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -30,6 +33,10 @@ if TYPE_CHECKING:
     import httpx
     import requests
 
+    from botwarden.guards.injection import TextKind
+    from botwarden.guards.output import Sanitized
+    from botwarden.guards.output.policy import Format
+    from botwarden.guards.textguard import InputVerdict, TextGuard
     from botwarden.runtime.enforcer import Enforcer
     from botwarden.runtime.httpx_transport import AsyncGuardedTransport, GuardedTransport
     from botwarden.runtime.requests_adapter import GuardedAdapter
@@ -123,6 +130,36 @@ class Guard:
                 client_or_session, lambda a, r: enforcer.decide_aws(gate, a, r), account=account
             )
         return client_or_session
+
+    # -- text going into and out of a language model -----------------------------------------
+
+    @functools.cached_property
+    def text(self) -> TextGuard:
+        """The manifest's ``[guard.input]`` and ``[guard.output]``, compiled on first use."""
+        from botwarden.guards.textguard import TextGuard
+
+        return TextGuard(self.manifest)
+
+    def check_input(
+        self, text: str, *, kind: TextKind = "prompt", tool: str | None = None
+    ) -> InputVerdict:
+        """Check text going to a model (see :meth:`TextGuard.check_input`); with a ledger,
+        the verdict is recorded (its finding kinds and score, never the text)."""
+        verdict = self.text.check_input(text, kind=kind, tool=tool)
+        if self.enforcer is not None:
+            kinds = sorted({finding.kind for finding in verdict.findings})
+            what = f"tool:{tool}" if tool is not None else kind
+            self.enforcer.record_guard("input", what, verdict.verdict, verdict.score, kinds)
+        return verdict
+
+    def sanitize_output(self, text: str, *, fmt: Format = "markdown") -> Sanitized:
+        """Make a model's output safe to show (see :meth:`TextGuard.sanitize_output`)."""
+        result = self.text.sanitize_output(text, fmt=fmt)
+        if self.enforcer is not None:
+            kinds = sorted({finding.kind for finding in result.findings})
+            verdict = "allow" if not kinds else "report" if self.text.output_report else "sanitized"
+            self.enforcer.record_guard("output", fmt, verdict, None, kinds)
+        return result
 
     def close(self) -> None:
         """Flush the ledger and close the store (when the guard has them)."""

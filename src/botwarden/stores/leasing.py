@@ -22,8 +22,10 @@ When a lease does not fit any more, the store asks for exactly what the take sti
 keeps asking for exactly that while the shared budget reports less than a lease left, so the
 last units of a budget are handed out one by one and a budget hammered to exhaustion by every
 replica is used in full (near exhaustion, leasing costs one round trip per take, as without
-it). A refusal is remembered until its ``retry_after``: a take at least as large would be
-refused by the shared store too (budgets only refill with time), so a bot hammering an
+it). A refused take drops what the lease still held (a few units stranded, so that small takes
+are not admitted locally once the budget refused a larger one). A refusal is remembered until
+its ``retry_after``: a take at least as large would be refused by the shared store too
+(budgets only refill with time), so a bot hammering an
 exhausted budget costs no round trips. Breakers and kills are never leased: breaker calls
 always reach the shared store; ``killed`` answers are cached for at most ``kill_cache``
 seconds (0.5 at most) so that a kill reaches every replica within one second.
@@ -177,7 +179,9 @@ class LeasingStore:
         lease.last = answer
         if not answer.allowed:
             lease.refused_until, lease.refused_need = clock + answer.retry_after, need
-            lease.scarce, lease.size = True, 0.0
+            # what is still held here is dropped: otherwise small takes (the check before a
+            # download) would go on being admitted locally after the budget refused this one
+            lease.scarce, lease.size, lease.left = True, 0.0, 0.0
             return answer
         lease.refused_until, lease.refused_need = -math.inf, math.inf
         lease.scarce = answer.remaining < cap  # nearly exhausted: take only what is needed

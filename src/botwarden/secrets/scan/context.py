@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -128,6 +128,9 @@ def _regexes(source: str, rule: str, items: object) -> tuple[re.Pattern[str], ..
     return tuple(compiled)
 
 
+Filter = Callable[[Candidate], str | None]
+
+
 def placeholder(candidate: Candidate) -> str | None:
     if _PLACEHOLDER.search(candidate.secret):
         return "a placeholder, not a value"
@@ -164,9 +167,14 @@ def hash_like(candidate: Candidate) -> str | None:
 
 
 FILTERS = (placeholder, marked_line, hash_like)
+UNMARKED_FILTERS = (placeholder, hash_like)
+"""For text whose author may be an attacker (a model's output): a word such as ``example`` on
+the line must not hide a key there."""
 
 
-def rejection(candidate: Candidate, config: ScanConfig) -> str | None:
+def rejection(
+    candidate: Candidate, config: ScanConfig, filters: tuple[Filter, ...] = FILTERS
+) -> str | None:
     """Why ``candidate`` is not reported, or None when it is a finding."""
     if not candidate.rule.accepts(candidate.secret):
         return "the rule's own checks (documented example, entropy, structure)"
@@ -174,7 +182,7 @@ def rejection(candidate: Candidate, config: ScanConfig) -> str | None:
         return "a file marked as a test fixture"
     if config.allows(candidate.rule.id, candidate.secret, candidate.line):
         return "allowed by the scan config"
-    for check in FILTERS:
+    for check in filters:
         if (reason := check(candidate)) is not None:
             return reason
     return None

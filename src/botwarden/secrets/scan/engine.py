@@ -3,8 +3,12 @@
 Every rule names literal keywords, at least one of which occurs in any text it matches. One
 Aho-Corasick automaton over all rules' keywords finds, in a single pass over the lower-cased text,
 which rules can match; most files contain no keyword of most rules, so most regexes never run.
-Matches then go through the rule's own checks and :mod:`.context`'s filters; overlapping matches
-keep the most specific rule; a key id and its secret near each other become one pair.
+A rule whose every match begins with one of its keywords (``(?<![a-z])(?i:token)...``: most
+generic rules) is tried only where those keywords start, instead of at every position of a
+window: ``re`` cannot skip ahead to a pattern that opens with a look-behind, so this is where a
+scan spends its time on prose full of words such as "token". Matches then go through the rule's
+own checks and :mod:`.context`'s filters; overlapping matches keep the most specific rule; a key
+id and its secret near each other become one pair.
 
 Files are scanned in parallel by forked workers that inherit the compiled scanner from the parent,
 so rules are compiled once per run, not once per worker.
@@ -25,7 +29,14 @@ import ahocorasick  # type: ignore[import-not-found]
 from botwarden.errors import Error
 from botwarden.findings import Finding, Location
 from botwarden.secrets.rule import SecretRule
-from botwarden.secrets.scan.context import Candidate, ScanConfig, is_generic, rejection
+from botwarden.secrets.scan.context import (
+    FILTERS,
+    UNMARKED_FILTERS,
+    Candidate,
+    ScanConfig,
+    is_generic,
+    rejection,
+)
 from botwarden.secrets.scan.files import DEFAULT_MAX_BYTES, ScanFile, read_text
 from botwarden.secrets.scan.findings import Hit, to_finding
 
@@ -72,10 +83,14 @@ class SecretScanner:
         config: ScanConfig | None = None,
         *,
         max_bytes: int = DEFAULT_MAX_BYTES,
+        line_markers: bool = True,
     ) -> None:
+        """``line_markers=False`` for text an attacker may word (a model's output): then
+        ``example``, ``test`` or ``dummy`` written on a line no longer hides a key there."""
         self.rules = tuple(rules)
         self.config = config or ScanConfig()
         self.max_bytes = max_bytes
+        self._filters = FILTERS if line_markers else UNMARKED_FILTERS
         self._always = [i for i, rule in enumerate(self.rules) if not rule.keywords]
         self._automaton = ahocorasick.Automaton()
         owners: dict[str, list[int]] = {}
@@ -84,24 +99,42 @@ class SecretScanner:
                 raise ScanError(f"secret rule {rule.id!r}: its pattern has no 'secret' group")
             for keyword in rule.keywords:
                 owners.setdefault(keyword.lower(), []).append(index)
+        self._keywords: list[tuple[int, tuple[int, ...]]] = []  # (length, rule indices)
         for keyword, indices in owners.items():
-            self._automaton.add_word(keyword, tuple(indices))
+            self._automaton.add_word(keyword, len(self._keywords))
+            self._keywords.append((len(keyword), tuple(indices)))
         if owners:
             self._automaton.make_automaton()
         self._has_keywords = bool(owners)
         self._reach = [_reach(rule) for rule in self.rules]
+        self._anchored = [_starts_with_keyword(rule) for rule in self.rules]
 
     def candidate_rules(self, text: str) -> list[int]:
         """Indices of the rules with a keyword in ``text`` (and those without keywords)."""
         return sorted(self._keyword_ends(text))
 
-    def _keyword_ends(self, text: str) -> dict[int, list[int]]:
-        """For each rule that can match, where its keywords end in ``text`` (none: no keywords)."""
-        found: dict[int, list[int]] = {index: [] for index in self._always}
-        if self._has_keywords:
-            for end, indices in self._automaton.iter(text.lower()):
-                for index in indices:
-                    found.setdefault(index, []).append(end)
+    def _keyword_ends(self, text: str) -> dict[int, list[tuple[int, int]]]:
+        """For each rule that can match, where its keywords start and end (the last character) in
+        ``text`` (none: no keywords)."""
+        found: dict[int, list[tuple[int, int]]] = {index: [] for index in self._always}
+        if not self._has_keywords:
+            return found
+        # Gather the occurrences of each keyword first, then hand them to its rules: a common
+        # keyword ("token", "key") belongs to dozens of rules, and prose repeats it.
+        by_keyword: dict[int, list[int]] = {}
+        for end, keyword in self._automaton.iter(text.lower()):
+            ends = by_keyword.get(keyword)
+            if ends is None:
+                by_keyword[keyword] = [end]
+            else:
+                ends.append(end)
+        for keyword, ends in by_keyword.items():
+            length, indices = self._keywords[keyword]
+            hits = [(end - length + 1, end) for end in ends]
+            for index in indices:
+                known = found.get(index)
+                # in order of their ends, as _windows needs (each list is; a merge is sorted)
+                found[index] = hits if known is None else sorted(known + hits, key=_end)
         return found
 
     def scan_text(self, text: str, path: str = "") -> list[Hit]:
@@ -109,29 +142,37 @@ class SecretScanner:
 
         A rule runs only near its keywords: a match holds one, and no match is longer than the
         rule's pattern allows, so windows that wide around each keyword see every match (rules
-        whose matches are unbounded, or have no keywords, run over the whole text).
+        whose matches are unbounded, or have no keywords, run over the whole text). In an ASCII
+        text, where lower-casing moves no offset and a ``(?i)`` letter matches only its two ASCII
+        cases, an anchored rule (see :func:`_starts_with_keyword`) is tried only where its
+        keywords start: a match anywhere else would not begin with a keyword.
         """
         lines = _Lines(text)
         spans: list[tuple[int, int, Hit]] = []
         size = len(text)
-        for index, ends in sorted(self._keyword_ends(text).items()):
+        ascii_only = text.isascii()
+        for index, hits in sorted(self._keyword_ends(text).items()):
             rule, reach = self.rules[index], self._reach[index]
+            ends = [end for _, end in hits]
             windows = [(0, size)] if reach is None or not ends else _windows(text, ends, reach)
+            anchored = bool(hits) and ascii_only and self._anchored[index]
+            starts = sorted({start for start, _ in hits}) if anchored else None
             for start, end in windows:
-                spans.extend(self._matches(rule, text, lines, path, start, end))
+                found = _finditer(rule.pattern, text, start, end, starts)
+                spans.extend(self._matches(rule, text, lines, path, found))
         return _pair(_without_overlaps(spans))
 
-    def _matches(  # noqa: PLR0917 -- the text, and the window of it to search
-        self, rule: SecretRule, text: str, lines: _Lines, path: str, pos: int, endpos: int
+    def _matches(
+        self, rule: SecretRule, text: str, lines: _Lines, path: str, found: Iterable[re.Match[str]]
     ) -> Iterable[tuple[int, int, Hit]]:
-        for match in rule.pattern.finditer(text, pos, endpos):
+        for match in found:
             secret = match.group("secret")
             if not secret:
                 continue
             start = match.start("secret")
             number, line_start, line = lines.at(start)
             candidate = Candidate(rule, secret, line, start - line_start, path)
-            if rejection(candidate, self.config) is None:
+            if rejection(candidate, self.config, self._filters) is None:
                 yield start, start + len(secret), Hit(rule, secret, number, start - line_start + 1)
 
     def scan_file(self, file: ScanFile) -> list[Finding] | None:
@@ -159,6 +200,77 @@ class SecretScanner:
         findings = [f for found in results if found is not None for f in found]
         skipped = [file.shown for file, found in zip(files, results, strict=True) if found is None]
         return ScanOutcome(findings, len(files) - len(skipped), skipped)
+
+
+def _end(hit: tuple[int, int]) -> int:
+    return hit[1]
+
+
+def _finditer(
+    pattern: re.Pattern[str], text: str, pos: int, endpos: int, starts: list[int] | None
+) -> Iterable[re.Match[str]]:
+    """What ``pattern.finditer(text, pos, endpos)`` yields, trying only ``starts`` (sorted) when
+    they are the only places a match can begin. Like ``finditer``, a match resumes the search at
+    its end (an anchored match is never empty: it holds a keyword), and a look-behind at a start
+    sees the text before it just as it does inside a window."""
+    if starts is None:
+        yield from pattern.finditer(text, pos, endpos)
+        return
+    for start in starts[bisect.bisect_left(starts, pos) :]:
+        if start >= endpos:
+            return
+        if start < pos:
+            continue  # inside the previous match
+        match = pattern.match(text, start, endpos)
+        if match is not None:
+            yield match
+            pos = match.end()
+
+
+_Heads = frozenset[tuple[str, bool]]  # text every match may begin with; whether it can grow
+
+
+def _starts_with_keyword(rule: SecretRule) -> bool:
+    """Whether every match of ``rule`` begins with one of its keywords (lower-cased): the
+    pattern opens, after look-arounds only, with literal text (through groups and alternations,
+    case-insensitive or not) whose every variant starts with a keyword. Anything the analysis
+    does not know ends the literal text, so a doubt leaves the rule unanchored."""
+    keywords = tuple(keyword.lower() for keyword in rule.keywords)
+    if not keywords or not all(keywords):
+        return False
+    try:
+        parsed = sre_parse.parse(rule.pattern.pattern, rule.pattern.flags)
+    except re.error:
+        return False
+    heads = _heads(list(parsed), frozenset({("", True)}), max(map(len, keywords)))
+    return all(head.startswith(keywords) for head, _ in heads)
+
+
+def _heads(items: list[tuple[Any, Any]], heads: _Heads, size: int) -> _Heads:
+    for op, av in items:
+        if not any(grows and len(head) < size for head, grows in heads):
+            break
+        if _zero_width(op, av):
+            continue
+        if op is sre_parse.LITERAL and av < 0x80:  # ASCII: lower() is exact
+            char = chr(av).lower()
+            heads = frozenset((h + char, True) if g and len(h) < size else (h, False)
+                              for h, g in heads)  # fmt: skip
+        elif op is sre_parse.SUBPATTERN:
+            heads = _heads(list(av[3]), heads, size)
+        elif op is sre_parse.BRANCH:
+            heads = frozenset().union(*(_heads(list(alt), heads, size) for alt in av[1]))
+        else:
+            heads = frozenset((head, False) for head, _ in heads)
+    return heads
+
+
+def _zero_width(op: Any, av: Any) -> bool:
+    if op in (sre_parse.AT, sre_parse.ASSERT, sre_parse.ASSERT_NOT):
+        return True
+    if op is sre_parse.BRANCH:
+        return all(all(_zero_width(o, a) for o, a in alt) for alt in av[1])
+    return False
 
 
 _NEWLINE = re.compile("\n")

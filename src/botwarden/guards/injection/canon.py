@@ -1,0 +1,53 @@
+"""Canonical text for matching: one character out for each character in, so offsets survive.
+
+Patterns and the model read the canonical form, evidence is cut from the text the caller gave
+(after normalisation) at the same offsets. Keeping the length fixed is what makes that free:
+lower-casing, accent folding, leetspeak undoing and punctuation-to-space are all one-for-one
+maps. Accents are folded (é to e) because attackers and careless typists both drop them, so
+"regles de securite" and "règles de sécurité" must read the same.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Digits and symbols that stand for letters in leetspeak. Only mapped next to a letter, so
+# "2024" and "$5" stay numbers while "1gn0r3" and "pr0mpt" become words.
+_LEET = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "|": "i"}
+)
+_LEET_RUN = re.compile(r"(?<=[^\W\d_])[013457@$|]+|[013457@$|]+(?=[^\W\d_])")
+_NOT_WORD = re.compile(r"[^\w]|_")
+_ASCII_NOT_WORD = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum()})
+
+
+def _base(char: str) -> str:
+    first = unicodedata.normalize("NFD", char)[0]
+    return first if first.isascii() and first.isalpha() else char
+
+
+# Latin letters with diacritics (Latin-1 Supplement and Latin Extended-A/B) to their base letter.
+_FOLD = str.maketrans({c: b for c in map(chr, range(0xC0, 0x250)) if (b := _base(c)) != c})
+
+
+def fold(text: str) -> str:
+    """Accents off, one character for one; patterns are written and compiled through it too."""
+    return text.translate(_FOLD)
+
+
+def _lower(text: str) -> str:
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    # A few characters (such as U+0130) grow when lower-cased: keep those as they are.
+    return "".join(low_c if len(low_c := c.lower()) == 1 else c for c in text)
+
+
+def canonical(text: str) -> str:
+    """Lower-case, leetspeak undone, every non-word character a space; same length as ``text``."""
+    low = fold(_lower(text))
+    low = _LEET_RUN.sub(lambda m: m.group().translate(_LEET), low)
+    if low.isascii():
+        return low.translate(_ASCII_NOT_WORD)
+    return _NOT_WORD.sub(" ", low)

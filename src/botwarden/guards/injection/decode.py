@@ -1,0 +1,174 @@
+"""Undo the encodings attackers wrap instructions in, with a fixed budget of work.
+
+Base64, base32, ascii85, hex, binary, percent-encoded and ``\\u``-escaped runs are decoded when
+the result reads as text; the whole text is also read
+rot13-shifted and reversed. Each decoded view goes back through the pattern rules. A huge blob
+costs no more than the budget: only the first few candidates, each cut to a maximum length, and
+a cap on the decoded characters of one scan, so a megabyte of base64 is not a megabyte of work.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import urllib.parse
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+MAX_BLOBS = 8
+MAX_BLOB_CHARS = 4096
+MAX_DECODED_TOTAL = 16384
+MAX_VIEW_CHARS = 65536
+
+_BASE64 = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{20,}={0,2}")
+_HEX = re.compile(r"(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}[ :]?){12,}")
+_BASE32 = re.compile(r"(?<![A-Za-z0-9])[A-Z2-7]{24,}=*")
+_ASCII85 = re.compile(r"<~[!-u\s]{10,4096}?~>")
+_BINARY = re.compile(r"(?<![01])(?:[01]{8}[ ]?){6,}")
+_PERCENT = re.compile(r"[^\s%]{0,40}(?:%[0-9A-Fa-f]{2}[^\s%]{0,40}){3,}")
+_ESCAPES = re.compile(r"(?:\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}){4,}")
+_ROT13 = str.maketrans(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    "nopqrstuvwxyzabcdefghijklmNOPQRSTUVWXYZABCDEFGHIJKLM",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """Decoded text and the span of the original it came from."""
+
+    encoding: str
+    text: str
+    start: int
+    end: int
+
+
+def _as_text(data: bytes) -> str | None:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if not text:
+        return None
+    printable = sum(1 for c in text if c.isprintable() or c in "\n\r\t")
+    letters = sum(1 for c in text if c.isalpha())
+    if printable < 0.9 * len(text) or letters < 0.5 * len(text.replace(" ", "")):
+        return None
+    return text
+
+
+def _base64(blob: str) -> str | None:
+    body = blob.rstrip("=")
+    if not (any(c.islower() for c in body) and any(c.isupper() for c in body)):
+        return None  # identifiers, hex digests and words rarely mix case like base64 text does
+    body = body[: MAX_BLOB_CHARS - MAX_BLOB_CHARS % 4].translate(str.maketrans("-_", "+/"))
+    body += "=" * (-len(body) % 4)
+    try:
+        return _as_text(binascii.a2b_base64(body))
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _hex(blob: str) -> str | None:
+    digits = re.sub(r"[ :]", "", blob)[:MAX_BLOB_CHARS]
+    try:
+        return _as_text(bytes.fromhex(digits[: len(digits) - len(digits) % 2]))
+    except ValueError:
+        return None
+
+
+def _base32(blob: str) -> str | None:
+    body = blob.rstrip("=")[:MAX_BLOB_CHARS]
+    body = body[: len(body) - len(body) % 8]
+    try:
+        return _as_text(base64.b32decode(body))
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _ascii85(blob: str) -> str | None:
+    try:
+        return _as_text(
+            base64.a85decode(
+                blob[:MAX_BLOB_CHARS], adobe=blob.endswith("~>") and blob.startswith("<~")
+            )
+        )
+    except ValueError:
+        return None
+
+
+def _binary(blob: str) -> str | None:
+    bits = blob.replace(" ", "")[: MAX_BLOB_CHARS * 2]
+    return _as_text(bytes(int(bits[i : i + 8], 2) for i in range(0, len(bits) - 7, 8)))
+
+
+def _percent(blob: str) -> str | None:
+    text = urllib.parse.unquote(blob[:MAX_BLOB_CHARS])
+    return text if text != blob else None
+
+
+def _escapes(blob: str) -> str | None:
+    try:
+        return _as_text(
+            blob[:MAX_BLOB_CHARS].encode("ascii").decode("unicode_escape").encode("utf-8")
+        )
+    except (UnicodeDecodeError, UnicodeEncodeError):
+        return None
+
+
+# Every regex here is linear in the text: ordinary prose skips most of them through _gates().
+_DECODERS = (
+    (_BASE64, "base64", _base64),
+    (_BASE32, "base32", _base32),
+    (_ASCII85, "ascii85", _ascii85),
+    (_HEX, "hex", _hex),
+    (_BINARY, "binary", _binary),
+    (_PERCENT, "percent-encoded", _percent),
+    (_ESCAPES, "escaped", _escapes),
+)
+_LONG_RUN = 16
+
+
+def _gates(raw: str) -> dict[str, bool]:
+    """Cheap tests of whether each decoder's regex can match at all, decided once per text."""
+    words = raw.split()
+    long_run = any(len(w) >= _LONG_RUN for w in words)
+    return {
+        "base64": long_run,
+        "base32": long_run,
+        "ascii85": "<~" in raw,
+        "hex": long_run or sum(1 for w in words if len(w) == 2) >= 12,
+        "binary": long_run or sum(1 for w in words if len(w) == 8 and not w.strip("01")) >= 6,
+        "percent-encoded": "%" in raw,
+        "escaped": "\\u" in raw or "\\x" in raw,
+    }
+
+
+def blobs(raw: str) -> Iterator[View]:
+    """Decoded blobs of ``raw``, first ones first, within the budget."""
+    budget = MAX_DECODED_TOTAL
+    seen = 0
+    gates = _gates(raw)
+    for regex, encoding, decode in _DECODERS:
+        if not gates[encoding]:
+            continue
+        for m in regex.finditer(raw):
+            if seen >= MAX_BLOBS or budget <= 0:
+                return
+            seen += 1
+            text = decode(m.group())
+            if text is not None:
+                text = text[:budget]
+                budget -= len(text)
+                yield View(encoding, text, m.start(), m.end())
+
+
+def rot13(canon: str) -> View:
+    head = canon[:MAX_VIEW_CHARS]
+    return View("rot13", head.translate(_ROT13), 0, len(head))
+
+
+def reversed_text(canon: str) -> View:
+    head = canon[:MAX_VIEW_CHARS]
+    return View("reversed", head[::-1], 0, len(head))

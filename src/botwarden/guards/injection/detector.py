@@ -1,0 +1,200 @@
+"""Prompt-injection verdicts: pattern families and the hashed model, added up in log-odds.
+
+The patterns explain (each finding carries the matched excerpt), the model generalises to
+phrasings no rule names; their log-odds are summed and squashed to a score in [0, 1]. The
+model's share has a floor, so text it cannot read (another language, an encoding) is judged by
+the patterns alone rather than declared benign by an unfamiliar vocabulary. The
+thresholds come with the model file: the training script chose them on a validation split of its
+training data, one per kind of text, since documents are long and mostly benign and so need a
+stricter bar than a chat prompt.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from botwarden.guards.finding import GuardFinding, excerpt
+from botwarden.guards.injection import decode, patterns
+from botwarden.guards.injection.canon import canonical
+from botwarden.guards.injection.model import HashedModel, shipped
+from botwarden.guards.normalize import normalize
+
+TextKind = Literal["prompt", "document", "tool-args"]
+MODEL = "injection.model"
+CLASSIFIER = "injection.classifier"
+MAX_PATTERN_LOGIT = 8.0
+# The model knows little of languages and shapes it was not trained on; there its log-odds sink
+# towards the intercept. Below this floor it may not veto what the patterns found.
+MODEL_FLOOR = -2.5
+MAX_DEPTH = 2
+_ENGLISH_WORD_RULES = tuple(r for r in patterns.RULES if r.lang == "en")
+_TOKEN = re.compile(r"\S+")
+
+
+@dataclass(frozen=True, slots=True)
+class InjectionResult:
+    """A score in [0, 1], the evidence behind it, and whether it passed the kind's threshold."""
+
+    score: float
+    findings: tuple[GuardFinding, ...]
+    flagged: bool
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, x))))
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+def _hit_finding(hit: patterns.Hit, raw: str, canon: str) -> GuardFinding:
+    rule = hit.rule
+    span = raw[hit.start : hit.end]
+    notes = [] if rule.lang in ("en", "any") else [rule.lang]
+    if (
+        not rule.raw
+        and any(c.isdigit() or c in "@$|" for c in span)
+        and canon[hit.start : hit.end].isascii()
+    ):
+        notes.append("leetspeak")
+    suffix = f" ({', '.join(notes)})" if notes else ""
+    return GuardFinding(
+        rule.kind,
+        patterns.FAMILY_MESSAGES[rule.kind] + suffix,
+        excerpt(raw, hit.start, hit.end),
+        hit.start,
+        hit.end,
+        rule.weight,
+    )
+
+
+def _encoded_finding(view: decode.View, inner: list[GuardFinding]) -> GuardFinding:
+    strongest = max(inner, key=lambda f: f.weight)
+    return GuardFinding(
+        patterns.ENCODED,
+        f"{view.encoding}-encoded text contains {strongest.kind.removeprefix('injection.')}",
+        excerpt(strongest.evidence),
+        view.start,
+        view.end,
+        strongest.weight + 0.5,
+    )
+
+
+def pattern_findings(raw: str, canon: str, depth: int = 0) -> list[GuardFinding]:
+    """Findings of the rules on the text and on its decoded views, nested up to ``MAX_DEPTH``."""
+    found = [_hit_finding(h, raw, canon) for h in patterns.scan(canon, raw)]
+    if depth >= MAX_DEPTH:
+        return found
+    for view in decode.blobs(raw):
+        inner = pattern_findings(view.text, canonical(view.text), depth + 1)
+        if inner:
+            found.append(_encoded_finding(view, inner))
+    if depth == 0:
+        for view in (decode.rot13(canon), decode.reversed_text(canon)):
+            inner = [
+                _hit_finding(h, view.text, view.text)
+                for h in patterns.scan(view.text, view.text, _ENGLISH_WORD_RULES)
+            ]
+            if inner:
+                found.append(_encoded_finding(view, inner))
+    return found
+
+
+def pattern_logit(findings: Iterable[GuardFinding]) -> float:
+    """The strongest weight of each family, added up and capped."""
+    best: dict[str, float] = {}
+    for f in findings:
+        best[f.kind] = max(best.get(f.kind, 0.0), f.weight)
+    return min(sum(best.values()), MAX_PATTERN_LOGIT)
+
+
+def _dedupe(findings: list[GuardFinding]) -> list[GuardFinding]:
+    seen: set[tuple[str, int | None]] = set()
+    out = []
+    for f in sorted(findings, key=lambda f: (f.start or 0, -f.weight)):
+        if (f.kind, f.start) not in seen:
+            seen.add((f.kind, f.start))
+            out.append(f)
+    return out
+
+
+def _classify(classifier: Callable[[str], float], raw: str) -> float | None:
+    """The external classifier's probability, or None when it failed in any way."""
+    try:
+        p = float(classifier(raw))
+    except Exception:  # noqa: BLE001 - any failure of user code must fail closed
+        return None
+    return None if math.isnan(p) else min(max(p, 0.0), 1.0)
+
+
+class InjectionDetector:
+    """Scores text for prompt injection; thread-safe, holds no per-call state.
+
+    ``classifier`` is an optional heavier model the user has installed (a callable returning the
+    probability that a text is an injection, for example a wrapped DeBERTa pipeline). Its
+    log-odds are blended with ours at ``classifier_weight``. If it raises or returns NaN, the
+    scan fails closed: the text is flagged with an ``injection.classifier`` finding (the
+    exception itself is not kept: its message may quote the text).
+    """
+
+    def __init__(
+        self,
+        classifier: Callable[[str], float] | None = None,
+        *,
+        classifier_weight: float = 0.5,
+        model: HashedModel | None = None,
+    ) -> None:
+        if not 0.0 <= classifier_weight <= 1.0:
+            raise ValueError("classifier_weight must be within [0, 1]")
+        self._classifier = classifier
+        self._classifier_weight = classifier_weight
+        self._model = model or shipped()
+
+    def scan(self, text: str, *, kind: TextKind = "prompt") -> InjectionResult:
+        threshold = self._model.thresholds.get(kind)
+        if threshold is None:
+            raise ValueError(f"unknown text kind {kind!r}; expected prompt, document or tool-args")
+        raw = normalize(text).text
+        canon = canonical(raw)
+        findings = _dedupe(pattern_findings(raw, canon))
+        scored = self._model.score(canon)
+        logit = max(scored.logit, MODEL_FLOOR) + pattern_logit(findings)
+        if scored.logit > 0:
+            # canonical tokens are the model's; canon and raw share offsets
+            spans = [m.span() for m in _TOKEN.finditer(canon)][scored.window[0] : scored.window[1]]
+            start, end = (spans[0][0], spans[-1][1]) if spans else (0, 0)
+            findings.append(
+                GuardFinding(
+                    MODEL,
+                    "the statistical model rates this window as injection",
+                    excerpt(raw, start, end),
+                    start,
+                    end,
+                    scored.logit,
+                )
+            )
+        failed = False
+        if self._classifier is not None:
+            p = _classify(self._classifier, raw)
+            if p is None:
+                failed = True
+                findings.append(GuardFinding(CLASSIFIER, "external classifier failed"))
+            else:
+                w = self._classifier_weight
+                logit = (1 - w) * logit + w * _logit(p)
+                if p >= 0.5:
+                    findings.append(
+                        GuardFinding(
+                            CLASSIFIER,
+                            "the external classifier rates this text as injection",
+                            weight=_logit(p),
+                        )
+                    )
+        score = _sigmoid(logit)
+        return InjectionResult(score, tuple(findings), failed or score >= threshold)

@@ -1,0 +1,1106 @@
+"""Pattern families of prompt injection, written as classes of phrasing rather than strings.
+
+Each rule reads the canonical text (:mod:`.canon`: lower case, leetspeak undone, punctuation as
+spaces) except the delimiter rules, which need the punctuation and so read the normalised text.
+A rule names anchors that any match must contain. For word rules an anchor stands for the words
+that start with its first four letters, so one set intersection with the text's word prefixes
+decides whether the regex runs; scripts written without spaces and the delimiter rules test
+anchors as substrings instead. A clean kilobyte costs a few set operations, not sixty regexes.
+
+Weights are in log-odds: the detector adds the strongest weight of each family to the model's
+log-odds, so one explicit override outweighs a benign-looking model score but a weak hint alone
+(a ``System:`` line, an e-mail address) does not.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from botwarden.guards.injection.canon import fold
+
+OVERRIDE = "injection.instruction-override"
+ROLE_PLAY = "injection.role-play"
+EXTRACTION = "injection.prompt-extraction"
+DELIMITER = "injection.delimiter"
+EXFILTRATION = "injection.exfiltration"
+ENCODED = "injection.encoded"
+
+FAMILY_MESSAGES = {
+    OVERRIDE: "text tells the model to drop its instructions",
+    ROLE_PLAY: "text switches the model into another persona or an unrestricted mode",
+    EXTRACTION: "text asks for the system prompt or hidden instructions",
+    DELIMITER: "text forges chat-template, role or end-of-document markers",
+    EXFILTRATION: "text tells the model to send data somewhere",
+    ENCODED: "text hides instructions in an encoding",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One phrasing class: where it matches, what it weighs, and which anchors it needs."""
+
+    kind: str
+    weight: float
+    regex: re.Pattern[str]
+    anchors: tuple[str, ...]
+    lang: str = "en"
+    raw: bool = False  # reads the normalised text, not the canonical one
+    prefixes: frozenset[str] = frozenset()  # word prefixes; empty: anchors are substrings
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    rule: Rule
+    start: int
+    end: int
+
+
+def _w(*words: str) -> str:
+    return "(?:" + "|".join(words) + ")"
+
+
+# Vocabulary shared by the English rules. Gaps allow a few filler words between the parts.
+_GAP = r"(?:\s+\S+){0,3}?\s+"
+_DROP = _w(
+    "ignore",
+    "ignoring",
+    "disregard",
+    "disregarding",
+    "forget",
+    "forgetting",
+    "bypass",
+    "override",
+    "overwrite",
+    "overrule",
+    "discard",
+    "abandon",
+    "dismiss",
+    "drop",
+    "skip",
+    "neglect",
+    "scrap",
+    "set aside",
+    "throw out",
+    "pay no attention to",
+    "do not follow",
+    "don t follow",
+    "stop following",
+    "do not obey",
+    "don t obey",
+    "stop obeying",
+    "no longer follow",
+    "cancel",
+    "erase",
+    "delete",
+    "reset",
+)
+_BEFORE = _w(
+    "previous",
+    "previously",
+    "prior",
+    "preceding",
+    "earlier",
+    "above",
+    "before",
+    "initial",
+    "original",
+    "old",
+    "existing",
+    "foregoing",
+    "former",
+    "system",
+    "developer",
+    "default",
+    "all",
+    "any",
+    "every",
+    "your",
+    "those",
+    "these",
+    "current",
+    "given",
+    "programmed",
+    "built in",
+)
+_ORDERS = _w(
+    "instructions?",
+    "instructed",
+    "directives?",
+    "rules?",
+    "guidelines?",
+    "prompts?",
+    "commands?",
+    "context",
+    "constraints?",
+    "restrictions?",
+    "programming",
+    "guidance",
+    "policies",
+    "text",
+    "training",
+    "conditioning",
+    "limitations?",
+    "safeguards?",
+    "filters?",
+    "protocols?",
+    "content policy",
+    "ethics",
+    "principles",
+    "system prompt",
+)
+_EVERYTHING = _w("everything", "all", "anything", "whatever", "what")
+_TOLD = _w(
+    "above",
+    "before",
+    "prior",
+    "so far",
+    "previously",
+    "earlier",
+    r"(?:you (?:were|have been|ve been|got) (?:told|given|instructed|taught|programmed|said))",
+    r"(?:i (?:said|told you|wrote) (?:before|earlier|above))",
+)
+_SHOW = _w(
+    "repeat",
+    "print",
+    "output",
+    "show",
+    "reveal",
+    "display",
+    "tell me",
+    "give me",
+    "write out",
+    "write down",
+    "dump",
+    "leak",
+    "disclose",
+    "share",
+    "expose",
+    "recite",
+    "echo",
+    "list",
+    "copy",
+    "paste",
+    "spell check",
+    "translate",
+    "summari[sz]e",
+    "type out",
+    "return",
+    "provide",
+    "what (?:is|are|were)",
+)
+_HIDDEN = _w(
+    "system",
+    "initial",
+    "original",
+    "hidden",
+    "secret",
+    "internal",
+    "first",
+    "previous",
+    "prior",
+    "above",
+    "preceding",
+    "developer",
+    "confidential",
+    "pre prompt",
+    "starting",
+    "full",
+    "complete",
+    "exact",
+    "verbatim",
+    "your",
+    "the",
+)
+_SECRET = _w(
+    "initial",
+    "original",
+    "hidden",
+    "secret",
+    "internal",
+    "first",
+    "previous",
+    "prior",
+    "above",
+    "preceding",
+    "developer",
+    "confidential",
+    "starting",
+)
+_PROMPT = _w(
+    "prompt",
+    "instructions",
+    "directives",
+    "rules",
+    "guidelines",
+    "configuration",
+    "preamble",
+    "message",
+    "system message",
+    "initial message",
+    "context window",
+)
+
+
+PREFIX = 4
+_UNSPACED = frozenset({"zh", "ja", "ko"})
+
+
+def prefixes(words: list[str]) -> frozenset[str]:
+    """The set a text's words are matched against: each word cut to ``PREFIX`` characters."""
+    return frozenset(w[:PREFIX] for w in words)
+
+
+_MODES = (
+    r"(?:dan|developer|dev|god|jail ?break|unrestricted|unfiltered|uncensored|debug|"
+    r"maintenance|sudo|admin|evil|"
+    r"opposite|chaos|dude|stan|aim|no ?limits?|freedom)\s+mode\b"
+)
+
+
+def _rule(
+    kind: str, weight: float, pattern: str, anchors: tuple[str, ...], lang: str = "en"
+) -> Rule:
+    anchors = tuple(fold(a) for a in anchors)
+    keys = (
+        frozenset()
+        if lang in _UNSPACED
+        else frozenset(a.strip().split()[0][:PREFIX] for a in anchors)
+    )
+    return Rule(kind, weight, re.compile(fold(pattern)), anchors, lang, prefixes=keys)
+
+
+def _raw(kind: str, weight: float, pattern: str, anchors: tuple[str, ...]) -> Rule:
+    return Rule(
+        kind, weight, re.compile(pattern, re.IGNORECASE | re.MULTILINE), anchors, "any", raw=True
+    )
+
+
+_ENGLISH: tuple[Rule, ...] = (
+    # "ignore all previous instructions", "disregard your rules", "forget the above guidance"
+    _rule(
+        OVERRIDE,
+        5.0,
+        rf"\b{_DROP}\b(?:\s+\S+){{0,2}}?\s+{_BEFORE}\b(?:\s+\S+){{0,2}}?\s+{_ORDERS}\b",
+        (
+            "ignor",
+            "disregard",
+            "forget",
+            "bypass",
+            "overr",
+            "overwr",
+            "discard",
+            "abandon",
+            "dismiss",
+            "drop",
+            "skip",
+            "neglect",
+            "scrap",
+            "aside",
+            "throw",
+            "attention",
+            "follow",
+            "obey",
+            "cancel",
+            "erase",
+            "delete",
+            "reset",
+        ),
+    ),
+    # "forget everything above", "ignore what you were told"
+    _rule(
+        OVERRIDE,
+        4.5,
+        rf"\b{_DROP}\s+(?:about\s+)?{_EVERYTHING}(?:\s+\S+){{0,2}}?\s+{_TOLD}",
+        (
+            "ignor",
+            "disregard",
+            "forget",
+            "discard",
+            "dismiss",
+            "drop",
+            "skip",
+            "aside",
+            "attention",
+            "obey",
+            "follow",
+        ),
+    ),
+    # "your new instructions are", "new task:", "updated system instructions"
+    _rule(
+        OVERRIDE,
+        3.5,
+        r"\b(?:your|the|my|these are( the)?)\s+(?:new|real|actual|true|updated|revised|only)\s+"
+        r"(?:instructions?|task|goal|objective|mission|orders?|directives?|rules?|purpose|"
+        r"role)\s+(?:is|are|will be|now)\b",
+        ("new", "real", "actual", "true", "updated", "revised", "only"),
+    ),
+    _rule(
+        OVERRIDE,
+        3.0,
+        r"\b(?:new|updated|revised|important|urgent|priority|admin|administrator|developer|"
+        r"system|override)\s+"
+        r"(?:system\s+)?(?:instructions?|directives?|commands?|orders?|override|update|notice|"
+        r"message|task)\s*(?:\s+from\s+\S+\s*)?(?=\s\s|\s*$)",
+        (
+            "instruction",
+            "directive",
+            "command",
+            "order",
+            "override",
+            "update",
+            "notice",
+            "message",
+            "task",
+        ),
+    ),
+    _rule(
+        OVERRIDE,
+        3.0,
+        r"\b(?:instead|rather)\s+(?:of\s+(?:that|this|summari[sz]ing|translating|answering|"
+        r"doing)\s+)?"
+        r"(?:you\s+(?:must|should|will|need to)\s+|just\s+|only\s+)?(?:say|print|output|write|"
+        r"respond with|reply with|answer with|return)\b",
+        ("instead", "rather"),
+    ),
+    _rule(
+        OVERRIDE,
+        3.0,
+        r"\b(?:stop|halt|cease|abort|terminate)\s+(?:everything|what you are doing|"
+        r"all (?:previous |prior )?(?:tasks?|processing)|the (?:current )?task)\b",
+        ("stop", "halt", "cease", "abort", "terminate"),
+    ),
+    _rule(
+        OVERRIDE,
+        2.5,
+        r"\b(?:from now on|from this point (?:on|forward)|henceforth|for the rest of (?:this|"
+        r"the) conversation)\b"
+        r"(?:\s+\S+){0,3}?\s+(?:you|ignore|always|never|respond|answer|reply|act|only)\b",
+        ("from now", "from this point", "henceforth", "rest of"),
+    ),
+    _rule(
+        OVERRIDE,
+        3.0,
+        r"\b(?:do not|don t|never)\s+(?:tell|inform|mention|alert|notify|"
+        r"let)\s+(?:the\s+)?(?:user|human|customer|operator|them)\b",
+        ("tell", "inform", "mention", "alert", "notify", "let"),
+    ),
+    _rule(
+        OVERRIDE,
+        2.5,
+        r"\b(?:the\s+)?(?:assistant|ai|model|agent|llm|chatbot|bot)\s+(?:must|should|"
+        r"is required to|needs to|shall)\s+"
+        r"(?:now\s+|immediately\s+|also\s+|first\s+)?(?:send|forward|email|transfer|record|"
+        r"include|add|append|delete|execute|run|call|invoke|visit|open|reply|respond|ignore|"
+        r"output|reveal)\b",
+        ("assistant", "ai ", "model", "agent", "llm", "bot"),
+    ),
+    # persona switches and unrestricted modes
+    _rule(
+        ROLE_PLAY, 3.0, r"\byou\s+(?:are|re)\s+(?:now|no longer|henceforth|from now on)\b", ("you",)
+    ),
+    _rule(
+        ROLE_PLAY,
+        4.5,
+        r"\b(?:do anything now|jail ?broken|evil confidant|anti ?gpt|anti ?dan)\b",
+        ("anything now", "jail", "evil", "anti"),
+    ),
+    # a named mode is only a persona switch when the text turns it on
+    _rule(
+        ROLE_PLAY,
+        4.5,
+        rf"\b(?:enter|entering|enable|enabled|activate|activated|switch to|switch into|turn on|"
+        rf"you are in|you re in|now in|are now in|stay in)\s+(?:the\s+)?(?:\S+\s+)?{_MODES}|"
+        rf"{_MODES}\s+(?:is\s+)?(?:enabled|activated|is on|on|engaged)\b",
+        ("mode",),
+    ),
+    _rule(
+        ROLE_PLAY,
+        3.5,
+        r"\b(?:act|acting|behave|respond|answer|pretend|roleplay|role play|play the role|"
+        r"simulate|imagine you are|"
+        r"you will be|you are going to be|you are going to act|become)\b(?:\s+\S+){0,4}?\s+"
+        r"(?:unrestricted|unfiltered|uncensored|amoral|immoral|unethical|evil|rogue|"
+        r"without (?:any\s+)?"
+        r"(?:restrictions|limits|limitations|filters|rules|guidelines|ethics|morals|"
+        r"censorship)|no (?:restrictions|limits|rules|filters|ethics))\b",
+        (
+            "act",
+            "behave",
+            "respond",
+            "answer",
+            "pretend",
+            "role",
+            "simulate",
+            "imagine",
+            "will be",
+            "going to",
+            "become",
+        ),
+    ),
+    _rule(
+        ROLE_PLAY,
+        3.5,
+        r"\b(?:freed|broken free|liberated|released|not bound|no longer bound|doesn t have to|"
+        r"do not have to|don t have to|"
+        r"does not (?:need|have) to|never refuses?|will never refuse|cannot refuse|"
+        r"can t refuse|no longer (?:has|have) (?:any )?)"
+        r"(?:\s+\S+){0,4}?\s+(?:rules|restrictions|limits|limitations|guidelines|policies|"
+        r"filters|confines|ethics|censorship|"
+        r"openai|anthropic|request|any request|content polic(?:y|ies))\b",
+        ("free", "liberated", "released", "bound", "have to", "need", "refuse", "no longer"),
+    ),
+    _rule(
+        ROLE_PLAY,
+        2.0,
+        r"\b(?:stay in character|stay in role|break character|breaking character|"
+        r"two (?:different )?responses|"
+        r"(?:both|two) (?:ways|personas|personalities)|answer as both|respond as both)\b",
+        ("character", "role", "two", "both"),
+    ),
+    _rule(
+        ROLE_PLAY,
+        2.0,
+        r"\b(?:pretend|imagine|suppose|hypothetically|act as if|"
+        r"let s play a game)\b(?:\s+\S+){0,4}?\s+"
+        r"(?:you|your)\s+(?:are|have|were|had|can|could)\b(?:\s+\S+){0,3}?\s+(?:no|any|without|"
+        r"free|unrestricted|able to)\b",
+        ("pretend", "imagine", "suppose", "hypothetic", "act as", "game"),
+    ),
+    # system-prompt extraction
+    _rule(
+        EXTRACTION,
+        4.0,
+        rf"\b{_SHOW}\b(?:\s+\S+){{0,3}}?\s+(?:{_HIDDEN}\s+){{0,3}}?(?:system\s+prompt|"
+        rf"system\s+message|"
+        rf"{_SECRET}\s+(?:\S+\s+)?{_PROMPT})\b",
+        (
+            "system",
+            "initial",
+            "original",
+            "hidden",
+            "secret",
+            "internal",
+            "first",
+            "previous",
+            "prior",
+            "above",
+            "preceding",
+            "developer",
+            "confidential",
+            "starting",
+        ),
+    ),
+    _rule(
+        EXTRACTION,
+        3.5,
+        r"\b(?:what|which)\s+(?:are|were|is)\s+your\s+(?:\S+\s+){0,2}?(?:instructions|"
+        r"directives|rules|guidelines|system prompt|prompt|programming|initial message)\b|"
+        r"\bwhat\s+(?:is|was)\s+the\s+(?:system|initial|original|hidden)\s+(?:prompt|message|"
+        r"instructions)\b",
+        (
+            "instruction",
+            "directive",
+            "rules",
+            "guideline",
+            "prompt",
+            "programming",
+            "initial",
+            "system",
+            "original",
+            "hidden",
+        ),
+    ),
+    _rule(
+        EXTRACTION,
+        3.5,
+        r"\b(?:message|messages|text|instructions|prompt|rules|configuration|"
+        r"preamble)\s+(?:that\s+|which\s+)?(?:you\s+(?:received|were given|got|have been given|"
+        r"were told)|"
+        r"(?:precedes?|preceded|came before|comes before|is above|appears above)\s+(?:my|this|"
+        r"the user s)\s+(?:message|question|input|request))\b",
+        ("message", "text", "instruction", "prompt", "rules", "configuration", "preamble"),
+    ),
+    _rule(
+        EXTRACTION,
+        3.5,
+        r"\b(?:repeat|print|output|show|reveal|display|recite|copy|echo|spell check|"
+        r"translate)\b(?:\s+\S+){0,4}?\s+"
+        r"(?:the\s+)?(?:text|words|everything|content|message|lines?|instructions)\s+(?:above|"
+        r"before this|preceding|prior to this|so far|at the (?:start|beginning))",
+        ("above", "before", "preceding", "prior", "so far", "start", "beginning"),
+    ),
+    _rule(
+        EXTRACTION,
+        3.0,
+        r"\bwhat\s+(?:were|have)\s+you\s+(?:been\s+)?(?:told|instructed|programmed|given)\b",
+        ("told", "instructed", "programmed", "given"),
+    ),
+    _rule(
+        EXTRACTION,
+        3.0,
+        r"\b(?:beginning|start|top)\s+of\s+(?:this|the|our)\s+(?:conversation|prompt|chat|"
+        r"session|context)\b",
+        ("beginning", "start", "top"),
+    ),
+    # text addressed to the model inside data: "Note to the assistant:", "if you are an AI"
+    _rule(
+        OVERRIDE,
+        5.0,
+        r"\b(?:note|message|notice|instructions?|attention|reminder|memo|hint|directive|"
+        r"request)\s+(?:to|for)\s+(?:the\s+|any\s+|all\s+)?"
+        r"(?:ai|llm|assistant|assistants|bot|bots|chatbot|model|language model|agent|agents|"
+        r"copilot|email assistant|ai assistant|ai agents?|ai models?|gpt|claude)\b|"
+        r"\b(?:ai|llm|assistant|bot|chatbot|model|agent)\s+(?:note|notice|instructions?|directive)\s\s",
+        (
+            "ai",
+            "llm",
+            "assistant",
+            "bot",
+            "chatbot",
+            "model",
+            "agent",
+            "note",
+            "message",
+            "notice",
+            "instruction",
+            "attention",
+            "reminder",
+            "memo",
+            "hint",
+            "directive",
+            "request",
+        ),
+    ),
+    _rule(
+        OVERRIDE,
+        4.5,
+        r"\b(?:attention|dear|hey|hello|hi)\s+(?:ai|llm|assistant|bot|chatbot|model|agent|gpt|"
+        r"claude|ai assistant|ai agent)\b|"
+        r"\bif you are an?\s+(?:ai|llm|assistant|language model|bot|agent|ai assistant|"
+        r"automated (?:system|agent))\b|"
+        r"\b(?:ai|llm)\s+(?:agents?|assistants?|models?|bots?|"
+        r"systems?)\b(?:\s+\S+){0,6}?\s+(?:should|must|need to|are required to|shall|have to)\b",
+        ("attention", "dear", "hey", "hello", "hi", "if", "ai", "llm"),
+    ),
+    _rule(
+        OVERRIDE,
+        3.0,
+        r"\b(?:include|append|add|insert|mention|repeat)\b(?:\s+\S+){0,5}?\s+"
+        r"(?:in|into|to|at the (?:end|start|beginning|top|bottom) of)\s+(?:your|every|each|all|"
+        r"any)\s+(?:\S+\s+){0,2}?"
+        r"(?:summary|summaries|response|responses|reply|replies|answer|answers|output|report|"
+        r"reports|message|messages)\b",
+        ("include", "append", "add", "insert", "mention", "repeat"),
+    ),
+    _rule(
+        ROLE_PLAY,
+        4.0,
+        r"\b(?:safety|security|content|ethical|moderation)\s+(?:\S+\s+)?(?:protocols?|checks?|"
+        r"filters?|guidelines?|rules|restrictions|measures|policies|guardrails)\s+"
+        r"(?:are\s+|is\s+|have been\s+|has been\s+|were\s+)?(?:now\s+)?(?:disabled|off|"
+        r"suspended|lifted|removed|bypassed|deactivated|turned off|do not apply|don t apply|"
+        r"no longer apply|not apply|does not apply)\b|"
+        r"\b(?:skip|disable|bypass|turn off|ignore|deactivate|override)\s+(?:all\s+|any\s+|"
+        r"the\s+|your\s+)?(?:\S+\s+)?(?:safety|security|content|moderation)\s+(?:checks?|"
+        r"filters?|protocols?|guidelines?|rules|restrictions|measures|guardrails|"
+        r"confirmations?)\b",
+        (
+            "safety",
+            "security",
+            "content",
+            "ethical",
+            "moderation",
+            "skip",
+            "disable",
+            "bypass",
+            "turn",
+            "ignore",
+            "deactivate",
+            "override",
+        ),
+    ),
+    _rule(
+        ROLE_PLAY,
+        3.5,
+        r"\b(?:exempt from|not subject to|free from|released from)\s+(?:the\s+|all\s+|"
+        r"any\s+)?(?:usual\s+|normal\s+|standard\s+)?(?:restrictions|rules|guidelines|safety|"
+        r"policies|filters)\b",
+        ("exempt", "subject", "free", "released"),
+    ),
+    # goal hijacking in data: a fixed reply demanded, or a task slipped in before the real one
+    _rule(
+        OVERRIDE,
+        2.5,
+        r"\b(?:reply|respond|answer|output|say|print|return)\s+(?:only\s+)?(?:with\s+)?"
+        r"(?:\S+\s+){0,6}?and nothing else\b|\b(?:reply|respond|answer)\s+only\s+with\b",
+        ("reply", "respond", "answer", "output", "say", "print", "return"),
+    ),
+    _rule(
+        OVERRIDE,
+        2.5,
+        r"\bbefore\s+(?:answering|responding|replying|summari[sz]ing|continuing|proceeding|"
+        r"you\s+(?:answer|respond|reply|summari[sz]e|continue|proceed|do anything|can solve))\b",
+        ("before",),
+    ),
+    # exfiltration: sending data out, only strong with the data nouns
+    _rule(
+        EXFILTRATION,
+        2.5,
+        r"\b(?:send|forward|email|e mail|post|upload|transmit|leak|exfiltrate|copy|append|"
+        r"include)\b(?:\s+\S+){0,5}?\s+"
+        r"(?:passwords?|credentials|api keys?|secrets?|tokens?|private keys?|ssn|"
+        r"social security|credit card|"
+        r"conversation|chat history|system prompt|customer (?:list|data|database|records)|"
+        r"user data|personal data|session)\b"
+        r"(?:\s+\S+){0,6}?\s+(?:to|at|into)\b",
+        (
+            "send",
+            "forward",
+            "email",
+            "mail",
+            "post",
+            "upload",
+            "transmit",
+            "leak",
+            "exfil",
+            "copy",
+            "append",
+            "include",
+        ),
+    ),
+    _rule(
+        EXFILTRATION,
+        2.0,
+        r"\b(?:render|display|show|include|output|embed|add)\b(?:\s+\S+){0,4}?\s+(?:this\s+|"
+        r"the\s+following\s+|an?\s+)?"
+        r"(?:markdown\s+)?(?:image|img|link|url|pixel)\b(?:\s+\S+){0,8}?\s+(?:with|containing|"
+        r"including|append|appending|add|adding|encode|where)\b",
+        ("render", "display", "show", "include", "output", "embed", "add"),
+    ),
+    # instructions to decode and obey
+    _rule(
+        ENCODED,
+        3.0,
+        r"\b(?:decode|decrypt|decipher|translate|convert|reverse|unscramble|"
+        r"read)\b(?:\s+\S+){0,5}?\s+"
+        r"(?:and|then)\s+(?:then\s+)?(?:follow|execute|obey|do|run|act on|carry out|perform|"
+        r"comply|respond|answer)\b",
+        ("and", "then"),
+    ),
+)
+
+_DE = "de"
+_FOREIGN: tuple[Rule, ...] = (
+    _rule(
+        ROLE_PLAY,
+        4.5,
+        r"\b(?:entwicklermodus|modo desarrollador|modo dios|mode developpeur|mode développeur|"
+        r"modalita sviluppatore|modalità sviluppatore|modo desenvolvedor|ontwikkelaarsmodus|"
+        r"режим разработчика)\b",
+        ("entwicklermodus", "modo", "mode", "modalita", "modalità", "ontwikkelaarsmodus", "режим"),
+        "any",
+    ),
+    _rule(
+        ROLE_PLAY,
+        4.0,
+        r"\b(?:ohne (?:jegliche )?(?:einschrankungen|beschrankungen|filter|regeln)|"
+        r"uneingeschrankt|sin (?:restricciones|filtros?|limites|reglas)|sans (?:restrictions?|"
+        r"filtres?|limites|regles)|"
+        r"senza (?:restrizioni|filtri|limiti|regole)|sem (?:restricoes|filtros?|limites|"
+        r"regras)|zonder (?:beperkingen|filters?|regels)|без (?:ограничений|фильтров|правил))\b",
+        ("ohne", "uneingeschrankt", "sin", "sans", "senza", "sem", "zonder", "без"),
+        "any",
+    ),
+    _rule(
+        ROLE_PLAY,
+        4.0,
+        r"\b(?:sicherheits\w*|sicherheitsrichtlinien|regles de securite|reglas de seguridad|"
+        r"linee guida di sicurezza|regole di sicurezza|regras de seguranca|veiligheidsregels|"
+        r"правила безопасности)\b(?:\s+\S+){0,4}?\s+"
+        r"(?:nicht|ne s appliquent pas|no (?:aplican|se aplican)|non (?:valgono|si applicano)|"
+        r"nao (?:se )?aplicam|gelden niet|не действуют|не применяются)\b",
+        (
+            "sicherheit",
+            "regles",
+            "reglas",
+            "linee",
+            "regole",
+            "regras",
+            "veiligheidsregels",
+            "правила",
+        ),
+        "any",
+    ),
+    _rule(
+        OVERRIDE,
+        4.0,
+        r"\b(?:neue anweisungen|nouvelles instructions|nuevas instrucciones|nuove istruzioni|"
+        r"novas instrucoes|nieuwe instructies|новые инструкции)\b|"
+        r"\b(?:ab sofort|von nun an|ab jetzt|des maintenant|a partir de maintenant|desormais|"
+        r"a partir de ahora|de ahora en adelante|da ora in poi|d ora in poi|a partir de agora|"
+        r"vanaf nu|отныне|с этого момента)\b",  # noqa: RUF001 - Russian
+        (
+            "anweisungen",
+            "instructions",
+            "instrucciones",
+            "istruzioni",
+            "instrucoes",
+            "instructies",
+            "инструкции",
+            "sofort",
+            "nun",
+            "jetzt",
+            "maintenant",
+            "desormais",
+            "ahora",
+            "adelante",
+            "poi",
+            "agora",
+            "vanaf",
+            "отныне",
+            "момента",
+        ),
+        "any",
+    ),
+    _rule(
+        OVERRIDE,
+        4.0,
+        r"\b(?:systemhinweis|note systeme|nota del sistema|nota di sistema|nota do sistema|"
+        r"systeemmelding|системное (?:сообщение|уведомление))\b",
+        ("systemhinweis", "note", "nota", "systeemmelding", "системное"),
+        "any",
+    ),
+    _rule(
+        OVERRIDE,
+        5.0,
+        r"\b(?:ignorier\w*|missacht\w*|vergiss|vergessen sie|übergeh\w*|"
+        r"verwirf)\b(?:\s+\S+){0,4}?\s+(?:anweisung\w*|instruktion\w*|befehl\w*|regeln|"
+        r"vorgaben|richtlinien|alles)\b",
+        ("ignorier", "missacht", "vergiss", "vergessen", "übergeh", "verwirf"),
+        _DE,
+    ),
+    _rule(
+        ROLE_PLAY,
+        4.0,
+        r"\b(?:du bist|sie sind)\s+(?:jetzt|nun|ab sofort|ab jetzt|von nun an)\b",
+        ("du bist", "sie sind"),
+        _DE,
+    ),
+    _rule(
+        EXTRACTION,
+        5.0,
+        r"\b(?:zeig\w*|gib|nenn\w*|verrat\w*|wiederhol\w*|ausgeben|"
+        r"gib aus)\b(?:\s+\S+){0,4}?\s+(?:system ?prompt|systemanweisung\w*|anweisungen|"
+        r"instruktionen|vorgaben)\b",
+        ("zeig", "gib", "nenn", "verrat", "wiederhol", "ausgeb"),
+        _DE,
+    ),
+    _rule(
+        OVERRIDE,
+        5.0,
+        r"\b(?:ignore[rsz]?|oublie[rsz]?|néglige[rsz]?|ne tiens pas compte|ne tenez pas compte|"
+        r"fais abstraction|faites abstraction)\b(?:\s+\S+){0,4}?\s+(?:instructions?|consignes?|"
+        r"règles?|directives?|ordres?|tout ce qui précède)\b",
+        ("ignor", "oubli", "néglig", "compte", "abstraction"),
+        "fr",
+    ),
+    _rule(
+        ROLE_PLAY,
+        3.0,
+        r"\b(?:tu es|vous êtes)\s+(?:maintenant|désormais|à présent)\b|\bà partir de maintenant\b",
+        ("tu es", "vous êtes", "partir de"),
+        "fr",
+    ),
+    _rule(
+        EXTRACTION,
+        4.0,
+        r"\b(?:révèle\w*|affiche\w*|montre\w*|répète\w*|donne\w*|"
+        r"dis moi)\b(?:\s+\S+){0,4}?\s+(?:prompt système|invite système|instructions|"
+        r"consignes)\b",
+        ("révél", "révèl", "affich", "montr", "répét", "répèt", "donn", "dis moi"),
+        "fr",
+    ),
+    _rule(
+        OVERRIDE,
+        5.0,
+        r"\b(?:ignora\w*|olvida\w*|descarta\w*|omite|omitir|"
+        r"haz caso omiso)\b(?:\s+\S+){0,4}?\s+(?:instrucciones|indicaciones|reglas|órdenes|"
+        r"directrices|todo lo anterior)\b",
+        ("ignor", "olvid", "descart", "omit", "caso omiso"),
+        "es",
+    ),
+    _rule(
+        ROLE_PLAY,
+        3.0,
+        r"\b(?:ahora eres|a partir de ahora(?:\s+\S+){0,2}?\s+(?:eres|serás|vas|actuarás|"
+        r"responderás))\b",
+        ("ahora",),
+        "es",
+    ),
+    _rule(
+        EXTRACTION,
+        4.0,
+        r"\b(?:revela\w*|muestra\w*|muéstrame|repite\w*|dime|"
+        r"imprime)\b(?:\s+\S+){0,4}?\s+(?:prompt del sistema|instrucciones|indicaciones)\b",
+        ("revel", "muestr", "muéstr", "repit", "dime", "imprim"),
+        "es",
+    ),
+    _rule(
+        OVERRIDE,
+        5.0,
+        r"\b(?:ignora\w*|dimentica\w*|trascura\w*|"
+        r"non seguire)\b(?:\s+\S+){0,4}?\s+(?:istruzioni|regole|indicazioni|direttive|"
+        r"tutto quanto)\b",
+        ("ignor", "dimentic", "trascur", "seguire"),
+        "it",
+    ),
+    _rule(
+        ROLE_PLAY,
+        3.0,
+        r"\b(?:ora sei|adesso sei|da ora in poi|d ora in poi)\b",
+        ("sei", "poi"),
+        "it",
+    ),
+    _rule(
+        EXTRACTION,
+        4.0,
+        r"\b(?:rivela\w*|mostra\w*|ripeti\w*|dimmi|"
+        r"stampa)\b(?:\s+\S+){0,4}?\s+(?:prompt di sistema|istruzioni)\b",
+        ("rivel", "mostr", "ripet", "dimmi", "stampa"),
+        "it",
+    ),
+    _rule(
+        OVERRIDE,
+        5.0,
+        r"\b(?:ignore|ignora\w*|esqueça|esqueca|esquece|desconsidere|desconsidera\w*|"
+        r"descarte)\b(?:\s+\S+){0,4}?\s+(?:instruções|instrucoes|regras|orientações|diretrizes|"
+        r"tudo o que)\b",
+        ("ignor", "esque", "desconsider", "descart"),
+        "pt",
+    ),
+    _rule(
+        ROLE_PLAY,
+        3.0,
+        r"\b(?:agora você é|agora voce é|agora és|a partir de agora)\b",
+        ("agora",),
+        "pt",
+    ),
+    _rule(
+        EXTRACTION,
+        4.0,
+        r"\b(?:revele|mostre|repita|diga me|imprima)\b(?:\s+\S+){0,4}?\s+(?:prompt do sistema|"
+        r"instruções|instrucoes)\b",
+        ("revel", "mostr", "repit", "diga", "imprim"),
+        "pt",
+    ),
+    _rule(
+        OVERRIDE,
+        5.0,
+        r"\b(?:negeer|vergeet|veronachtzaam)\b(?:\s+\S+){0,4}?\s+(?:instructies|regels|"
+        r"opdrachten|richtlijnen|alles)\b",
+        ("negeer", "vergeet", "veronachtza"),
+        "nl",
+    ),
+    _rule(
+        ROLE_PLAY,
+        3.0,
+        r"\b(?:je bent nu|jij bent nu|u bent nu|vanaf nu)\b",
+        ("bent nu", "vanaf nu"),
+        "nl",
+    ),
+    _rule(
+        EXTRACTION,
+        4.0,
+        r"\b(?:toon|laat zien|herhaal|geef)\b(?:\s+\S+){0,4}?\s+(?:systeemprompt|"
+        r"systeem prompt|instructies)\b",
+        ("toon", "laat", "herhaal", "geef"),
+        "nl",
+    ),
+    _rule(
+        OVERRIDE,
+        5.0,
+        r"\b(?:игнорир\w*|забудь\w*|забудьте|не обращай\w* внимания на|"
+        r"проигнорир\w*)\b(?:\s+\S+){0,4}?\s+(?:инструкци\w*|указани\w*|правил\w*|команд\w*|"
+        r"всё|все)\b",
+        ("игнор", "забуд", "внимания"),
+        "ru",
+    ),
+    _rule(
+        ROLE_PLAY,
+        3.0,
+        r"\b(?:ты теперь|теперь ты|отныне ты|вы теперь)\b",
+        ("теперь", "отныне"),
+        "ru",
+    ),
+    _rule(
+        EXTRACTION,
+        4.0,
+        r"\b(?:покажи\w*|выведи\w*|повтори\w*|раскрой\w*|"
+        r"напиши)\b(?:\s+\S+){0,4}?\s+(?:системн\w+ (?:промпт|подсказк\w*|инструкци\w*)|"
+        r"инструкци\w*)\b",
+        ("покаж", "выведи", "повтор", "раскро", "напиши"),
+        "ru",
+    ),
+    _rule(
+        OVERRIDE,
+        5.0,
+        r"\b(?:zignoruj|ignoruj|zapomnij)\b(?:\s+\S+){0,4}?\s+(?:instrukcje|polecenia|zasady|"
+        r"reguły|wszystko)\b",
+        ("ignoruj", "zignoruj", "zapomnij"),
+        "pl",
+    ),
+    _rule(
+        OVERRIDE,
+        5.0,
+        r"\b(?:önceki|yukarıdaki|tüm)\s+(?:\S+\s+){0,2}?(?:talimatları|kuralları|"  # noqa: RUF001 - Turkish
+        r"komutları)\s+(?:yok say|görmezden gel|unut)",  # noqa: RUF001 - Turkish
+        ("talimat", "kural", "komut"),
+        "tr",
+    ),
+    _rule(
+        OVERRIDE,
+        5.0,
+        r"(?:忽略|无视|忽视|不要理会|忘记|忘掉|無視|忽略掉)\S{0,8}?(?:之前|以前|上面|先前|前面|所有|一切|上述|原来|"
+        r"原有)\S{0,6}?(?:指令|指示|说明|說明|规则|規則|提示|命令|要求|设定)",
+        ("忽", "无视", "無視", "理会", "忘"),
+        "zh",
+    ),
+    _rule(
+        ROLE_PLAY,
+        3.0,
+        r"(?:你现在是|你現在是|从现在开始你|從現在開始你|你不再是|现在你是)",
+        ("你", "现在", "現在"),
+        "zh",
+    ),
+    _rule(
+        EXTRACTION,
+        4.0,
+        r"(?:显示|输出|告诉我|重复|打印|泄露|顯示|輸出|告訴我|重複)\S{0,6}?(?:系统提示|系統提示|初始指令|系统指令|原始指令|你的指令|提示词)",
+        ("显示", "输出", "告诉", "重复", "打印", "泄露", "顯示", "輸出", "告訴", "重複"),
+        "zh",
+    ),
+    _rule(
+        OVERRIDE,
+        5.0,
+        r"(?:以前|前|上記|これまで|先ほど|すべて|全て)の(?:\S{0,6}?)(?:指示|命令|ルール|指令|設定)(?:を|は)(?:\s*すべて|"
+        r"\s*全て)?\s*(?:無視|忘れ)",
+        ("指示", "命令", "ルール", "指令", "設定"),
+        "ja",
+    ),
+    _rule(
+        ROLE_PLAY,
+        3.0,
+        r"(?:あなたは今から|今からあなたは|これからあなたは|あなたはもう)",
+        ("あなた",),
+        "ja",
+    ),
+    _rule(
+        EXTRACTION,
+        4.0,
+        r"(?:システムプロンプト|初期指示|最初の指示)(?:を|は)\S{0,6}?(?:表示|教えて|出力|見せて|繰り返)",
+        ("システム", "指示"),
+        "ja",
+    ),
+    _rule(
+        OVERRIDE,
+        5.0,
+        r"(?:이전|위의|모든|앞의)\s*(?:\S+\s*){0,2}?(?:지시|지침|명령|규칙)\S*\s*(?:무시|잊어)",
+        ("지시", "지침", "명령", "규칙"),
+        "ko",
+    ),
+)
+
+_DELIMITERS: tuple[Rule, ...] = (
+    _raw(
+        DELIMITER,
+        5.0,
+        r"<\|\s*(?:im_start|im_end|system|user|assistant|endoftext|eot_id|start_header_id|"
+        r"end_header_id|begin_of_text|end_of_turn|start_of_turn)\s*\|>",
+        ("<|",),
+    ),
+    _raw(
+        DELIMITER,
+        5.0,
+        r"\[/?\s*INST\s*\]|<</?\s*SYS\s*>>|<start_of_turn>|<end_of_turn>",
+        ("inst", "sys", "_of_turn"),
+    ),
+    _raw(
+        DELIMITER,
+        3.0,
+        r"</s>\s*<s>|</s>\s*\S|<\s*/?\s*(?:system|system_prompt|sys_prompt|instructions?|admin|"
+        r"developer|im_start)\s*>",
+        ("</s>", "<"),
+    ),
+    _raw(
+        DELIMITER,
+        3.0,
+        r"^[ \t]*#{2,}[ \t]*(?:system|instructions?|new instructions?|admin|developer|"
+        r"assistant|user|response)(?:\s+(?:prompt|message|instructions?|override))?\s*:?\s*$|"
+        r"(?<!#)#{2,}[ \t]*(?:system|instructions?|new instructions?|admin|"
+        r"developer)(?:\s+(?:prompt|message|instructions?|override))?\s*:",
+        ("#",),
+    ),
+    # tool names keep their underscores, so this reads the normalised text
+    _raw(
+        OVERRIDE,
+        3.0,
+        r"\b(?:call|invoke|use|run|execute|trigger)\s+(?:the\s+)?(?:tool\s+|"
+        r"function\s+)?`?[a-z]+_[a-z_]+`?\s+(?:tool\s+|function\s+)?(?:on|to|with|for|and)\b",
+        ("_",),
+    ),
+    _raw(
+        DELIMITER, 3.5, r"[\"']role[\"']\s*:\s*[\"'](?:system|developer|assistant)[\"']", ("role",)
+    ),
+    _raw(
+        DELIMITER,
+        2.5,
+        r"(?:(?<!-)-{3,}|(?<!=)={3,}|(?<!\*)\*{3,}|\[|\()[ \t]*(?:end|begin|"
+        r"start)\s+(?:of\s+)?(?:the\s+)?(?:document|text|email|e-mail|file|context|data|input|"
+        r"user input|article|content|page|untrusted|conversation|system prompt|"
+        r"prompt)[ \t]*(?:-{3,}|={3,}|\*{3,}|\]|\))",
+        ("end", "begin", "start"),
+    ),
+    _raw(
+        DELIMITER,
+        1.5,
+        r"^[ \t]*(?:system|assistant|developer)\s*(?:message|prompt|override)?\s*:\s*\S",
+        ("system", "assistant", "developer"),
+    ),
+)
+
+_EXFIL_RAW: tuple[Rule, ...] = (
+    # an address to send things to: '@' and '/' do not survive canonicalisation
+    _raw(
+        EXFILTRATION,
+        2.0,
+        r"\b(?:send|forward|e-?mail|post|upload|transmit|submit|share|copy|bcc|cc)\b[^.\n]{0,80}?"
+        r"\b(?:to|at)\s+(?:[\w.+-]+@[\w-]+\.[\w.-]+|https?://\S+)",
+        ("send", "forward", "mail", "post", "upload", "transmit", "submit", "share", "copy", "cc"),
+    ),
+)
+
+RULES: tuple[Rule, ...] = _ENGLISH + _FOREIGN + _DELIMITERS + _EXFIL_RAW
+
+
+def scan(
+    canon: str, raw: str, rules: tuple[Rule, ...] = RULES, words: frozenset[str] | None = None
+) -> list[Hit]:
+    """Every match of every rule whose anchors occur; ``canon`` and ``raw`` have equal length.
+
+    ``words`` is :func:`prefixes` of ``canon.split()`` when the caller already has it.
+    """
+    if words is None:
+        words = prefixes(canon.split())
+    lowered = raw.lower()
+    hits: list[Hit] = []
+    for rule in rules:
+        if rule.prefixes:
+            if rule.prefixes.isdisjoint(words):
+                continue
+        elif not any(a in (lowered if rule.raw else canon) for a in rule.anchors):
+            continue
+        hits.extend(
+            Hit(rule, m.start(), m.end()) for m in rule.regex.finditer(raw if rule.raw else canon)
+        )
+    return hits

@@ -1,0 +1,123 @@
+"""Secrets and personal data replaced by typed placeholders: ``[REDACTED:secret:<rule>]``,
+``[REDACTED:email]``, ``[REDACTED:iban]``...
+
+Secrets are found by the secrets scanner's own rules and filters (one catalogue for files and for
+model output). Where a secret and a personal datum overlap, the secret wins, then the datum whose
+format is the most specific (an IBAN before the phone number hiding in its digits). Findings say
+what kind was removed, with :func:`botwarden.guards.finding.redacted` evidence only.
+
+In Markdown a placeholder is written so that it cannot become a link: a ``(``, ``[`` or ``:``
+right after it is backslash-escaped, or ``[REDACTED:email](/path)`` and
+``[REDACTED:email]: /path`` would be a link and a link definition the link pass never saw.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from botwarden.guards.finding import GuardFinding, redacted
+from botwarden.guards.output.pii import find_pii
+from botwarden.secrets.scan import SecretScanner, load_rules
+
+PLACEHOLDER = "[REDACTED:{}]"
+_PRIORITY = {  # lower first; secrets come before all of these
+    "email": 1, "iban": 2, "card": 3, "cn-resident-id": 4, "fr-nir": 4, "it-codice-fiscale": 4,
+    "fi-hetu": 4, "uk-nino": 5, "es-nie": 5, "es-dni": 5, "us-ssn": 5, "br-cpf": 5,
+    "se-personnummer": 5, "nl-bsn": 6, "pl-pesel": 6, "in-aadhaar": 6, "phone": 9,
+}  # fmt: skip
+_LINK_CONTINUATIONS = "([:"
+_PLACEHOLDER = re.compile(r"\[REDACTED:[a-z0-9:\-]+\]")
+_KEEP = "keep"  # an earlier placeholder: nothing overlapping it is redacted again
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    start: int
+    end: int
+    rank: int
+    kind: str  # "secret:<rule id>" or a personal data kind
+
+
+class Redactor:
+    """The scanner and the detectors, compiled once."""
+
+    def __init__(self, kinds: frozenset[str]) -> None:
+        self.secrets = (  # no line markers: whoever steers the model can write "example" there
+            SecretScanner(load_rules(), line_markers=False) if "secrets" in kinds else None
+        )
+        self.pii = "pii" in kinds
+
+    def redact(self, text: str, *, markdown: bool) -> tuple[str, list[GuardFinding]]:
+        spans = self._spans(text)
+        if all(span.kind == _KEEP for span in spans):
+            return text, []
+        parts: list[str] = []
+        findings: list[GuardFinding] = []
+        last = 0
+        for span in _without_overlaps(spans):
+            if span.kind == _KEEP:
+                continue
+            value = text[span.start : span.end]
+            placeholder = PLACEHOLDER.format(span.kind)
+            if markdown and text[span.end : span.end + 1] in tuple(_LINK_CONTINUATIONS):
+                placeholder += "\\"
+            parts.extend((text[last : span.start], placeholder))
+            last = span.end
+            kind = span.kind.replace(":", ".", 1)
+            what = "secret" if span.kind.startswith("secret:") else "personal datum"
+            findings.append(
+                GuardFinding(
+                    f"redact.{kind if what == 'secret' else 'pii.' + kind}",
+                    f"{what} redacted ({span.kind.split(':')[-1]})",
+                    evidence=redacted(value),
+                    start=span.start,
+                    end=span.end,
+                )
+            )
+        parts.append(text[last:])
+        return "".join(parts), findings
+
+    def _spans(self, text: str) -> list[_Span]:
+        spans: list[_Span] = []
+        if "[REDACTED:" in text:
+            spans.extend(_Span(m.start(), m.end(), -1, _KEEP) for m in _PLACEHOLDER.finditer(text))
+        if self.secrets is not None:
+            hits = self.secrets.scan_text(text)
+            if hits:
+                starts = _line_starts(text)
+                for hit in hits:
+                    for one in (hit, hit.partner):
+                        if one is not None:
+                            at = starts[one.line - 1] + one.column - 1
+                            spans.append(
+                                _Span(at, at + len(one.secret), 0, f"secret:{one.rule.id}")
+                            )
+        if self.pii:
+            spans.extend(_Span(m.start, m.end, _PRIORITY[m.kind], m.kind) for m in find_pii(text))
+        return spans
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    at = text.find("\n")
+    while at != -1:
+        starts.append(at + 1)
+        at = text.find("\n", at + 1)
+    return starts
+
+
+def _without_overlaps(spans: list[_Span]) -> list[_Span]:
+    """One span per stretch of text, by rank, then the longest; returned in text order."""
+    kept: list[_Span] = []
+    starts: list[int] = []
+    for span in sorted(spans, key=lambda s: (s.rank, s.start - s.end, s.start)):
+        index = bisect.bisect_left(starts, span.start)
+        if index > 0 and kept[index - 1].end > span.start:
+            continue
+        if index < len(kept) and kept[index].start < span.end:
+            continue
+        kept.insert(index, span)
+        starts.insert(index, span.start)
+    return kept

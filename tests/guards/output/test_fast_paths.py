@@ -1,0 +1,97 @@
+"""The fast paths find exactly what the plain formulations find.
+
+Each scan that was rewritten for speed is compared, on generated text, with the regular
+expression it replaces (kept here as the reference); and the bare-URL pass is checked to be
+idempotent, which lets the sanitiser skip a round's tail (see ``sanitize``'s docstring).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from tests.guards.output.oracle import allowed
+
+from botwarden.guards.output import OutputPolicy, pii
+from botwarden.guards.output import markdown as md
+from botwarden.guards.output.urls import LinkJudge
+
+PROPERTY = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def soup(*pieces: str, size: int = 40) -> st.SearchStrategy[str]:
+    return st.lists(st.sampled_from(pieces) | st.text(max_size=2), max_size=size).map("".join)
+
+
+URL_SOUP = soup(
+    "://", "https://", "http://", "www.", "WwW.", "ftp", "a", "Z", "9", "+", ".", "-", "/", "@",
+    " ", "\n", "<", ">", "[", "]", "(", ")", '"', "`", "_", "x" * 31, "\\", ":", ",", "!",
+    "\u212a", "\u017f", "\u0130", "é", "evil.invalid", "allowed.invalid/p?q=1",
+)  # fmt: skip
+BRACKET_SOUP = soup("[", "]", "\\", "\\\\", "\\[", "a", "\n", "é", "](", "![")
+DIGIT_SOUP = soup(
+    "0", "1", "4", "9", "+", "(", ")", " ", "-", ".", "/", "A", "B", "F", "U", "X", "Y", "Z",
+    "a", "DE", "GB", "\n", "4111 1111 1111 1111", "+1 415 555 0132", "X1234567L",
+)  # fmt: skip
+
+_BARE_REFERENCE = re.compile(
+    r"(?<![\w/@.\-])(?:[A-Za-z][A-Za-z0-9+.\-]{1,31}://|www\.)[^\s<>\[\]\"`]+", re.IGNORECASE
+)
+_BRACKET_REFERENCE = re.compile(r"\\.|[\[\]]", re.DOTALL)
+_NUMBER_RUN_REFERENCE = re.compile(r"[+(]?[0-9][0-9 .\-/()+A-FU-Y]{6,}[0-9A-Z]")
+_LETTERS_REFERENCE = re.compile(r"[A-Z]{2}[ \-]?[0-9]{2}|[XYZ]-?[0-9]{7}")
+
+
+@PROPERTY
+@given(URL_SOUP)
+@example("abwww.x://y")  # a scheme that runs through an earlier www. hint
+@example("https://a/b\u212ahttps://c")
+def test_bare_urls_are_those_of_the_plain_pattern(text: str) -> None:
+    expected = [m.span() for m in _BARE_REFERENCE.finditer(text)]
+    assert [m.span() for m in md.bare_urls(text)] == expected
+
+
+@PROPERTY
+@given(BRACKET_SOUP)
+def test_brackets_are_those_of_the_plain_tokenizer(text: str) -> None:
+    expected = [(m.start(), m.group()) for m in _BRACKET_REFERENCE.finditer(text)]
+    assert md._brackets(text) == [token for token in expected if token[1] in "[]"]
+
+
+@pytest.mark.parametrize("links", ["egress-only", "any", "none"])
+@PROPERTY
+@given(text=URL_SOUP)
+def test_the_bare_url_pass_is_idempotent(links: str, text: str) -> None:
+    judge = LinkJudge(OutputPolicy(links=links, link_allowed=allowed))  # type: ignore[arg-type]
+    once = md.rewrite_bare_urls(text, judge, [])
+    assert md.rewrite_bare_urls(once, judge, []) == once
+
+
+@PROPERTY
+@given(DIGIT_SOUP)
+def test_personal_data_scans_are_those_of_the_plain_patterns(text: str) -> None:
+    digit = pii._first_digit(text)
+    runs = [m.span() for m in _NUMBER_RUN_REFERENCE.finditer(text)]
+    hits = [m.span() for m in _LETTERS_REFERENCE.finditer(text)]
+    if digit == -1:
+        assert runs == hits == []
+        return
+    assert [m.span() for m in pii._NUMBER_RUN.finditer(text, max(0, digit - 1))] == runs
+    assert [m.span() for m in pii._LETTERS_THEN_DIGITS.finditer(text, max(0, digit - 3))] == hits
+
+
+@PROPERTY
+@given(DIGIT_SOUP)
+def test_no_match_has_fewer_digits_than_its_detector_expects(text: str) -> None:
+    for detector in (*pii._NUMERIC, *pii._LETTERED):
+        for match in detector.pattern.finditer(text):
+            assert sum(char in "0123456789" for char in match.group()) >= detector.digits
+
+
+def test_digit_counts_are_not_all_zero() -> None:
+    """The skip can fail: formats made of digits are counted (a card holds at least 12)."""
+    digits = {d.kind: d.digits for d in pii._NUMERIC}
+    assert digits["card"] == 12
+    assert digits["us-ssn"] == 9

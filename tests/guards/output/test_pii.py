@@ -1,0 +1,111 @@
+"""Each kind of personal datum: valid values are redacted, near misses (a wrong check digit,
+an impossible date, a date or version shaped like a number) are left alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from botwarden.guards.output import OutputPolicy, OutputSanitizer
+from botwarden.guards.output.pii import find_pii
+
+VALID = [
+    ("email", "write to jane.roe+bot@mail.corp.invalid today"),
+    ("phone", "call +1 415 555 0132"),
+    ("phone", "call +44 20 7946 0958 now"),
+    ("phone", "call (415) 555-0132"),
+    ("phone", "call 415.555.0132"),
+    ("phone", "ring 020 7946 0958"),
+    ("phone", "appelez le 01 23 45 67 89"),
+    ("phone", "Tel. 030 12345678"),
+    ("card", "visa 4111 1111 1111 1111"),
+    ("card", "mc 5555-5555-5555-4444"),
+    ("card", "amex 378282246310005"),
+    ("iban", "IBAN DE89 3704 0044 0532 0130 00"),
+    ("iban", "GB82WEST12345698765432"),
+    ("us-ssn", "SSN 123-45-6789"),
+    ("uk-nino", "NI number AB 12 34 56 C"),
+    ("nl-bsn", "mijn BSN is 111222333"),
+    ("es-dni", "DNI 12345678Z"),
+    ("es-nie", "NIE X1234567L"),
+    ("it-codice-fiscale", "CF RSSMRA85T10A562S"),
+    ("br-cpf", "CPF 111.444.777-35"),
+    ("br-cpf", "cpf: 11144477735"),
+    ("pl-pesel", "PESEL 44051401359"),
+    ("se-personnummer", "personnummer 811218-9876"),
+    ("fi-hetu", "henkilötunnus 131052-308T"),
+    ("cn-resident-id", "身份证 11010519491231002X"),
+    ("in-aadhaar", "Aadhaar 2341 2341 2346"),
+    ("fr-nir", "NIR 2 69 05 49 588 157 80"),
+]
+
+INVALID = [
+    "email at example dot com, user@localhost",
+    "released 2024-01-15, version 3.11.7, build 20240115",
+    "meeting on 01.02.2024 at 10:30, room 12 34",
+    "card 4111 1111 1111 1112",  # Luhn fails
+    "IBAN DE89 3704 0044 0532 0130 01",  # mod-97 fails
+    "IBAN DE89 3704 0044 0532 0130",  # wrong length for DE
+    "SSN 000-12-3456 and 666-12-3456 and 912-12-3456",  # SSA never issues these
+    "NI number BG 12 34 56 C",  # prefix never issued
+    "mijn BSN is 111222334",  # 11-proof fails
+    "order 111222333",  # valid 11-proof, but nothing says it is a BSN
+    "DNI 12345678A",  # wrong letter
+    "CF RSSMRA85T10A562T",  # wrong check letter
+    "CPF 111.444.777-36",
+    "PESEL 44051401358",
+    "personnummer 811218-9875",
+    "henkilötunnus 131052-308U",
+    "身份证 110105194912310021",
+    "Aadhaar 2341 2341 2347",
+    "NIR 2 69 05 49 588 157 81",
+    "IP 192.168.100.200 and port 8080, ratio 1.23456789",
+]
+
+
+@pytest.mark.parametrize(("kind", "text"), VALID, ids=[f"{k}:{t}" for k, t in VALID])
+def test_valid_values_are_found(kind: str, text: str) -> None:
+    assert kind in {match.kind for match in find_pii(text)}
+
+
+@pytest.mark.parametrize("text", INVALID)
+def test_near_misses_are_left_alone(text: str) -> None:
+    assert find_pii(text) == []
+
+
+@pytest.mark.parametrize(("kind", "text"), VALID, ids=[f"{k}:{t}" for k, t in VALID])
+def test_redaction_types_the_placeholder_and_hides_the_value(kind: str, text: str) -> None:
+    guard = OutputSanitizer(OutputPolicy(redact=frozenset({"pii"})))
+    out = guard.sanitize(text, "text")
+    assert f"[REDACTED:{kind}]" in out.text
+    finding = next(f for f in out.findings if f.kind == f"redact.pii.{kind}")
+    value = text[finding.start : finding.end]
+    assert value not in out.text
+    assert value not in finding.evidence and value not in finding.message
+
+
+def test_secrets_are_redacted_with_their_rule() -> None:
+    guard = OutputSanitizer(OutputPolicy(redact=frozenset({"secrets"})))
+    out = guard.sanitize("key AKIAZ3MXQ2Y4N5P6R7TW for the bucket", "text")
+    assert out.text == "key [REDACTED:secret:aws-access-key-id] for the bucket"
+    assert [f.kind for f in out.findings] == ["redact.secret.aws-access-key-id"]
+    assert "AKIAZ3MXQ2Y4N5P6R7TW" not in out.findings[0].evidence
+
+
+@pytest.mark.parametrize("word", ["example", "test", "dummy", "sample"])
+def test_a_word_on_the_line_does_not_hide_a_key(word: str) -> None:
+    """Files may mark fixtures so; a model (or whoever steers it) must not hide a key that way."""
+    guard = OutputSanitizer(OutputPolicy(redact=frozenset({"secrets"})))
+    out = guard.sanitize(f"for {word}: key AKIAZ3MXQ2Y4N5P6R7TW", "text")
+    assert out.text == f"for {word}: key [REDACTED:secret:aws-access-key-id]"
+
+
+def test_a_placeholder_cannot_become_a_markdown_link() -> None:
+    guard = OutputSanitizer(OutputPolicy(links="any"))
+    out = guard.sanitize("jane@corp.invalid(/api/delete)\n\njane@corp.invalid: /x", "markdown")
+    assert "[REDACTED:email]\\(/api/delete)" in out.text
+    assert "[REDACTED:email]\\: /x" in out.text
+
+
+def test_redaction_off_keeps_personal_data() -> None:
+    guard = OutputSanitizer(OutputPolicy(redact=frozenset()))
+    assert guard.sanitize("mail jane@corp.invalid", "text").text == "mail jane@corp.invalid"
