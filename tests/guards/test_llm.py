@@ -146,6 +146,11 @@ def test_hooks_sanitise_every_answer_shape(
         {"input": INJECTION},
         {"messages": [{"role": "user", "content": [
             {"type": "tool_result", "content": [{"type": "text", "text": INJECTION}]}]}]},
+        {"input": [{"type": "function_call_output", "call_id": "c1", "output": INJECTION}]},
+        {"messages": [{"role": "user", "content": [{"type": "document", "source": {
+            "type": "text", "media_type": "text/plain", "data": INJECTION}}]}]},
+        {"messages": [{"role": "user", "content": [{"type": "document", "source": {
+            "type": "content", "content": [{"type": "text", "text": INJECTION}]}}]}]},
     ],
 )  # fmt: skip
 def test_hooks_block_injections_before_anything_is_sent(

@@ -6,9 +6,10 @@ text; with tools declared in ``[guard.input].tools``, the arguments of each tool
 for are checked against their schema too). A block raises :class:`InputBlocked`.
 
 Message shapes understood: OpenAI chat completions (``messages[].content`` as a string or text
-parts, ``choices[].message``), the OpenAI Responses API (``input``, ``output[]``) and Anthropic
-messages (``system``, ``messages[].content`` with ``text`` and ``tool_result`` blocks, ``content[]``
-with ``text`` and ``tool_use`` blocks in the answer). Anything else passes unchanged.
+parts, ``choices[].message``), the OpenAI Responses API (``input`` with messages and
+``function_call_output`` items, ``output[]``) and Anthropic messages (``system``,
+``messages[].content`` with ``text``, ``tool_result`` and text ``document`` blocks; ``content[]``
+with ``text`` and ``tool_use`` blocks in the answer). Other parts (images, files) pass unchanged.
 
 Streamed answers (``text/event-stream``) cannot be sanitised piece by piece, so the hooks refuse
 them (fail closed): stream with the guard off and call ``sanitize_output`` on the whole text.
@@ -46,11 +47,15 @@ class UncheckableError(Error):
 def check_messages(guard: TextGuard, body: dict[str, Any]) -> None:
     """Check, in place, every untrusted text of a chat request body; raise InputBlocked."""
     for message in _list(body.get("messages")) + _list(body.get("input")):
-        if isinstance(message, dict):
-            role = message.get("role")
-            kind: TextKind = "document" if role in ("tool", "function") else "prompt"
-            if role in ("user", "tool", "function", None):
-                message["content"] = _checked_content(guard, message.get("content"), kind)
+        if not isinstance(message, dict):
+            continue
+        if message.get("type") == "function_call_output":  # a tool's result, Responses API
+            message["output"] = _checked_content(guard, message.get("output"), "document")
+            continue
+        role = message.get("role")
+        kind: TextKind = "document" if role in ("tool", "function") else "prompt"
+        if role in ("user", "tool", "function", None):
+            message["content"] = _checked_content(guard, message.get("content"), kind)
     if isinstance(body.get("input"), str):
         body["input"] = _checked(guard, body["input"], "prompt")
     if isinstance(body.get("prompt"), str):
@@ -67,6 +72,13 @@ def _checked_content(guard: TextGuard, content: Any, kind: TextKind) -> Any:
             part["text"] = _checked(guard, part["text"], kind)
         if part.get("type") == "tool_result":
             part["content"] = _checked_content(guard, part.get("content"), "document")
+        source = part.get("source")
+        if part.get("type") == "document" and isinstance(source, dict):  # Anthropic documents
+            if isinstance(source.get("data"), str) and source.get("type") == "text":
+                source["data"] = _checked(guard, source["data"], "document")
+            for block in _list(source.get("content")):
+                if isinstance(block, dict) and isinstance(block.get("text"), str):
+                    block["text"] = _checked(guard, block["text"], "document")
     return content
 
 
