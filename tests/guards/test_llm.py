@@ -163,6 +163,13 @@ def test_hooks_block_injections_before_anything_is_sent(
     assert len(ChatAPI.received) == before
 
 
+def test_hooks_check_a_streamed_request_body_too(guard: TextGuard, api: str) -> None:
+    body = json.dumps({"messages": [{"role": "user", "content": INJECTION}]}).encode()
+    hooks = httpx_event_hooks(guard)
+    with httpx.Client(event_hooks=hooks, trust_env=False) as client, pytest.raises(InputBlocked):
+        client.post(api + "/v1/chat/completions", content=iter([body[:10], body[10:]]))
+
+
 def test_hooks_send_the_normalised_text(guard: TextGuard, api: str) -> None:
     body = {"messages": [{"role": "user", "content": "tag\u200bged"}]}
     with httpx.Client(event_hooks=httpx_event_hooks(guard), trust_env=False) as client:

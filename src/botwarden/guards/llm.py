@@ -199,6 +199,8 @@ def httpx_event_hooks(
     checked before they are sent; their answers are sanitised before the caller reads them."""
 
     def on_request(request: httpx.Request) -> None:
+        if _is_chat(request, paths):
+            request.read()  # a streamed body, too, is checked whole before it is sent
         _guard_request(guard, request, paths)
 
     def on_response(response: httpx.Response) -> None:
@@ -215,6 +217,8 @@ def httpx_async_event_hooks(
     """:func:`httpx_event_hooks` for ``httpx.AsyncClient``."""
 
     async def on_request(request: httpx.Request) -> None:
+        if _is_chat(request, paths):
+            await request.aread()
         _guard_request(guard, request, paths)
 
     async def on_response(response: httpx.Response) -> None:
