@@ -201,6 +201,20 @@ def _check_tool_name(key: str) -> str:
 
 
 _TOOL_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+_SCRIPT_NAME = re.compile(r"^[A-Za-z][A-Za-z_]{1,40}$")
+
+
+def _check_scripts(names: list[str]) -> list[str]:
+    import regex  # only for manifests that limit scripts
+
+    for name in names:
+        try:
+            known = bool(_SCRIPT_NAME.match(name)) and bool(regex.compile(f"\\p{{sc={name}}}"))
+        except regex.error:
+            known = False
+        if not known:
+            raise ValueError(f"{name!r} is not a Unicode script name (such as Latin, Cyrillic, Han)")
+    return names
 
 
 class InputGuard(_Ruled):
@@ -213,7 +227,7 @@ class InputGuard(_Ruled):
         description="Injection score at or above which text is an injection; unset: the "
         "detector's own threshold for each kind of text.",
     )
-    scripts: list[str] | None = Field(
+    scripts: Annotated[list[str], AfterValidator(_check_scripts)] | None = Field(
         default=None,
         description="Unicode scripts allowed (e.g. ['Latin', 'Greek']); unset: any. Common "
         "and inherited characters (digits, punctuation, accents) are always allowed.",
