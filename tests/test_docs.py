@@ -432,6 +432,9 @@ def test_complete_example_uses_every_field_and_audits_clean(tmp_path: Path) -> N
     unset = {name for _, name in FIELDS} - set(keys_in(data))
     assert not unset, f"the complete example never sets {sorted(unset)}"
     assert {c["provider"] for c in data["capability"]} == {"aws", "http"}
+    for schema in data["guard"]["input"]["tools"].values():  # the files it says sit beside it
+        (tmp_path / schema).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / schema).write_text('{"type": "object"}', encoding="utf-8")
     result = audit_text(block.text, tmp_path)
     assert result.findings == (), [f.rule for f in result.findings]
 

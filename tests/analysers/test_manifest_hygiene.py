@@ -195,3 +195,39 @@ def test_report_mode_fingerprint_follows_the_capability_name_not_its_position() 
     swapped = reported[:first] + reported[second:end] + reported[first:second] + reported[end:]
     assert parse_manifest(swapped).capability[1].name == "read"
     assert fingerprint(reported) == fingerprint(swapped)
+
+
+@pytest.mark.parametrize(
+    ("schema", "reason"),
+    [
+        (None, "cannot read"),
+        ("{not json", "not JSON"),
+        ("[1, 2]", "not a JSON object"),
+        ('{"type": "no-such-type"}', "invalid JSON Schema"),
+        ('{"$ref": "https://elsewhere.example/schema.json"}', "$ref"),
+        ('{"type": "object", "required": ["q"]}', None),
+    ],
+)
+def test_tool_schemas_are_read_as_the_guard_reads_them(
+    tmp_path: Path, schema: str | None, reason: str | None
+) -> None:
+    text = replace("[guard.input]\n", '[guard.input.tools]\nsearch = "schemas/search.json"\n'
+                   "[guard.input]\n")  # fmt: skip
+    manifest_path = tmp_path / "botwarden.toml"
+    manifest_path.write_text(text, encoding="utf-8")
+    if schema is not None:
+        (tmp_path / "schemas").mkdir()
+        (tmp_path / "schemas" / "search.json").write_text(schema, encoding="utf-8")
+    target = Target(tmp_path, manifest_path=manifest_path, manifest=parse_manifest(text))
+    found = [
+        f for f in ManifestAnalyser().analyse(target) if f.rule == "manifest.guard-tool-schema"
+    ]
+    if reason is None:
+        assert found == []
+    else:
+        (finding,) = found
+        assert reason in finding.message
+        assert str(tmp_path) not in finding.message  # paths as written in the manifest
+        assert (
+            finding.location.line == text.splitlines().index('search = "schemas/search.json"') + 1
+        )

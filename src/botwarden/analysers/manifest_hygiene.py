@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from botwarden.analysers.public_suffix import covers_public_suffix
@@ -94,6 +95,12 @@ GUARD_OUTPUT = R("manifest.guard-output-off", Severity.HIGH, "Output guard off f
     "Add [guard.output] with html = \"sanitize\" and links = \"egress-only\".",
     "Model output can carry scripts, and links or images that send data to an attacker's "
     "server; an LLM bot needs its output sanitised.")  # fmt: skip
+GUARD_TOOL_SCHEMA = R("manifest.guard-tool-schema", Severity.MEDIUM,
+    "A tool's argument schema cannot be used",
+    "Point the [guard.input.tools] entry at a valid JSON Schema file, relative to the manifest.",
+    "The input guard fails closed: every call to a tool whose schema cannot be read or is not "
+    "a valid JSON Schema is blocked at run time, so the bot breaks where a check was "
+    "promised.")  # fmt: skip
 REPORT_MODE = R("manifest.report-mode", Severity.MEDIUM,
     "Enforcement in report-only mode in production",
     "Switch to mode = \"enforce\" once the report-only rollout has shown no false denials.",
@@ -103,7 +110,7 @@ REPORT_MODE = R("manifest.report-mode", Severity.MEDIUM,
 RULES = (MISSING, EGRESS_ANY, EGRESS_PUBLIC_SUFFIX, EGRESS_BROAD_NETWORK, EGRESS_METADATA,
          EGRESS_PLAINTEXT, BUDGET_TOTAL, BUDGET_HOST, BREAKER, SECRET_MAX_AGE, SECRET_ENV,
          ACTION_WILDCARD, RESOURCE_WILDCARD, HTTP_BROAD, HTTP_HOST_NOT_ALLOWED, GUARD_INPUT,
-         GUARD_OUTPUT, REPORT_MODE)  # fmt: skip
+         GUARD_OUTPUT, GUARD_TOOL_SCHEMA, REPORT_MODE)  # fmt: skip
 
 # Link-local and provider-specific addresses that serve instance metadata and credentials.
 METADATA_NETWORKS = tuple(
@@ -131,6 +138,8 @@ class ManifestAnalyser:
             return
         for check in _CHECKS:
             yield from check(manifest)
+        if target.manifest_path is not None:
+            yield from _tool_schemas(manifest, target.manifest_path.parent)
 
 
 def _egress(manifest: Manifest) -> Iterator[Finding]:
@@ -317,6 +326,22 @@ def _guards(manifest: Manifest) -> Iterator[Finding]:
         what = "is not configured" if guard_out is None else "lets HTML or any link through"
         yield Finding.of(GUARD_OUTPUT, f"the bot uses an LLM and its output guard {what}", where,
                          key="guard.output")  # fmt: skip
+
+
+def _tool_schemas(manifest: Manifest, base: Path) -> Iterator[Finding]:
+    section = manifest.guard.input
+    if section is None or not section.tools:
+        return
+    from botwarden.guards.toolargs import ToolSchemaError, ToolSchemas
+
+    for tool, relative in section.tools.items():
+        try:
+            ToolSchemas.from_files({tool: base / relative})
+        except ToolSchemaError as exc:
+            reason = exc.message.replace(str(base / relative), relative)
+            yield Finding.of(GUARD_TOOL_SCHEMA, f"tool {tool!r}: {reason}",
+                             manifest.locate("guard", "input", "tools", tool), key=tool,
+                             evidence=relative)  # fmt: skip
 
 
 def _report_mode(manifest: Manifest) -> Iterator[Finding]:

@@ -213,7 +213,7 @@ def _check_scripts(names: list[str]) -> list[str]:
         except regex.error:
             known = False
         if not known:
-            raise ValueError(f"{name!r} is not a Unicode script name (such as Latin, Cyrillic, Han)")
+            raise ValueError(f"{name!r} is not a Unicode script name (Latin, Cyrillic, Han...)")
     return names
 
 
