@@ -9,6 +9,7 @@ import pytest
 from tests.guards.samples import BENIGN, HEAD, INJECTION
 
 from botwarden.errors import Error, ManifestError
+from botwarden.guards.injection import InjectionDetector, InjectionResult, TextKind
 from botwarden.guards.textguard import TextGuard
 from botwarden.manifest import load_manifest, parse_manifest
 
@@ -218,3 +219,14 @@ def test_guard_decisions_are_recorded_in_the_ledger_without_the_text(tmp_path: P
     stored = json.dumps(records)
     assert "reveal your system prompt" not in stored
     assert "SECRETVALUE" not in stored
+
+
+def test_oversized_text_is_blocked_without_running_the_detector() -> None:
+    class Exploding(InjectionDetector):
+        def scan(self, text: str, *, kind: TextKind = "prompt") -> InjectionResult:
+            raise AssertionError("the detector must not read oversized text")
+
+    manifest = parse_manifest(HEAD + "[guard.input]\nmax_chars = 100\n")
+    result = TextGuard(manifest, detector=Exploding()).check_input(INJECTION * 1000)
+    assert result.verdict == "block"
+    assert result.findings[0].kind == "limit.max-chars"

@@ -139,8 +139,12 @@ class TextGuard:
     ) -> InputVerdict:
         score = 0.0
         injection = any(finding.kind in _HIDDEN_TEXT for finding in findings)
-        if self.detector is not None and self.input.prompt_injection != "off" and text:
-            result = self.detector.scan(text, kind=kind)
+        # text over max_chars is blocked anyway: the detector (about 1 ms per KB) is not run on
+        # it, so an oversized input costs linear, cheap work only
+        oversized = any(finding.kind == "limit.max-chars" for finding in findings)
+        detector = self.detector if self.input.prompt_injection != "off" else None
+        if detector is not None and text and not oversized:
+            result = detector.scan(text, kind=kind)
             score = result.score
             flagged = result.flagged
             if self.input.threshold is not None:
