@@ -13,6 +13,7 @@ afterwards:
   tinyproxy  default-deny URL filter admitting the same, CONNECT only to the source's port
   relay      relay.py: a bare asyncio forward proxy with no checks (uvloop), the Python floor
   botwarden  `botwarden proxy --manifest M --listen 127.0.0.1:PORT`, the same two entries allowed
+  botwarden-2w  the same with `--workers 2` (two processes accepting on one socket)
 
 Per peer: wrk (absolute-form requests through absolute.lua) with 50 connections x 2 threads for
 --seconds on /1k and /1m, then one connection for unloaded latency, then one CONNECT tunnel that
@@ -44,7 +45,7 @@ PEERS_DIR = HERE / "peers"
 LUA = HERE / "absolute.lua"
 PYTHON = sys.executable
 BOTWARDEN = Path(sys.executable).parent / "botwarden"
-ALL_PEERS = ("direct", "squid", "tinyproxy", "relay", "botwarden")
+ALL_PEERS = ("direct", "squid", "tinyproxy", "relay", "botwarden", "botwarden-2w")
 UNAVAILABLE = "botwarden: proxy not available"
 
 
@@ -191,6 +192,7 @@ def start_peer(name: str, fx: Fixture) -> tuple[Child | None, int]:
             str(manifest),
             "--listen",
             f"127.0.0.1:{port}",
+            *(["--workers", "2"] if name == "botwarden-2w" else []),
         ]
     return start(name, argv, fx.workdir, port, fx.cpu), port
 
@@ -307,7 +309,7 @@ def measure(name: str, fx: Fixture, args: argparse.Namespace) -> Result:
     try:
         child, port = start_peer(name, fx)
     except (RuntimeError, OSError) as error:
-        result.error = UNAVAILABLE if name == "botwarden" else f"{name} failed to start"
+        result.error = UNAVAILABLE if name.startswith("botwarden") else f"{name} failed to start"
         result.notes.append(str(error))
         return result
     direct = name == "direct"

@@ -7,6 +7,7 @@ the listening address and the tokens file, and prints one line per refused reque
 
 from __future__ import annotations
 
+import socket
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -92,12 +93,23 @@ def proxy(
     ledger_key: LedgerKey = None,
     metrics: MetricsAt = None,
     log_json: LogJson = None,
+    workers: Annotated[
+        int,
+        typer.Option(help="Processes listening on the address (SO_REUSEPORT), one core each."),
+    ] = 1,
 ) -> None:
     """Serve an egress proxy that enforces each bot's manifest, until SIGINT or SIGTERM."""
     from botwarden.runtime.proxy import Proxy, serve_until_signal
     from botwarden.runtime.proxy.auth import read_tokens_file
 
     host, port = parse_listen(listen)
+    if workers < 1:
+        raise UsageError(f"--workers {workers}: expected 1 or more")
+    if workers > 1 and metrics is not None:
+        raise UsageError(
+            "--metrics serves one process's counters: it cannot be combined with --workers",
+            hint="run one proxy per port with --metrics each, or --workers without --metrics",
+        )
     if not _is_loopback(host):
         if not allow_remote:
             raise UsageError(
@@ -122,16 +134,50 @@ def proxy(
 
     def ready(address: tuple[str, int]) -> None:
         shown = f"[{address[0]}]" if ":" in address[0] else address[0]
+        many = f" ({workers} workers)" if workers > 1 else ""
         typer.echo(f"botwarden: proxy listening on http://{shown}:{address[1]} "
-                   f"for {', '.join(sorted(gates))}")  # fmt: skip
+                   f"for {', '.join(sorted(gates))}{many}")  # fmt: skip
         sys.stdout.flush()
 
+    if workers > 1:  # everything was checked above; each worker opens its own store and ledger
+        runtime.close()
+        raise typer.Exit(_serve_workers(workers, listen, ready, lambda: _Runtime.open(
+            manifest, resolve or [], store, ledger, no_ledger, None, log_json, ledger_key
+        ), loaded_tokens, quiet))  # fmt: skip
     try:
         serve_until_signal(server, host, port, ready)
     except OSError as exc:
         raise UsageError(f"--listen {listen}: cannot listen: {exc.strerror or exc}") from None
     finally:
         runtime.close()
+
+
+def _serve_workers(
+    count: int,
+    listen: str,
+    ready: Callable[[tuple[str, int]], None],
+    open_runtime: Callable[[], _Runtime],
+    tokens: dict[str, str] | None,
+    quiet: bool,
+) -> int:
+    from botwarden.runtime.proxy import Proxy, serve_until_signal
+    from botwarden.runtime.proxy.workers import serve_workers
+
+    host, port = parse_listen(listen)
+
+    def serve_one(sock: socket.socket) -> None:
+        runtime = open_runtime()
+        try:
+            server = Proxy(runtime.gates, tokens, observer=runtime.observer(quiet),
+                           meter_factory=runtime.meter)  # fmt: skip
+            serve_until_signal(server, host, port, lambda _address: None, sock=sock)
+        finally:
+            runtime.close()
+
+    try:
+        return serve_workers(count, host, port, serve_one, ready)
+    except OSError as exc:
+        raise UsageError(f"--listen {listen}: cannot listen: {exc.strerror or exc}") from None
 
 
 def run(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import socket
 import threading
 from collections.abc import Callable
 from types import TracebackType
@@ -25,9 +26,15 @@ def new_event_loop() -> asyncio.AbstractEventLoop:
 
 
 def serve_until_signal(
-    proxy: Proxy, host: str, port: int, ready: Callable[[tuple[str, int]], None]
+    proxy: Proxy,
+    host: str,
+    port: int,
+    ready: Callable[[tuple[str, int]], None],
+    *,
+    sock: socket.socket | None = None,
 ) -> None:
-    """Serve in this thread until SIGINT or SIGTERM; ``ready`` is told the bound address."""
+    """Serve in this thread until SIGINT or SIGTERM; ``ready`` is told the bound address.
+    With ``sock``, serve on that listening socket instead of binding ``host:port``."""
 
     async def main() -> None:
         loop = asyncio.get_running_loop()
@@ -35,7 +42,7 @@ def serve_until_signal(
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
         try:
-            ready(await proxy.start(host, port))
+            ready(await proxy.start(host, port, sock=sock))
             await stop.wait()
         finally:
             await proxy.aclose()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import socket
 from collections.abc import Mapping
 from types import TracebackType
 
@@ -60,13 +61,21 @@ class Proxy:
 
     # -- lifecycle ------------------------------------------------------------------------------
 
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> tuple[str, int]:
-        """Listen and return the bound address; serving goes on until :meth:`aclose`."""
+    async def start(
+        self, host: str = "127.0.0.1", port: int = 0, *, sock: socket.socket | None = None
+    ) -> tuple[str, int]:
+        """Listen (on ``sock`` when given: a socket several worker processes share) and return
+        the bound address; serving goes on until :meth:`aclose`."""
         loop = asyncio.get_running_loop()
         self.now = loop.time()
-        self._server = await loop.create_server(
-            lambda: ClientConnection(self), host, port, backlog=1024, reuse_address=True
-        )
+        if sock is not None:
+            self._server = await loop.create_server(
+                lambda: ClientConnection(self), sock=sock, backlog=1024
+            )
+        else:
+            self._server = await loop.create_server(
+                lambda: ClientConnection(self), host, port, backlog=1024, reuse_address=True
+            )
         self._sweeper = loop.create_task(self._sweep())
         return self.address
 
