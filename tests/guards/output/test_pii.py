@@ -109,3 +109,17 @@ def test_a_placeholder_cannot_become_a_markdown_link() -> None:
 def test_redaction_off_keeps_personal_data() -> None:
     guard = OutputSanitizer(OutputPolicy(redact=frozenset()))
     assert guard.sanitize("mail jane@corp.invalid", "text").text == "mail jane@corp.invalid"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "AKIAZ3MXQ2Y4N5P6R7TW.jane@corp.invalid",  # a key as an address's local part
+        "write to jane.AKIAZ3MXQ2Y4N5P6R7TW@corp.invalid today",
+    ],
+)
+def test_what_overlaps_a_secret_is_not_left_half_shown(text: str) -> None:
+    """The key wins the overlap; what is left of the address must not be shown either."""
+    shown = OutputSanitizer(OutputPolicy()).sanitize(text, "text").text
+    assert "corp.invalid" not in shown
+    assert "AKIA" not in shown

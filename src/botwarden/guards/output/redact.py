@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from botwarden.guards.finding import GuardFinding, redacted
@@ -109,15 +110,39 @@ def _line_starts(text: str) -> list[int]:
 
 
 def _without_overlaps(spans: list[_Span]) -> list[_Span]:
-    """One span per stretch of text, by rank, then the longest; returned in text order."""
+    """One span per stretch of text, by rank, then the longest; returned in text order.
+
+    A span that loses to higher-ranked ones keeps what they leave uncovered of it (a key as
+    the local part of an address: the key wins, and the rest of the address is redacted too,
+    not shown), unless it overlaps an earlier placeholder, which is never redacted again."""
     kept: list[_Span] = []
-    starts: list[int] = []
     for span in sorted(spans, key=lambda s: (s.rank, s.start - s.end, s.start)):
-        index = bisect.bisect_left(starts, span.start)
-        if index > 0 and kept[index - 1].end > span.start:
-            continue
-        if index < len(kept) and kept[index].start < span.end:
-            continue
-        kept.insert(index, span)
-        starts.insert(index, span.start)
+        index = bisect.bisect_left(kept, span.start, key=_start)
+        first = index - 1 if index > 0 and kept[index - 1].end > span.start else index
+        last = index
+        while last < len(kept) and kept[last].start < span.end:
+            last += 1
+        overlapped = kept[first:last]  # kept is sorted and disjoint: the overlap is one run
+        if not overlapped:
+            pieces = [span]
+        elif any(k.kind == _KEEP for k in overlapped):
+            pieces = []
+        else:
+            pieces = list(_uncovered(span, overlapped))
+        for piece in pieces:
+            bisect.insort(kept, piece, key=_start)
     return kept
+
+
+def _start(span: _Span) -> int:
+    return span.start
+
+
+def _uncovered(span: _Span, winners: list[_Span]) -> Iterator[_Span]:
+    at = span.start
+    for winner in winners:  # in text order
+        if winner.start > at:
+            yield _Span(at, winner.start, span.rank, span.kind)
+        at = max(at, winner.end)
+    if at < span.end:
+        yield _Span(at, span.end, span.rank, span.kind)
