@@ -170,6 +170,14 @@ def test_hooks_check_a_streamed_request_body_too(guard: TextGuard, api: str) -> 
         client.post(api + "/v1/chat/completions", content=iter([body[:10], body[10:]]))
 
 
+def test_hooks_leave_the_shape_of_a_request_alone(guard: TextGuard, api: str) -> None:
+    items = [{"type": "function_call", "call_id": "c1", "name": "f", "arguments": "{}"},
+             {"role": "user", "content": "hi"}]  # fmt: skip
+    with httpx.Client(event_hooks=httpx_event_hooks(guard), trust_env=False) as client:
+        client.post(api + "/v1/responses", json={"input": items})
+    assert ChatAPI.received[-1]["input"] == items
+
+
 def test_hooks_send_the_normalised_text(guard: TextGuard, api: str) -> None:
     body = {"messages": [{"role": "user", "content": "tag\u200bged"}]}
     with httpx.Client(event_hooks=httpx_event_hooks(guard), trust_env=False) as client:

@@ -50,12 +50,13 @@ def check_messages(guard: TextGuard, body: dict[str, Any]) -> None:
         if not isinstance(message, dict):
             continue
         if message.get("type") == "function_call_output":  # a tool's result, Responses API
-            message["output"] = _checked_content(guard, message.get("output"), "document")
+            if "output" in message:
+                message["output"] = _checked_content(guard, message["output"], "document")
             continue
         role = message.get("role")
         kind: TextKind = "document" if role in ("tool", "function") else "prompt"
-        if role in ("user", "tool", "function", None):
-            message["content"] = _checked_content(guard, message.get("content"), kind)
+        if role in ("user", "tool", "function", None) and "content" in message:
+            message["content"] = _checked_content(guard, message["content"], kind)
     if isinstance(body.get("input"), str):
         body["input"] = _checked(guard, body["input"], "prompt")
     if isinstance(body.get("prompt"), str):

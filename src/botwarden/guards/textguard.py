@@ -83,9 +83,8 @@ class TextGuard:
         default = Mode.REPORT if bot_report else Mode.ENFORCE
         self.input_report = (self.input.mode or default) is Mode.REPORT
         self.output_report = (self.output.mode or default) is Mode.REPORT
+        # script names were checked when the manifest was read
         self.scripts = frozenset(self.input.scripts) if self.input.scripts is not None else None
-        if self.scripts is not None:
-            check_limits("", max_chars=1, scripts=self.scripts)  # an unknown script fails here
         self.detector = detector
         if detector is None and self.input.prompt_injection != "off":
             self.detector = InjectionDetector()
