@@ -24,6 +24,8 @@ from types import FrameType
 
 from botwarden.errors import UsageError
 
+_STOPS = {signal.SIGINT, signal.SIGTERM}
+
 
 def supported() -> bool:
     return hasattr(os, "fork") and hasattr(socket, "SO_REUSEPORT")
@@ -64,24 +66,29 @@ def serve_workers(
     sys.stderr.flush()
     listening, told = os.pipe()
     pids: set[int] = set()
-    for _ in range(count):
-        pid = os.fork()
-        if pid == 0:  # the worker: never returns into the parent's code
-            os.close(listening)
-            holder.close()
-            os._exit(_worker(address, serve_one, told))
-        pids.add(pid)
-    os.close(told)
-    started = _count_ready(listening, count)
+    # SIGINT and SIGTERM wait until the parent forwards them: one arriving while workers are
+    # being started must neither kill the parent alone (orphaning workers) nor be lost
+    unblocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
     try:
+        for _ in range(count):
+            pid = os.fork()
+            if pid == 0:  # the worker: never returns into the parent's code
+                signal.pthread_sigmask(signal.SIG_SETMASK, unblocked)
+                os.close(listening)
+                holder.close()
+                os._exit(_worker(address, serve_one, told))
+            pids.add(pid)
+        os.close(told)
+        started = _count_ready(listening, count)
         if started < count:
             sys.stderr.write("botwarden: a proxy worker could not listen; stopping\n")
             _signal_all(pids, signal.SIGTERM)
-            _supervise(pids, stopping=True)
+            _supervise(pids, unblocked, stopping=True)
             return 1
         ready(address)
-        return _supervise(pids)
+        return _supervise(pids, unblocked)
     finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, unblocked)
         holder.close()
 
 
@@ -119,13 +126,16 @@ def _signal_all(pids: set[int], signum: int) -> None:
             os.kill(pid, signum)
 
 
-def _supervise(pids: set[int], *, stopping: bool = False) -> int:
+def _supervise(
+    pids: set[int], unblocked: set[int | signal.Signals], *, stopping: bool = False
+) -> int:
     def forward(signum: int, _frame: FrameType | None) -> None:
         nonlocal stopping
         stopping = True
         _signal_all(pids, signum)
 
-    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGINT, signal.SIGTERM)}
+    previous = {sig: signal.signal(sig, forward) for sig in _STOPS}
+    signal.pthread_sigmask(signal.SIG_SETMASK, unblocked)  # what arrived meanwhile comes now
     status = 0
     try:
         while pids:
