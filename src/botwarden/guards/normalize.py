@@ -216,18 +216,33 @@ class _Offsets:
         return self.original[index] + position - self.stripped[index]
 
 
+# A subdivision flag (England, Scotland, Wales: black flag, a lower-case region code in tag
+# characters, cancel tag) is the one benign use of the tag block; kept whole. Its code is too
+# short to smuggle an instruction, and anything longer or otherwise spelled is removed.
+_FLAG_TAGS_RE = re.compile("\U0001f3f4[\U000e0030-\U000e0039\U000e0061-\U000e007a]{2,7}\U000e007f")
+
+
+def _flag_spans(text: str) -> list[tuple[int, int]]:
+    if "\U0001f3f4" not in text:
+        return []
+    return [match.span() for match in _FLAG_TAGS_RE.finditer(text)]
+
+
 def _strip(text: str) -> tuple[str, dict[str, _Tally], _Offsets]:
     pieces: list[str] = []
     tallies: dict[str, _Tally] = {}
     anchors = _Offsets([0], [0])
     last = 0
     out_len = 0
+    flags = _flag_spans(text)
     for match in _SPECIAL_RE.finditer(text):
         char = match.group()
         kind = kind_of(char)
         if kind is None:  # an ordinary astral character
             continue
         position = match.start()
+        if flags and any(start < position < end for start, end in flags):
+            continue  # a tag character of a subdivision flag
         tally = tallies.get(kind)
         if tally is None:
             tally = tallies[kind] = _Tally(position, position)
