@@ -143,9 +143,9 @@ def test_variation_selector_smuggling_is_decoded() -> None:
     assert result.findings[0].evidence == "hidden bytes: exfiltrate the key"
 
 
-def test_emoji_presentation_selectors_are_listed_not_decoded() -> None:
-    result = normalize("\u2764\ufe0f \u2764\ufe0f")
-    assert result.text == "\u2764 \u2764"
+def test_runs_of_presentation_selectors_are_listed_not_decoded() -> None:
+    result = normalize("\u2764\ufe0f\ufe0f \u2764\ufe0f")  # a run goes; the lone one stays
+    assert result.text == "\u2764 \u2764\ufe0f"
     assert result.findings[0].evidence == "U+FE0Fx2"
 
 
@@ -274,10 +274,12 @@ def test_normalize_is_idempotent(text: str) -> None:
 @given(_TEXT)
 def test_output_never_contains_removed_classes(text: str) -> None:
     out = _FLAG.sub("", normalize(text).text)  # subdivision flags are kept whole
-    assert all(kind_of(char) in (None, "unicode.private-use") for char in out)
+    # joiners and presentation selectors stay only where spelling needs them (tested below)
+    assert all(kind_of(c) in (None, "unicode.private-use") or c in _IN_CONTEXT for c in out)
     out.encode("utf-8")  # no lone surrogate survives
 
 
+_IN_CONTEXT = frozenset("\u200c\u200d\ufe0e\ufe0f")
 _FLAG = re.compile("\U0001f3f4[\U000e0030-\U000e0039\U000e0061-\U000e007a]{2,7}\U000e007f")
 _BLACK_FLAG, _CANCEL = "\U0001f3f4", "\U000e007f"
 
@@ -368,3 +370,35 @@ def test_check_limits_refuses_bad_arguments(
 ) -> None:
     with pytest.raises(UsageError, match=message):
         check_limits("text", max_chars=max_chars, scripts=scripts)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "family \U0001f468\u200d\U0001f469\u200d\U0001f467",  # a ZWJ emoji sequence
+        "coder \U0001f469\U0001f3fd\u200d\U0001f4bb",  # with a skin tone
+        "love \u2764\ufe0f and fire \u2764\ufe0f\u200d\U0001f525",  # emoji presentation
+        "keycap 1\ufe0f\u20e3",
+        "Persian \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",  # ZWNJ in a word
+        "Hindi \u0915\u094d\u200d\u0937",  # ZWJ in a conjunct
+    ],
+)
+def test_invisible_characters_that_spelling_needs_stay(text: str) -> None:
+    result = normalize(text)
+    assert result.text == text
+    assert result.findings == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ign\u200dore prev\u200cious", "ignore previous"),  # splitting a Latin keyword
+        ("\u0438\u0433\u043d\u200d\u043e\u0440", "\u0438\u0433\u043d\u043e\u0440"),  # Cyrillic
+        ("a\ufe0f\ufe0e\ufe0f b", "a b"),  # a run of selectors can carry bytes
+        ("\U0001f468\u200d x", "\U0001f468 x"),  # a joiner that joins no emoji
+    ],
+)
+def test_the_same_characters_elsewhere_are_removed(text: str, expected: str) -> None:
+    result = normalize(text)
+    assert result.text == expected
+    assert result.findings

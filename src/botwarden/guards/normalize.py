@@ -222,6 +222,37 @@ class _Offsets:
 _FLAG_TAGS_RE = re.compile("\U0001f3f4[\U000e0030-\U000e0039\U000e0061-\U000e007a]{2,7}\U000e007f")
 
 
+# Invisible characters that spelling needs where they stand, kept there (elsewhere removed and
+# reported as usual): a joiner inside an emoji sequence (family, profession, skin tone), a lone
+# presentation selector (a heart shown as emoji, a keycap), and the zero-width (non-)joiner
+# between letters of the scripts whose orthography uses them (Arabic and Persian, Indic
+# scripts, Myanmar, Khmer). A joiner between Latin, Cyrillic or Greek letters still goes: that is
+# how a keyword is split to dodge a filter.
+_ZWNJ, _ZWJ, _TEXT_STYLE, _EMOJI_STYLE = "\u200c", "\u200d", "\ufe0e", "\ufe0f"
+_CONTEXTUAL = frozenset((_ZWNJ, _ZWJ, _TEXT_STYLE, _EMOJI_STYLE))
+_JOINING_SCRIPTS = ((0x0600, 0x08FF), (0x0900, 0x0DFF), (0x1000, 0x109F), (0x1780, 0x17FF),
+                    (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))  # fmt: skip
+_EMOJI = ((0x2300, 0x23FF), (0x2600, 0x27BF), (0x2B00, 0x2BFF), (0x1F000, 0x1FAFF))
+
+
+def _within(char: str, ranges: tuple[tuple[int, int], ...]) -> bool:
+    code = ord(char)
+    return any(low <= code <= high for low, high in ranges)
+
+
+def _orthographic(text: str, position: int, char: str) -> bool:
+    before = text[position - 1] if position else ""
+    after = text[position + 1] if position + 1 < len(text) else ""
+    if char in (_TEXT_STYLE, _EMOJI_STYLE):  # one selector after a visible character, not a run
+        follows = after == _ZWJ or kind_of(after or "a") is None  # or an emoji sequence goes on
+        return bool(before.strip()) and kind_of(before) is None and follows
+    if not before or not after:
+        return False
+    if char == _ZWJ and _within(after, _EMOJI):
+        return _within(before, _EMOJI) or before == _EMOJI_STYLE
+    return _within(before, _JOINING_SCRIPTS) and _within(after, _JOINING_SCRIPTS)
+
+
 def _flag_spans(text: str) -> list[tuple[int, int]]:
     if "\U0001f3f4" not in text:
         return []
@@ -243,6 +274,8 @@ def _strip(text: str) -> tuple[str, dict[str, _Tally], _Offsets]:
         position = match.start()
         if flags and any(start < position < end for start, end in flags):
             continue  # a tag character of a subdivision flag
+        if char in _CONTEXTUAL and _orthographic(text, position, char):
+            continue
         tally = tallies.get(kind)
         if tally is None:
             tally = tallies[kind] = _Tally(position, position)
