@@ -141,7 +141,7 @@ def proxy(
 
     if workers > 1:  # everything was checked above; each worker opens its own store and ledger
         runtime.close()
-        raise typer.Exit(_serve_workers(workers, listen, ready, lambda: _Runtime.open(
+        raise typer.Exit(_serve_workers(workers, (host, port), listen, ready, lambda: _Runtime.open(
             manifest, resolve or [], store, ledger, no_ledger, None, log_json, ledger_key
         ), loaded_tokens, quiet))  # fmt: skip
     try:
@@ -154,6 +154,7 @@ def proxy(
 
 def _serve_workers(
     count: int,
+    address: tuple[str, int],
     listen: str,
     ready: Callable[[tuple[str, int]], None],
     open_runtime: Callable[[], _Runtime],
@@ -163,7 +164,7 @@ def _serve_workers(
     from botwarden.runtime.proxy import Proxy, serve_until_signal
     from botwarden.runtime.proxy.workers import serve_workers
 
-    host, port = parse_listen(listen)
+    host, port = address
 
     def serve_one(sock: socket.socket) -> None:
         runtime = open_runtime()

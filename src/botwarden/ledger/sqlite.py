@@ -48,9 +48,11 @@ _CHAIN_QUERY = (
     "SELECT instance, seq, time, bot, verdict, CAST(body AS BLOB), prev_hash, hash "
     "FROM ledger_entries ORDER BY instance, seq"
 )
-_INSERT = f"INSERT INTO ledger_entries ({_COLUMNS}) VALUES "  # noqa: S608
 _ROW = "(?, ?, ?, ?, ?, ?, ?, ?)"
-_CHUNKS = (256, 64, 16, 4, 1)
+_INSERTS = {  # rows per statement -> the statement, largest first
+    size: f"INSERT INTO ledger_entries ({_COLUMNS}) VALUES " + ", ".join([_ROW] * size)  # noqa: S608
+    for size in (256, 64, 16, 4, 1)
+}
 
 
 def _inserts(rows: Sequence[RowValues]) -> Iterator[tuple[str, list[object]]]:
@@ -62,8 +64,7 @@ def _inserts(rows: Sequence[RowValues]) -> Iterator[tuple[str, list[object]]]:
     than the insert itself).
     """
     at = 0
-    for size in _CHUNKS:
-        sql = _INSERT + ", ".join([_ROW] * size)
+    for size, sql in _INSERTS.items():
         while len(rows) - at >= size:
             yield sql, [value for row in rows[at : at + size] for value in row]
             at += size
