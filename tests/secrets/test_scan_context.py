@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.secrets.scan_rules import GENERIC, GITHUB, RULES, github_pat, token
+from tests.secrets.scan_rules import AWS_ID, GENERIC, GITHUB, RULES, github_pat, token
 
 from botwarden.errors import UsageError
 from botwarden.secrets.rule import SecretRule
@@ -32,6 +32,33 @@ PAT = github_pat()
     ],
 )
 def test_placeholders_are_not_reported(line: str) -> None:
+    assert SCANNER.scan_text(line + "\n") == []
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "ghp_RajEBQjkl1k4X3BFFakEVSMHt36PsFm5fz8S",  # a key that drew "FakE" by chance
+        "ghp_Q7xfakeQ2mZ9kLp0rT4vW8yB1nC6dF3gH5jK",
+        "ghp_9dUmMyk2LqZ8xW4vT0rP6nB1mC3fG5hJ7kXx",
+        "ghp_a8XxXx2LqZ8xW4vT0rP6nB1mC3fG5hJ7kSaM",
+    ],
+)
+def test_placeholder_words_met_by_chance_inside_a_key_do_not_hide_it(value: str) -> None:
+    assert [f.rule.id for f in SCANNER.scan_text(f"token = {value}\n")] == ["github-pat"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "token = ghp_fakefakefakefakefakefakefakefakefake",
+        "token = ghp_MyFakeToken0123456789abcdABCDzzzzzzz",
+        "aws = AKIAIOSFODNN7EXAMPLE",
+        "token = ghp_0123456789QWRTZPDUMMY012345678901234",
+    ],
+)
+def test_placeholder_words_as_words_mark_a_made_up_value(line: str) -> None:
+    assert GITHUB.pattern.search(line) or AWS_ID.pattern.search(line)  # the shape alone matches
     assert SCANNER.scan_text(line + "\n") == []
 
 

@@ -24,13 +24,21 @@ _PLACEHOLDER = re.compile(
     "|".join((
         r"\$\{[^}]*\}?", r"\{\{.*?\}\}", r"\$\(", r"%\([a-z_]+\)",  # ${VAR} {{ var }} $( %(x)
         r"^\$[A-Za-z_]\w*$", r"^%[A-Za-z_]\w*%$", r"^<[^>]*>?$", r"<[a-z_\- ]+>",  # $VAR <token>
-        r"x{4,}", r"\*{3,}", r"\.{3}", "\u2026", r"\#{4,}", r"0{8,}", "12345678", "abcdefgh",
-        r"change[_\-]?me", r"replace[_\-]?me", "placeholder", "redacted", "example", "dummy",
-        "fake", "sample", r"not[_\-]?a[_\-]?real", "^your", r"[_\-]your[_\-]", r"insert[_\-]",
-        "^todo$", "^fixme$", "^null$", "^none$", "^secret$", "^password$", "^token$",
+        r"(?-i:x{4,}|X{4,})", r"\*{3,}", r"\.{3}", "\u2026", r"\#{4,}", r"0{8,}", "12345678",
+        "abcdefgh", r"change[_\-]?me", r"replace[_\-]?me", r"not[_\-]?a[_\-]?real", "^your",
+        r"[_\-]your[_\-]", r"insert[_\-]", "^todo$", "^fixme$", "^null$", "^none$", "^secret$",
+        "^password$", "^token$",
     )),
     re.IGNORECASE,
 )  # fmt: skip
+# Words that mark a made-up value. Inside a value they count only as a word of their own (a
+# one-case letter run that is the word, e.g. ``sk-fake-1``, ``MyFakeKey``, ``...7EXAMPLE``) or
+# inside a long one-case run of words (``myfaketoken``, ``EXAMPLEKEY``): a random key holds
+# ``FakE`` or ``xfakeQ`` by chance (one 40-character key in ~30,000 holds "fake" in some case),
+# and dropping a real key for that is a missed leak.
+_PLACEHOLDER_WORDS = ("placeholder", "redacted", "example", "sample", "dummy", "fake")
+_LETTER_RUN = re.compile(r"[A-Z][a-z]+|[a-z]+|[A-Z]+")
+_WORDED_RUN = 3  # letters beyond the word that make a run read as words, not chance
 _LINE_MARKER = re.compile(r"\b(?:example|examples|dummy|fake|sample|placeholder|mock|test)\b",
                           re.IGNORECASE)  # fmt: skip
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
@@ -132,9 +140,18 @@ Filter = Callable[[Candidate], str | None]
 
 
 def placeholder(candidate: Candidate) -> str | None:
-    if _PLACEHOLDER.search(candidate.secret):
+    if _PLACEHOLDER.search(candidate.secret) or _placeholder_word(candidate.secret):
         return "a placeholder, not a value"
     return None
+
+
+def _placeholder_word(value: str) -> bool:
+    for run in _LETTER_RUN.findall(value):
+        folded = run.lower()
+        for word in _PLACEHOLDER_WORDS:
+            if word in folded and (folded == word or len(folded) >= len(word) + _WORDED_RUN):
+                return True
+    return False
 
 
 def marked_line(candidate: Candidate) -> str | None:
