@@ -9,9 +9,11 @@ each peer. Nothing here was used to train the model or to choose its thresholds.
     --slow-peers  also prompt-injection-defense (about 1.7 s per KB: the run takes ~15 minutes)
     --final       also the FINAL blind set (spikee, jailbreak-corpus-mini, unused READMEs)
     --aib         also the agent-injection-bench blind set
+    --blind2      also the BLIND2 set (16 packages new in the third round; see README.md)
+    --model FILE  also score another model file (e.g. the previous one) as "botwarden (FILE)"
     -v            list botwarden's misses on TEST
 
-The two blind sets are scored once before and once after a round of training changes (see
+The blind sets are scored once before and once after a round of training changes (see
 docs/injection-detection.md); their misses are never listed.
 """
 
@@ -26,12 +28,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from botwarden.guards.injection import InjectionDetector
+from botwarden.guards.injection.model import parse
 
 HERE = Path(__file__).resolve().parent
 TEST = HERE / ".data" / "corpus" / "test.jsonl"
 BLINDS = {
     "--final": ("FINAL blind set", HERE / ".data" / "corpus" / "final.jsonl"),
     "--aib": ("agent-injection-bench 0.1.0", HERE / ".data" / "corpus" / "blind.jsonl"),
+    "--blind2": ("BLIND2 set", HERE / ".data" / "corpus" / "blind2.jsonl"),
 }
 Predict = Callable[[str, str], bool]
 # Developers' system prompts (inspect-evals b3): benign, but instructions to a model by design,
@@ -107,8 +111,8 @@ class Scores:
         return (self.recall + 1 - self.fpr) / 2
 
 
-def ours() -> Predict:
-    det = InjectionDetector()
+def ours(path: Path | None = None) -> Predict:
+    det = InjectionDetector(model=parse(path.read_bytes()) if path else None)
     return lambda text, kind: det.scan(text, kind=kind).flagged  # type: ignore[arg-type]
 
 
@@ -127,6 +131,9 @@ def defense() -> Predict:
 
 def peers() -> dict[str, Callable[[], Predict]]:
     chosen: dict[str, Callable[[], Predict]] = {"botwarden": ours}
+    if "--model" in sys.argv:
+        other = Path(sys.argv[sys.argv.index("--model") + 1])
+        chosen[f"botwarden ({other.name})"] = lambda: ours(other)
     if "--no-peers" not in sys.argv:
         chosen["prompt-injection-sanitizer 0.1.1"] = sanitizer
     if "--slow-peers" in sys.argv:

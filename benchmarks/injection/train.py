@@ -1,8 +1,11 @@
 """Train the hashed n-gram model and choose the detector's thresholds; write the model file.
 
-Uses only ``.data/corpus/train.jsonl`` (built by corpus.py from the TRAIN sources). 80% of it
-fits the weights, the other 20% (a seeded split) chooses the thresholds with the whole detector
-(patterns plus model) in the loop. The test corpus is never read here.
+Uses only ``.data/corpus/train.jsonl`` (built by corpus.py from the TRAIN sources) and the files
+named by ``--extra``. Validation holds whole packages out, as the test sets do: the rows are cut
+into folds of packages, each fold is scored by a model fitted on the others, and those scores
+choose the regularisation and the thresholds with the whole detector (patterns plus model) in the
+loop. (A random row split let each source vouch for itself and always chose the weakest
+regularisation.) The final weights are fitted on all rows. The test corpora are never read here.
 
 Features come from ``botwarden.guards.injection.model`` itself, so inference sees exactly what
 training saw. Long texts become token windows: every window of a benign text is a benign
@@ -11,7 +14,9 @@ example; for an injected document only the windows that overlap the injected par
 
 from __future__ import annotations
 
+import argparse
 import hashlib
+import itertools
 import json
 import math
 import random
@@ -25,7 +30,15 @@ from sklearn.linear_model import LogisticRegression
 
 from botwarden.guards.injection.canon import canonical
 from botwarden.guards.injection.detector import MODEL_FLOOR, InjectionDetector
-from botwarden.guards.injection.model import HashedModel, dump, feature_ids, tokens, windows
+from botwarden.guards.injection.model import (
+    FEATURES,
+    HashedModel,
+    dump,
+    feature_ids,
+    tokens,
+    window_size,
+    windows,
+)
 from botwarden.guards.normalize import normalize
 
 HERE = Path(__file__).resolve().parent
@@ -34,20 +47,23 @@ MODEL = HERE.parents[1] / "src" / "botwarden" / "guards" / "injection" / "data" 
 BUCKETS = 1 << 18
 SEED = 7
 MAX_WINDOWS = 12
-# Each threshold is the lowest one that keeps the validation FPR of its kind at or under this,
-# but never below even odds: validation benign prompts are easy (no hard negatives), so their
-# 1% quantile alone would set the bar too low. (Maximising F1 let one benign validation prompt
-# near the top set it too high.)
+# No threshold is below even odds.
 MIN_THRESHOLD = 0.5
 # ...and never above the score one strong rule earns on its own (the model at its floor), so an
 # explicit "ignore previous instructions" in a document is flagged however the model reads it.
 STRONG_RULE = 4.5
 MAX_THRESHOLD = 1 / (1 + math.exp(-(MODEL_FLOOR + STRONG_RULE)))
-PROMPT_FPR = 0.01
-DOC_FPR = 0.01
+# --validation rows: each threshold is the lowest that keeps the validation FPR of its kind at or
+# under 1% (validation benign prompts are easy there, so never below even odds).
+ROWS_FPR = 0.01
+# --validation packages: documents get the issue's bar for benign documents (at most 2% flagged)
+# on held-out packages; prompts the threshold with the best held-out F1.
+DOC_FPR = 0.02
 
 
-def examples(rows: list[dict[str, object]]) -> tuple[list[dict[int, float]], list[int]]:
+def examples(
+    rows: list[dict[str, object]], features: str
+) -> tuple[list[dict[int, float]], list[int]]:
     feats: list[dict[int, float]] = []
     labels: list[int] = []
     for r in rows:
@@ -56,7 +72,8 @@ def examples(rows: list[dict[str, object]]) -> tuple[list[dict[int, float]], lis
         toks = tokens(canon)
         if not toks:
             continue
-        ids = feature_ids(toks, BUCKETS)
+        ids = feature_ids(toks, BUCKETS, features)
+        counts = list(itertools.accumulate((len(i) for i in ids), initial=0))
         span = None
         if r.get("attack"):
             at = raw.find(normalize(str(r["attack"])).text)
@@ -70,7 +87,7 @@ def examples(rows: list[dict[str, object]]) -> tuple[list[dict[int, float]], lis
             wins = [w for w in wins if w[0] < span[1] and w[1] > span[0]]
         for start, end in wins[:MAX_WINDOWS]:
             vec: dict[int, float] = {}
-            norm = (2 * (end - start) - 1) ** -0.5
+            norm = window_size(features, start, end, counts) ** -0.5
             for tok_ids in ids[start:end]:
                 for i in tok_ids:
                     vec[i] = vec.get(i, 0.0) + norm
@@ -94,7 +111,7 @@ def fpr_threshold(scores: list[float], labels: list[int], fpr: float) -> float:
     return benign[allowed] + 1e-9 if allowed < len(benign) else 0.5
 
 
-def fit_model(x: csr_matrix, y: np.ndarray, c: float) -> HashedModel:  # type: ignore[type-arg]
+def fit_model(x: csr_matrix, y: np.ndarray, c: float, features: str) -> HashedModel:  # type: ignore[type-arg]
     clf = LogisticRegression(
         C=c, class_weight="balanced", max_iter=2000, solver="liblinear", random_state=0
     )
@@ -108,6 +125,7 @@ def fit_model(x: csr_matrix, y: np.ndarray, c: float) -> HashedModel:  # type: i
         scale,
         array("b", q.tobytes()),
         {"prompt": 0.5, "document": 0.5, "tool-args": 0.5},
+        features,
     )
 
 
@@ -123,6 +141,23 @@ def validate(
     return by_kind
 
 
+def best_f1_threshold(scores: list[float], labels: list[int]) -> float:
+    """The score cut with the best F1 on held-out packages, never below even odds."""
+    pairs = sorted(zip(scores, labels, strict=True), reverse=True)
+    positives = sum(labels)
+    best, best_t, tp, fp = -1.0, MIN_THRESHOLD, 0, 0
+    for i, (score, label) in enumerate(pairs):
+        tp, fp = tp + label, fp + (1 - label)
+        if score < MIN_THRESHOLD:
+            break
+        if i + 1 < len(pairs) and pairs[i + 1][0] == score:
+            continue  # a cut falls between distinct scores only
+        f1 = 2 * tp / (tp + fp + positives)
+        if f1 > best:
+            best, best_t = f1, score
+    return best_t
+
+
 def f1_at(scores: list[float], labels: list[int], t: float) -> float:
     tp = sum(1 for s, y in zip(scores, labels, strict=True) if s >= t and y)
     fp = sum(1 for s, y in zip(scores, labels, strict=True) if s >= t and not y)
@@ -134,39 +169,112 @@ def recall_at(scores: list[float], labels: list[int], t: float) -> float:
     return sum(1 for s, y in zip(scores, labels, strict=True) if s >= t and y) / max(sum(labels), 1)
 
 
-def main() -> None:
-    rows = [json.loads(line) for line in CORPUS.open(encoding="utf-8") if line.strip()]
+def package(row: dict[str, object]) -> str:
+    """The package a row came from: validation holds whole packages out, as the test sets do."""
+    return str(row["source"]).split("+")[0].split("/")[0]
+
+
+def folds(rows: list[dict[str, object]], k: int) -> list[list[dict[str, object]]]:
+    """``k`` validation folds of whole packages, seeded, balanced by row count."""
+    sizes: dict[str, int] = {}
+    for r in rows:
+        sizes[package(r)] = sizes.get(package(r), 0) + 1
+    names = sorted(sizes)
+    random.Random(SEED).shuffle(names)
+    load = [0] * k
+    fold_of: dict[str, int] = {}
+    for name in sorted(names, key=lambda n: -sizes[n]):
+        i = load.index(min(load))
+        fold_of[name] = i
+        load[i] += sizes[name]
+    return [[r for r in rows if fold_of[package(r)] == i] for i in range(k)]
+
+
+def out_of_fold(
+    parts: list[list[dict[str, object]]], c: float, features: str
+) -> dict[str, tuple[list[float], list[int]]]:
+    """Scores of every row by a model that never saw its package."""
+    merged: dict[str, tuple[list[float], list[int]]] = {"prompt": ([], []), "document": ([], [])}
+    for i, held in enumerate(parts):
+        fit = [r for j, part in enumerate(parts) if j != i for r in part]
+        feats, labels = examples(fit, features)
+        model = fit_model(matrix(feats), np.array(labels), c, features)
+        for kind, (s, y) in validate(model, held).items():
+            merged[kind][0].extend(s)
+            merged[kind][1].extend(y)
+    return merged
+
+
+Scored = dict[str, tuple[list[float], list[int]]]
+
+
+def by_rows(
+    rows: list[dict[str, object]], cs: list[float], features: str
+) -> tuple[HashedModel, Scored, float, float]:
+    """The shipped model's procedure: a seeded 80/20 row split; the 80% model is the one kept."""
     rng = random.Random(SEED)
+    rows = list(rows)
     rng.shuffle(rows)
     cut = int(0.8 * len(rows))
     fit, val = rows[:cut], rows[cut:]
-    feats, labels = examples(fit)
+    feats, labels = examples(fit, features)
     x, y = matrix(feats), np.array(labels)
-    print(
-        f"fit: {len(fit)} texts, {len(feats)} windows ({sum(labels)} positive); "
-        f"validation: {len(val)} texts"
-    )
-    best: (
-        tuple[float, HashedModel, dict[str, tuple[list[float], list[int]]], float, float] | None
-    ) = None
-    for c in (
-        0.5,
-        1.0,
-        2.0,
-        4.0,
-        8.0,
-        16.0,
-    ):  # regularisation chosen on validation, like the thresholds
-        model = fit_model(x, y, c)
+    best: tuple[float, HashedModel, Scored, float, float] | None = None
+    for c in cs:
+        model = fit_model(x, y, c, features)
         by_kind = validate(model, val)
-        prompt_t = max(fpr_threshold(*by_kind["prompt"], PROMPT_FPR), MIN_THRESHOLD)
-        doc_t = min(max(fpr_threshold(*by_kind["document"], DOC_FPR), prompt_t), MAX_THRESHOLD)
+        prompt_t = max(fpr_threshold(*by_kind["prompt"], ROWS_FPR), MIN_THRESHOLD)
+        doc_t = min(max(fpr_threshold(*by_kind["document"], ROWS_FPR), prompt_t), MAX_THRESHOLD)
         quality = f1_at(*by_kind["prompt"], prompt_t) + recall_at(*by_kind["document"], doc_t)
-        print(f"  C={c}: prompt F1 + document recall at {DOC_FPR:.0%} FPR = {quality:.4f}")
+        print(f"  C={c}: prompt F1 + document recall at {ROWS_FPR:.0%} FPR = {quality:.4f}")
         if best is None or quality > best[0]:
             best = (quality, model, by_kind, prompt_t, doc_t)
     assert best is not None
-    _, model, by_kind, prompt_t, doc_t = best
+    return best[1:]
+
+
+def by_packages(
+    rows: list[dict[str, object]], cs: list[float], features: str, k: int
+) -> tuple[HashedModel, Scored, float, float]:
+    """Folds of whole packages choose C and the thresholds; the weights are fitted on all rows."""
+    parts = folds(rows, k)
+    print(f"{k} folds of whole packages: {[len(p) for p in parts]}")
+    best: tuple[float, float, Scored, float, float] | None = None
+    for c in cs:
+        by_kind = out_of_fold(parts, c, features)
+        prompt_t = best_f1_threshold(*by_kind["prompt"])
+        doc_t = min(max(fpr_threshold(*by_kind["document"], DOC_FPR), MIN_THRESHOLD), MAX_THRESHOLD)
+        quality = f1_at(*by_kind["prompt"], prompt_t) + recall_at(*by_kind["document"], doc_t)
+        print(f"  C={c}: best prompt F1 + document recall at {DOC_FPR:.0%} FPR = {quality:.4f}")
+        if best is None or quality > best[0]:
+            best = (quality, c, by_kind, prompt_t, doc_t)
+    assert best is not None
+    _, c, by_kind, prompt_t, doc_t = best
+    feats, labels = examples(rows, features)
+    return fit_model(matrix(feats), np.array(labels), c, features), by_kind, prompt_t, doc_t
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--validation", choices=("rows", "packages"), default="rows")
+    parser.add_argument("--features", choices=FEATURES, default="w12")
+    parser.add_argument("--folds", type=int, default=4, help="with --validation packages")
+    parser.add_argument("--cs", default="0.5,1,2,4,8,16", help="regularisation values to try")
+    parser.add_argument("--extra", action="append", default=[], help="more corpus files")
+    parser.add_argument("--out", type=Path, default=MODEL)
+    args = parser.parse_args()
+    rows = [
+        json.loads(line)
+        for path in (CORPUS, *map(Path, args.extra))
+        for line in path.read_text(encoding="utf-8").split("\n")
+        if line.strip()
+    ]
+    print(f"{len(rows)} texts, {sum(int(r['label']) for r in rows)} injections")
+    cs = [float(v) for v in args.cs.split(",")]
+    if args.validation == "rows":
+        model, by_kind, prompt_t, doc_t = by_rows(rows, cs, args.features)
+    else:
+        model, by_kind, prompt_t, doc_t = by_packages(rows, cs, args.features, args.folds)
     thresholds = {
         "prompt": round(prompt_t, 6),
         "document": round(doc_t, 6),
@@ -179,13 +287,10 @@ def main() -> None:
             f"validation {kind:8}: threshold {t:.4f}  recall {recall_at(s, y, t):.3f}  "
             f"FPR {fp / max(len(y) - sum(y), 1):.4f}  (n={len(y)})"
         )
-    final = HashedModel(BUCKETS, model.bias, model.scale, model.weights, thresholds)
+    final = HashedModel(BUCKETS, model.bias, model.scale, model.weights, thresholds, args.features)
     blob = dump(final)
-    MODEL.write_bytes(blob)
-    print(
-        f"wrote {MODEL.relative_to(HERE.parents[1])}: {len(blob)} bytes, "
-        f"sha256 {hashlib.sha256(blob).hexdigest()}"
-    )
+    args.out.write_bytes(blob)
+    print(f"wrote {args.out}: {len(blob)} bytes, sha256 {hashlib.sha256(blob).hexdigest()}")
 
 
 if __name__ == "__main__":

@@ -9,12 +9,14 @@ from importlib import resources
 import pytest
 
 from botwarden.guards.injection.model import (
+    FEATURES,
     MAGIC,
     STRIDE,
     WINDOW,
     HashedModel,
     InjectionModelError,
     dump,
+    feature_ids,
     parse,
     shipped,
     windows,
@@ -52,6 +54,33 @@ def test_dump_and_parse_round_trip() -> None:
         list(range(-8, 8)),
         {"prompt": 0.5},
     )
+
+
+@pytest.mark.parametrize("features", FEATURES)
+def test_the_feature_set_is_kept_in_the_file(features: str) -> None:
+    model = HashedModel(16, 0.0, 1.0, array("b", [0] * 16), {"prompt": 0.5}, features)
+    assert parse(dump(model)).features == features
+
+
+def test_an_unknown_feature_set_is_a_clear_error() -> None:
+    model = HashedModel(16, 0.0, 1.0, array("b", [0] * 16), {"prompt": 0.5}, "w12")
+    data = dump(model).replace(b'"crc32"', b'"features": "w9", "crc32"')
+    data = (
+        data[: len(MAGIC)]
+        + (len(data) - len(MAGIC) - 4 - 16).to_bytes(4, "little")
+        + data[len(MAGIC) + 4 :]
+    )
+    with pytest.raises(InjectionModelError, match="unknown features 'w9'"):
+        parse(data)
+
+
+def test_stems_let_inflections_share_weight() -> None:
+    """Under "w12s" two inflections of a long word share one feature; under "w12" they do not."""
+    a, b = ["ignoring", "instructions"], ["ignored", "instruction"]
+    assert not set(feature_ids(a, 1 << 18, "w12")[0]) & set(feature_ids(b, 1 << 18, "w12")[0])
+    shared = set(feature_ids(a, 1 << 18, "w12s")[1]) & set(feature_ids(b, 1 << 18, "w12s")[1])
+    assert len(shared) == 2  # the stem "instr~" and the stem bigram "ignor~ instr~"
+    assert feature_ids(["hi", "yo"], 1 << 18, "w12s") == feature_ids(["hi", "yo"], 1 << 18, "w12")
 
 
 @pytest.mark.parametrize(

@@ -37,18 +37,51 @@ def tokens(canon: str) -> list[str]:
     return canon.split()[:MAX_TOKENS]
 
 
-def feature_ids(toks: Sequence[str], buckets: int) -> list[list[int]]:
-    """Per token, the hashed ids of its unigram and of the bigram it closes."""
+# Feature sets a model file may name. "w12": word unigrams and bigrams (the first models).
+# "w12s": those plus each long word's stem (its first STEM characters) and the bigram of stems,
+# so "ignoring"/"ignored"/"ignore" and "instructions"/"instruction" share weight: inflections
+# and paraphrases in sources the model never saw land on features it did see.
+FEATURES = ("w12", "w12s")
+STEM = 5
+
+
+def feature_ids(toks: Sequence[str], buckets: int, features: str = "w12") -> list[list[int]]:
+    """Per token, the hashed ids of its unigram and of the bigram it closes (and stems, by set)."""
     mask = buckets - 1
+    crc = zlib.crc32
     out: list[list[int]] = []
     prev = ""
+    if features == "w12":
+        for tok in toks:
+            ids = [crc(tok.encode()) & mask]
+            if prev:
+                ids.append(crc(f"{prev} {tok}".encode()) & mask)
+            out.append(ids)
+            prev = tok
+        return out
+    prev_stem = ""
     for tok in toks:
-        ids = [zlib.crc32(tok.encode()) & mask]
+        ids = [crc(tok.encode()) & mask]
         if prev:
-            ids.append(zlib.crc32(f"{prev} {tok}".encode()) & mask)
+            ids.append(crc(f"{prev} {tok}".encode()) & mask)
+        stem = tok[:STEM] + "~" if len(tok) > STEM else tok
+        if stem is not tok:
+            ids.append(crc(stem.encode()) & mask)
+        if prev and (stem is not tok or prev_stem is not prev):
+            ids.append(crc(f"{prev_stem} {stem}".encode()) & mask)
         out.append(ids)
-        prev = tok
+        prev, prev_stem = tok, stem
     return out
+
+
+def window_size(features: str, start: int, end: int, counts: Sequence[int]) -> int:
+    """The feature count a window's sum is divided by (its square root), as training did.
+
+    "w12" models were fitted with ``2 * tokens - 1`` for every window; later sets count the ids.
+    """
+    if features == "w12":
+        return 2 * (end - start) - 1
+    return counts[end] - counts[start]
 
 
 def windows(n: int) -> list[tuple[int, int]]:
@@ -74,19 +107,21 @@ class HashedModel:
     scale: float
     weights: array  # type: ignore[type-arg]
     thresholds: dict[str, float]
+    features: str = "w12"
 
     def score(self, canon: str) -> ModelScore:
         toks = tokens(canon)
         if not toks:
             return ModelScore(self.bias, (0, 0))
         w = self.weights
-        per_token = [sum(w[i] for i in ids) for ids in feature_ids(toks, self.buckets)]
         prefix = [0]
-        for value in per_token:
-            prefix.append(prefix[-1] + value)
+        counts = [0]
+        for ids in feature_ids(toks, self.buckets, self.features):
+            prefix.append(prefix[-1] + sum(w[i] for i in ids))
+            counts.append(counts[-1] + len(ids))
         best = ModelScore(-math.inf, (0, 0))
         for start, end in windows(len(toks)):
-            count = 2 * (end - start) - 1
+            count = window_size(self.features, start, end, counts)
             logit = self.bias + self.scale * (prefix[end] - prefix[start]) / math.sqrt(count)
             if logit > best.logit:
                 best = ModelScore(logit, (start, end))
@@ -104,6 +139,7 @@ def parse(blob: bytes) -> HashedModel:
         buckets, bias, scale = int(head["buckets"]), float(head["bias"]), float(head["scale"])
         thresholds = {str(k): float(v) for k, v in head["thresholds"].items()}
         crc = int(head["crc32"])
+        features = str(head.get("features", "w12"))
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise InjectionModelError(f"injection model file has a corrupt header: {exc}") from exc
     raw = blob[body:]
@@ -111,11 +147,13 @@ def parse(blob: bytes) -> HashedModel:
         raise InjectionModelError(
             f"injection model file is truncated: {len(raw)} weights, header says {buckets}"
         )
+    if features not in FEATURES:
+        raise InjectionModelError(f"injection model file names unknown features {features!r}")
     if zlib.crc32(raw) != crc:
         raise InjectionModelError("injection model file is corrupt: weight checksum mismatch")
     weights = array("b")
     weights.frombytes(raw)
-    return HashedModel(buckets, bias, scale, weights, thresholds)
+    return HashedModel(buckets, bias, scale, weights, thresholds, features)
 
 
 def dump(model: HashedModel) -> bytes:
@@ -127,6 +165,7 @@ def dump(model: HashedModel) -> bytes:
             "scale": model.scale,
             "thresholds": model.thresholds,
             "crc32": zlib.crc32(raw),
+            **({} if model.features == "w12" else {"features": model.features}),
         },
         sort_keys=True,
     ).encode()
