@@ -1,0 +1,1 @@
+"""Dependencies: requirement and lock-file readers, the offline OSV database, version matching."""
