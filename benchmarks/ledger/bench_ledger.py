@@ -31,7 +31,11 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "src"))
 
-from botwarden.ledger import LedgerError, open_ledger, write_key_pair  # noqa: E402
+from botwarden.ledger import Ledger, LedgerError, open_ledger, write_key_pair  # noqa: E402
+from botwarden.manifest import parse_manifest  # noqa: E402
+from botwarden.policy.decision import allow  # noqa: E402
+from botwarden.runtime.enforcer import Enforcer  # noqa: E402
+from botwarden.runtime.proxy.exchange import Exchange  # noqa: E402
 
 APPEND_TARGET = 50_000.0
 VERIFY_TARGET = 5.0
@@ -62,6 +66,52 @@ def appends(url: str, count: int, *, key: Path | None = None) -> float:
     finally:
         ledger.close(timeout=600)
     return count / elapsed
+
+
+_MANIFEST = """
+schema_version = 1
+[bot]
+name = "bench-proxy"
+owner = "benchmarks"
+[egress]
+allow = ["api.feedly.com"]
+"""
+
+
+class _DictOnly:
+    """The ledger seen through ``append`` alone: the enforcer then builds and encodes a dict."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.append = ledger.append
+
+
+def exchange_cpu(url: str, count: int, *, dict_path: bool) -> float:
+    """CPU µs (every thread of this process) per durable ledger entry of a proxy exchange, from
+    the proxy's observer (``Enforcer.proxy_observer``) to the committed row: the enforcer's
+    record, ``append``, the writer's chaining and the SQLite insert. ``dict_path`` takes the
+    general route (a dict, ``prepare``, sorted JSON) instead of ``ExchangeRecords``."""
+    decision = allow("api.feedly.com:443 is in the egress allow list", "egress.allow[0]",
+                     host="api.feedly.com", port=443, addresses=("93.184.216.34",))  # fmt: skip
+    exchanges = []
+    for n in range(count):
+        target = f"https://api.feedly.com/v3/streams/contents?continuation={n}"
+        exchange = Exchange("bench-proxy", "GET", target, 1_795_685_400.0 + n * 0.001, decision)
+        exchange.status = exchange.upstream_status = 200
+        exchange.bytes_up, exchange.bytes_down = 212, 18_342
+        exchanges.append(exchange)
+    ledger = open_ledger(url, instance=f"bench-{secrets.token_hex(2)}")
+    try:
+        enforcer = Enforcer(parse_manifest(_MANIFEST), ledger=_DictOnly(ledger) if dict_path
+                            else ledger, instance="bench-host-1")  # fmt: skip
+        observe = enforcer.proxy_observer
+        started = time.process_time()
+        for exchange in exchanges:
+            observe(exchange)
+        ledger.flush(timeout=600)
+        elapsed = time.process_time() - started
+    finally:
+        ledger.close(timeout=600)
+    return elapsed / count * 1e6
 
 
 def best(runs: int, measure: Callable[[], float]) -> tuple[float, float]:
@@ -114,6 +164,12 @@ def main() -> int:
             top, median = best(runs, partial(appends, url, count, key=signing))
             rows.append((f"appends/s, {label}", f"{top:,.0f}", f"{median:,.0f}",
                          f">= {APPEND_TARGET:,.0f}" if "FULL" not in label else "-"))  # fmt: skip
+
+        for label, dict_path in (("ExchangeRecords", False), ("dict + prepare", True)):
+            url = f"sqlite:///{base / secrets.token_hex(4)}.db"
+            figures = [exchange_cpu(url, count // 2, dict_path=dict_path) for _ in range(runs)]
+            rows.append((f"CPU µs per proxy exchange entry, {label}", f"{min(figures):.1f}",
+                         f"{statistics.median(figures):.1f}", "-"))  # fmt: skip
 
         postgres = postgres_schema(options.postgres)
         if postgres is not None:

@@ -19,7 +19,9 @@ Per peer: wrk (absolute-form requests through absolute.lua) with 50 connections 
 --seconds on /1k and /1m, then one connection for unloaded latency, then one CONNECT tunnel that
 pulls --tunnel-bytes. Before timing, each proxy must answer 200 for the upstream and refuse a
 port that is not on its list (the "refuses" column). --pin puts wrk and the tunnel client on CPU 1,
-nginx, the source and the proxy on CPU 0 (taskset).
+nginx, the source and the proxy on CPU 0 (taskset). Each peer's CPU time (its process group, from
+/proc) over the 1 KB run, divided by the requests served, gives CPU µs per request: steadier than
+req/s when other work shares the machine.
 """
 
 from __future__ import annotations
@@ -89,6 +91,25 @@ class Child:
         except OSError:
             return ""
         return lines[-1][:160] if lines else ""
+
+
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def group_cpu(pgid: int) -> float:
+    """CPU seconds (user + system, every thread) of the processes in group ``pgid``: a peer and
+    whatever it forked (squid's helpers, botwarden's workers); 0 where /proc is missing."""
+    total = 0
+    for entry in Path("/proc").iterdir() if Path("/proc/self/stat").exists() else ():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[2]) == pgid:  # pgrp; utime and stime follow at 11 and 12
+            total += int(fields[11]) + int(fields[12])
+    return total / _TICK
 
 
 def start(name: str, argv: list[str], workdir: Path, port: int, cpu: str | None) -> Child:
@@ -296,6 +317,7 @@ class Result:
     peer: str
     refuses: str = "-"
     small: Load | None = None
+    small_cpu_us: float | None = None  # the peer's CPU per 1 KB request, all its processes
     large: Load | None = None
     single: Load | None = None
     tunnel_mb_s: float | None = None
@@ -323,7 +345,11 @@ def measure(name: str, fx: Fixture, args: argparse.Namespace) -> Result:
         print(f"  {name}: warm-up", end="", flush=True)
         wrk(port, fx.url("/1k"), direct, 50, 1, load_cpu)
         print(", 1 KB", end="", flush=True)
+        before = group_cpu(child.process.pid) if child is not None else 0.0
         result.small = wrk(port, fx.url("/1k"), direct, 50, args.seconds, load_cpu)
+        served = result.small.req_s * args.seconds
+        if child is not None and served:
+            result.small_cpu_us = (group_cpu(child.process.pid) - before) / served * 1e6
         print(", 1 MB", end="", flush=True)
         result.large = wrk(port, fx.url("/1m"), direct, 50, args.seconds, load_cpu)
         print(", 1 connection", end="", flush=True)
@@ -397,6 +423,18 @@ def report(results: list[Result]) -> None:
     header = ["peer", "refuses", "1KB req/s", "p50", "p99", "vs squid", "vs direct",
               "1MB req/s", "MB/s", "p50", "p99", "MB/s vs squid"]  # fmt: skip
     print(table(rows, header, frozenset(range(2, 12))))
+
+    # CPU per request is steadier than req/s on a machine shared with other work: it is what a
+    # proxy would need per request with a core of its own (squid's / this: the ratio then).
+    squid_cpu = squid.small_cpu_us if squid else None
+    rows = [
+        [r.peer, f"{r.small_cpu_us:.1f}", ratio(squid_cpu, r.small_cpu_us)]
+        for r in results
+        if not r.error and r.small_cpu_us
+    ]
+    if rows:
+        print("\nCPU per 1 KB request (the peer's processes, user + system, over the 1 KB run):")
+        print(table(rows, ["peer", "CPU µs/request", "squid's / this"], frozenset({1, 2})))
 
     rows = []
     base50, base99 = get(direct, "single", "p50_ms"), get(direct, "single", "p99_ms")

@@ -19,7 +19,7 @@ from itertools import count
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from botwarden.ledger.chain import parse_body, prepare, record_of
+from botwarden.ledger.chain import Prepared, parse_body, prepare, record_of
 from botwarden.ledger.export import ExportFormat, write_entries
 from botwarden.ledger.interface import Entry, Filters, LedgerError, LedgerStore, Row, Verification
 from botwarden.ledger.keys import load_public_key, load_signing_key
@@ -80,6 +80,18 @@ class Ledger:
         if self._queued - writer.durable > self._max_pending:
             self._wait_for_room(writer)
         writer.put(prepared)
+
+    def append_prepared(self, prepared: Prepared) -> None:
+        """:meth:`append` for an entry a trusted in-package builder already made, such as
+        :meth:`~botwarden.ledger.records.ExchangeRecords.prepared` (which writes the record's
+        canonical text without a dict); nothing is checked or serialised here."""
+        writer = self._writer
+        if writer is None or self._closed:
+            raise LedgerError(f"{self.store.url}: the ledger is closed or opened read-only")
+        self._queued = queued = next(self._appended)
+        if queued - writer.durable > self._max_pending:
+            self._wait_for_room(writer)
+        writer.queue.put(prepared)
 
     def _wait_for_room(self, writer: LedgerWriter) -> None:
         deadline = time.monotonic() + 30.0

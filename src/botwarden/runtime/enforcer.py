@@ -36,6 +36,7 @@ from botwarden.runtime.resolve import Resolver
 from botwarden.stores import StateStore, StoreError
 
 if TYPE_CHECKING:
+    from botwarden.ledger.records import ExchangeRecords
     from botwarden.runtime.proxy.exchange import Exchange, Meter
 
 log = logging.getLogger("botwarden.runtime")
@@ -64,6 +65,12 @@ class Enforcer:
             BreakerBook.from_manifest(self.manifest, self.store) if self.store is not None else None
         )
         self.budgets = BudgetBook(self.manifest, self.store) if self.store is not None else None
+        # the ledger's record of an exchange, written without a dict (botwarden.ledger.records)
+        self._records: ExchangeRecords | None = None
+        if hasattr(self.ledger, "append_prepared"):
+            from botwarden.ledger.records import ExchangeRecords
+
+            self._records = ExchangeRecords(self.bot, self.instance)
 
     def gauges(self) -> list[str]:
         """Budget remaining and breaker states, read from the store (for ``/metrics``)."""
@@ -180,6 +187,22 @@ class Enforcer:
         self.metrics.count(self.bot, decision, bytes_up, bytes_down)
         if self.ledger is None and self.log_file is None:
             return
+        records = self._records
+        if records is not None and not extra and decision is not None and self.log_file is None:
+            when = started if started is not None else now
+            entry = records.prepared(
+                when, decision, method=method, target=target, status=status,
+                upstream_status=upstream_status, bytes_up=bytes_up, bytes_down=bytes_down,
+                outcome=outcome, duration=round(now - when, 6),
+            )  # fmt: skip
+            if entry is not None:
+                ledger: LedgerLike = self.ledger
+                try:
+                    ledger.append_prepared(entry)
+                except Exception as exc:  # noqa: BLE001 -- a ledger failure must not stop traffic
+                    self.metrics.store_errors.inc(self.bot)
+                    log.warning("botwarden: ledger error for bot %s: %s", self.bot, exc)
+                return
         record: dict[str, Any] = {
             "time": started if started is not None else now,
             "bot": self.bot,
