@@ -15,14 +15,12 @@ from botwarden.audit.result import AuditResult
 from botwarden.cli_support import EXIT_CLEAN, EXIT_FINDINGS, cpus, emit, exit_code
 from botwarden.errors import UsageError
 from botwarden.findings import Finding, Severity
-from botwarden.iam import rules as iam_rules
-from botwarden.iam.analyser import FoundFile, Unit, check_file_groups, load_documents
-from botwarden.iam.analysis import PrincipalView
-from botwarden.iam.database import IamDatabase, default_database
 from botwarden.report import ReportFormat, render
 
 if TYPE_CHECKING:
+    from botwarden.iam.analyser import FoundFile, Unit
     from botwarden.iam.cloudtrail import Evidence
+    from botwarden.iam.database import IamDatabase
     from botwarden.iam.generate import GeneratedPolicy
     from botwarden.manifest import Manifest
 
@@ -56,6 +54,8 @@ def _manifest(path: Path) -> Manifest:
 
 
 def _database(path: Path | None) -> IamDatabase:
+    from botwarden.iam.database import IamDatabase, default_database
+
     _spare_the_collector_at_exit()
     return IamDatabase.load(path) if path else default_database()
 
@@ -73,6 +73,7 @@ def _folder_files(folder: Path) -> list[FoundFile]:
     """Files below ``folder``, found as the audit finds them (VCS, virtualenv and cache folders
     skipped); whether each looks like a policy file is decided when it is checked."""
     from botwarden.audit.target import Target
+    from botwarden.iam.analyser import FoundFile
 
     return [FoundFile(file, file.as_posix()) for file in Target(folder).files()]
 
@@ -96,6 +97,7 @@ def _result(paths: list[Path], findings: list[Finding], baseline: Path | None) -
     from botwarden.audit.baseline import Baseline
     from botwarden.audit.collect import collect_result
     from botwarden.audit.target import Target
+    from botwarden.iam import rules as iam_rules
 
     return collect_result(
         findings,
@@ -147,6 +149,8 @@ def check(
     jobs: Annotated[int, typer.Option(help="Processes for many files (0: one per core).")] = 0,
 ) -> None:
     """Check IAM policies for over-privilege, escalation paths and mistakes."""
+    from botwarden.iam.analyser import check_file_groups
+
     db = _database(iam_db)
     loaded = _manifest(manifest) if manifest else None
     findings = check_file_groups(
@@ -217,6 +221,8 @@ def unused(
     baseline: BaselineFile = None,
 ) -> None:
     """Report grants that the evidence shows were not used."""
+    from botwarden.iam.analyser import load_documents
+    from botwarden.iam.analysis import PrincipalView
     from botwarden.iam.compare import unused as unused_grants
 
     evidence = _evidence(from_cloudtrail, from_ledger, bot).for_principal(principal)
@@ -239,6 +245,7 @@ def simulate(
     output_format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
 ) -> None:
     """Answer like the AWS policy simulator: allow, explicit-deny or implicit-deny."""
+    from botwarden.iam.analyser import load_documents
     from botwarden.iam.evaluate import Request, evaluate
 
     documents, problems = load_documents((p, p.as_posix()) for p in policies)

@@ -92,10 +92,23 @@ def test_an_oversized_record_is_skipped_not_read(
 ) -> None:
     folder = tmp_path / "osv"
     shutil.copytree(OSV, folder)
-    monkeypatch.setattr("botwarden.deps.vulndb.MAX_RECORD_BYTES", 100)
+    (folder / "BIG-0001.json").write_text(" " * 3000 + "{}")
+    monkeypatch.setattr("botwarden.deps.vulndb.MAX_RECORD_BYTES", 2048)
     report = import_export(folder, tmp_path / "db.sqlite")
-    assert report.imported == 0
-    assert any("larger than any OSV record should be" in p for p in report.problems)
+    assert report.imported == 7
+    assert "BIG-0001.json: 3002 bytes, larger than any OSV record should be" in report.problems
+
+
+def test_an_export_with_nothing_usable_leaves_the_database(tmp_path: Path) -> None:
+    db_path = tmp_path / "db.sqlite"
+    import_export(OSV, db_path)
+    junk = tmp_path / "junk"
+    junk.mkdir()
+    (junk / "a.json").write_text("[1, 2]")
+    with pytest.raises(VulnDBError, match="the database was left as it was"):
+        import_export(junk, db_path)
+    with VulnDB(db_path) as db:
+        assert db.meta["advisories"] == "7"
 
 
 def test_default_path_follows_the_environment(

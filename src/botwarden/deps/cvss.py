@@ -8,6 +8,7 @@ falls back to the severity word a database adds (GitHub's ``database_specific.se
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from cvss import CVSS2, CVSS3, CVSS4
@@ -24,6 +25,7 @@ class Severity:
     vector: str = ""
 
 
+@functools.lru_cache(maxsize=4096)
 def score(kind: str, vector: str) -> float | None:
     """The base score of one OSV ``severity`` entry, ``None`` if it is not a valid vector."""
     try:

@@ -12,6 +12,7 @@ by PEP 440 (epochs, pre-, post- and dev-releases, local versions), never as stri
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -94,10 +95,19 @@ def parse_version(text: object, where: str) -> Version:
         return _ZERO
     if not isinstance(text, str):
         raise OSVError(f"{where}: version is not a string: {text!r:.40}")
+    version = _version(text)
+    if version is None:
+        raise OSVError(f"{where}: {text!r:.60} is not a PEP 440 version")
+    return version
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _version(text: str) -> Version | None:
+    """Parsing dominates reading records (a package's records repeat its release list)."""
     try:
         return Version(text)
     except InvalidVersion:
-        raise OSVError(f"{where}: {text!r:.60} is not a PEP 440 version") from None
+        return None
 
 
 def parse(record: object, origin: str = "record") -> Advisory:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import shutil
 import sqlite3
 import tempfile
 import time
@@ -107,6 +108,11 @@ def import_export(
                 if len(advisories) >= 2000:
                     _flush(conn, advisories, affects)
             _flush(conn, advisories, affects)
+            if report.imported == 0:
+                raise VulnDBError(
+                    f"{source}: no PyPI advisory could be read "
+                    f"({report.problem_count} unreadable records); the database was left as it was"
+                )
             meta = {
                 "schema_version": str(SCHEMA_VERSION),
                 "source": source.name,
@@ -188,9 +194,12 @@ class VulnDB:
         self.path = path
         self.meta = meta
         self._cache: dict[str, tuple[Advisory, ...]] = {}
+        self._scratch: Path | None = None  # a temporary import, removed on close
 
     def close(self) -> None:
         self._conn.close()
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
 
     def __enter__(self) -> VulnDB:
         return self
@@ -217,3 +226,36 @@ class VulnDB:
         result = tuple(found)
         self._cache[package] = result
         return result
+
+
+LOCAL_MIRRORS = ("osv.zip", "osv")
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def locate(root: Path | None = None) -> Path | None:
+    """Where the database is when no path is given: ``$BOTWARDEN_VULNDB``, else the user's
+    imported database, else an OSV mirror kept in the project (``osv.zip`` or ``osv/``)."""
+    path = default_path()
+    if os.environ.get(DEFAULT_ENV) or path.is_file():
+        return path
+    if root is None:
+        return None
+    return next((root / n for n in LOCAL_MIRRORS if (root / n).exists()), None)
+
+
+def open_source(path: Path, progress: Callable[[int], None] | None = None) -> VulnDB:
+    """The database at ``path``: an imported database as it is, an export zip or folder after
+    importing it into a temporary file (removed when the database is closed)."""
+    if path.is_file():
+        with path.open("rb") as fh:
+            if fh.read(len(_SQLITE_MAGIC)) == _SQLITE_MAGIC:
+                return VulnDB(path)
+    scratch = Path(tempfile.mkdtemp(prefix="botwarden-vulndb-"))
+    try:
+        import_export(path, scratch / "vulndb.sqlite", progress)
+        db = VulnDB(scratch / "vulndb.sqlite")
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+    db._scratch = scratch
+    return db
