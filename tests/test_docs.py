@@ -35,6 +35,7 @@ from botwarden import cli
 from botwarden.audit.registry import default_analysers
 from botwarden.audit.result import AuditResult
 from botwarden.audit.runner import build_target, run_audit
+from botwarden.drift import write_lock
 from botwarden.findings import Finding, Rule
 from botwarden.iam.analysis import PrincipalView
 from botwarden.iam.cloudtrail import read_cloudtrail
@@ -48,6 +49,7 @@ from botwarden.manifest.model import (
     Bot,
     Breaker,
     Budget,
+    Deploy,
     Egress,
     Guards,
     HttpCapability,
@@ -344,6 +346,7 @@ SECTION_OF: dict[type[BaseModel], str] = {
     Guards: "`[guard]`",
     InputGuard: "`[guard.input]`",
     OutputGuard: "`[guard.output]`",
+    Deploy: "`[deploy]`",
 }
 
 
@@ -435,6 +438,9 @@ def test_complete_example_uses_every_field_and_audits_clean(tmp_path: Path) -> N
     for schema in data["guard"]["input"]["tools"].values():  # the files it says sit beside it
         (tmp_path / schema).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / schema).write_text('{"type": "object"}', encoding="utf-8")
+    manifest = tmp_path / "botwarden.toml"  # locked, as a bot with [deploy] should be
+    manifest.write_text(block.text, encoding="utf-8")
+    write_lock(parse_manifest(block.text, "botwarden.toml"), manifest, None)
     result = audit_text(block.text, tmp_path)
     assert result.findings == (), [f.rule for f in result.findings]
 

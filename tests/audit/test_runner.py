@@ -29,7 +29,7 @@ def test_audit_finds_and_sorts(write_manifest: Callable[..., Path]) -> None:
     assert severities == sorted(severities, reverse=True)
     assert severities[0] is Severity.CRITICAL
     assert result.summary()["critical"] == 1
-    assert result.analysers == ("manifest", "permissions", "secrets")
+    assert result.analysers[:4] == ("manifest", "permissions", "secrets", "drift")
 
 
 @pytest.mark.parametrize(

@@ -165,7 +165,7 @@ def test_audit_reports_the_example_bots_keys() -> None:
     )
     assert [(path, line) for path, line, _ in found] == [
         ("config/settings.toml", 13),
-        ("config/settings.toml", 20),
+        ("config/settings.toml", 21),
         ("deploy/Dockerfile", 10),
     ]  # the k8s value sits on the line after its name: the catalogue's rules cover that form
     assert all("OQPW\u2026Qy" in e or "AKIA\u2026Z2" in e for _, _, e in found)

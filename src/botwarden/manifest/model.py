@@ -253,6 +253,32 @@ class Guards(_Section):
     output: OutputGuard | None = None
 
 
+def _check_deploy_pattern(pattern: str) -> str:
+    """A glob relative to the manifest's folder that cannot reach outside it."""
+    parts = pattern.split("/")
+    if not pattern.strip():
+        raise ValueError("must not be an empty string")
+    if "\\" in pattern:
+        raise ValueError(f"{pattern!r} is not a path pattern: use '/' between folders")
+    if pattern.startswith("/") or re.match(r"^[A-Za-z]:", pattern):
+        raise ValueError(f"{pattern!r} is absolute: write it relative to the manifest's folder")
+    if ".." in parts or "" in parts[:-1]:
+        raise ValueError(f"{pattern!r} must stay inside the manifest's folder (no '..' or '//')")
+    return pattern
+
+
+DeployPattern = Annotated[str, AfterValidator(_check_deploy_pattern)]
+
+
+class Deploy(_Section):
+    files: list[DeployPattern] = Field(
+        default_factory=list,
+        description="Deployed configuration (policies, settings, Dockerfile, lock files, "
+        "Terraform, Kubernetes manifests): globs relative to the manifest, '**' for any depth. "
+        "'botwarden lock' records them; 'botwarden drift' reports what changed since.",
+    )
+
+
 def _check_budget_key(key: str) -> str:
     if key == "total" or key.startswith("capability:"):
         return key
@@ -287,6 +313,7 @@ class Manifest(_Section):
     )
     breaker: Breaker | None = None
     guard: Guards = Field(default_factory=Guards)
+    deploy: Deploy = Field(default_factory=Deploy)
 
     _path: str = PrivateAttr(default="botwarden.toml")
     _lines: dict[Key, int] = PrivateAttr(default_factory=dict)
@@ -333,6 +360,7 @@ __all__ = [
     "Breaker",
     "Budget",
     "Capability",
+    "Deploy",
     "Egress",
     "Guards",
     "HttpCapability",
