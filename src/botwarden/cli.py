@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from botwarden._version import __version__
+from botwarden.cli_deps import deps_app, vulndb_app
+from botwarden.cli_drift import register as register_drift
 from botwarden.cli_egress import app as egress_app
 from botwarden.cli_guard import app as guard_app
 from botwarden.cli_iam import app as iam_app
@@ -53,8 +55,11 @@ app.add_typer(egress_app, name="egress")
 app.add_typer(guard_app, name="guard")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(secrets_app, name="secrets")
+app.add_typer(deps_app, name="deps")
+app.add_typer(vulndb_app, name="vulndb")
 register_runtime(app)
 register_state(app)
+register_drift(app)
 
 _state = {"debug": False}
 

@@ -10,10 +10,17 @@ from botwarden.errors import UsageError
 
 def default_analysers() -> list[Analyser]:
     from botwarden.analysers.manifest_hygiene import ManifestAnalyser
+    from botwarden.analysers.network.analyser import NetworkAnalyser
+    from botwarden.analysers.network.container import ContainerAnalyser
+    from botwarden.analysers.network.kubernetes import KubernetesAnalyser
+    from botwarden.deps.analyser import DependenciesAnalyser
+    from botwarden.drift.analyser import DriftAnalyser
     from botwarden.iam.analyser import PermissionsAnalyser
     from botwarden.secrets.scan.analyser import SecretsAnalyser
 
-    return [ManifestAnalyser(), PermissionsAnalyser(), SecretsAnalyser()]
+    return [ManifestAnalyser(), PermissionsAnalyser(), SecretsAnalyser(), DriftAnalyser(),
+            NetworkAnalyser(), KubernetesAnalyser(), ContainerAnalyser(),
+            DependenciesAnalyser()]  # fmt: skip
 
 
 def select_analysers(analysers: list[Analyser], only: Iterable[str] | None) -> list[Analyser]:
