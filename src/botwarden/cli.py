@@ -28,6 +28,9 @@ from botwarden.cli_support import (
     EXIT_CLEAN,
     EXIT_INTERNAL,
     EXIT_USAGE,
+    FailOnOption,
+    FormatOption,
+    OutputOption,
     emit,
     err,
     exit_code,
@@ -174,15 +177,9 @@ def audit(
     manifest: Annotated[
         Path | None, typer.Option(help="Manifest (default: DIR/botwarden.toml).")
     ] = None,
-    output_format: Annotated[
-        ReportFormat, typer.Option("--format", help="text, json, sarif or html.")
-    ] = ReportFormat.TEXT,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report here.")
-    ] = None,
-    fail_on: Annotated[
-        Severity, typer.Option(help="Exit 1 when a finding is at least this severe.")
-    ] = Severity.LOW,
+    output_format: FormatOption = ReportFormat.TEXT,
+    output: OutputOption = None,
+    fail_on: FailOnOption = Severity.LOW,
     baseline: Annotated[Path | None, typer.Option(help="Accept the findings listed here.")] = None,
     write_baseline_to: Annotated[
         Path | None, typer.Option("--write-baseline", help="Record current findings as accepted.")

@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from botwarden.cli_support import emit, err, exit_code
+from botwarden.cli_support import FailOnOption, FormatOption, OutputOption, emit, err, exit_code
 from botwarden.errors import UsageError
 from botwarden.findings import Severity
 from botwarden.report import ReportFormat, render
@@ -44,15 +44,9 @@ def scan(
         list[str] | None,
         typer.Option("--env", help="Also the packages installed for this Python interpreter."),
     ] = None,
-    output_format: Annotated[
-        ReportFormat, typer.Option("--format", help="text, json, sarif or html.")
-    ] = ReportFormat.TEXT,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report here.")
-    ] = None,
-    fail_on: Annotated[
-        Severity, typer.Option(help="Exit 1 when a finding is at least this severe.")
-    ] = Severity.LOW,
+    output_format: FormatOption = ReportFormat.TEXT,
+    output: OutputOption = None,
+    fail_on: FailOnOption = Severity.LOW,
     baseline: Annotated[Path | None, typer.Option(help="Accept the findings listed here.")] = None,
 ) -> None:
     """Report vulnerable, unpinned and unreadable dependencies."""

@@ -12,7 +12,16 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from botwarden.audit.result import AuditResult
-from botwarden.cli_support import EXIT_CLEAN, EXIT_FINDINGS, cpus, emit, exit_code
+from botwarden.cli_support import (
+    EXIT_CLEAN,
+    EXIT_FINDINGS,
+    FailOnOption,
+    FormatOption,
+    OutputOption,
+    cpus,
+    emit,
+    exit_code,
+)
 from botwarden.errors import UsageError
 from botwarden.findings import Finding, Severity
 from botwarden.report import ReportFormat, render
@@ -35,9 +44,6 @@ IamDb = Annotated[
         help="IAM definition JSON to use instead of the packaged one (or BOTWARDEN_IAM_DB).",
     ),
 ]
-Format = Annotated[ReportFormat, typer.Option("--format", help="text, json, sarif or html.")]
-Output = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here.")]
-FailOn = Annotated[Severity, typer.Option(help="Exit 1 when a finding is at least this severe.")]
 BaselineFile = Annotated[
     Path | None, typer.Option("--baseline", help="Accept the findings listed in this baseline.")
 ]
@@ -141,9 +147,9 @@ def check(
             help="ARN of the principal the policies belong to, to find self-modification."
         ),
     ] = None,
-    output_format: Format = ReportFormat.TEXT,
-    output: Output = None,
-    fail_on: FailOn = Severity.LOW,
+    output_format: FormatOption = ReportFormat.TEXT,
+    output: OutputOption = None,
+    fail_on: FailOnOption = Severity.LOW,
     iam_db: IamDb = None,
     baseline: BaselineFile = None,
     jobs: Annotated[int, typer.Option(help="Processes for many files (0: one per core).")] = 0,
@@ -174,7 +180,7 @@ def generate(
     bot: LedgerBot = None,
     principal: Annotated[str | None, typer.Option(help="Only calls made by this ARN.")] = None,
     output_format: Annotated[str, typer.Option("--format", help="json or terraform.")] = "json",
-    output: Output = None,
+    output: OutputOption = None,
 ) -> None:
     """Write the least-privilege policy for a manifest, or for observed use."""
     if output_format not in ("json", "terraform"):
@@ -214,9 +220,9 @@ def unused(
     from_ledger: FromLedger = None,
     bot: LedgerBot = None,
     principal: Annotated[str | None, typer.Option(help="Only calls made by this ARN.")] = None,
-    output_format: Format = ReportFormat.TEXT,
-    output: Output = None,
-    fail_on: FailOn = Severity.LOW,
+    output_format: FormatOption = ReportFormat.TEXT,
+    output: OutputOption = None,
+    fail_on: FailOnOption = Severity.LOW,
     iam_db: IamDb = None,
     baseline: BaselineFile = None,
 ) -> None:

@@ -20,7 +20,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from botwarden.cli_support import cpus, emit, err, exit_code, progress
+from botwarden.cli_support import (
+    FailOnOption,
+    FormatOption,
+    OutputOption,
+    cpus,
+    emit,
+    err,
+    exit_code,
+    progress,
+)
 from botwarden.errors import UsageError
 from botwarden.findings import Severity
 from botwarden.report import ReportFormat, render
@@ -96,15 +105,9 @@ def scan(
     write_baseline_to: Annotated[
         Path | None, typer.Option("--write-baseline", help="Record current findings as accepted.")
     ] = None,
-    output_format: Annotated[
-        ReportFormat, typer.Option("--format", help="text, json, sarif or html.")
-    ] = ReportFormat.TEXT,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report here.")
-    ] = None,
-    fail_on: Annotated[
-        Severity, typer.Option(help="Exit 1 when a finding is at least this severe.")
-    ] = Severity.LOW,
+    output_format: FormatOption = ReportFormat.TEXT,
+    output: OutputOption = None,
+    fail_on: FailOnOption = Severity.LOW,
     jobs: Annotated[int, typer.Option(min=0, help="Processes (0: one per core).")] = 0,
     config: Annotated[
         Path | None,

@@ -7,16 +7,26 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Annotated
 
+import typer
 from rich.console import Console
 
 from botwarden.audit.result import AuditResult
 from botwarden.errors import ReportError
 from botwarden.findings import Severity
+from botwarden.report import ReportFormat
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+# The report options every findings command takes, spelled once.
+FormatOption = Annotated[ReportFormat, typer.Option("--format", help="text, json, sarif or html.")]
+OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here.")]
+FailOnOption = Annotated[
+    Severity, typer.Option(help="Exit 1 when a finding is at least this severe.")
+]
 
 
 def cpus() -> int:

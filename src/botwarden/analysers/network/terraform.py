@@ -23,6 +23,7 @@ from botwarden.iam.sources.terraform import (
     _parse,
     _value,
     is_plan,
+    plan_resources,
 )
 
 __all__ = ["NETWORK_TYPES", "Resource", "TerraformError", "read_terraform"]
@@ -136,43 +137,11 @@ def _sections(sections: Any) -> Iterator[tuple[Key, dict[str, Any]]]:
 
 
 def _from_plan(data: dict[str, Any], lines: dict[Key, int]) -> Iterator[Resource]:
-    for at, resource, values in _plan_resources(data):
+    for at, resource, values in plan_resources(data):
         type_name = str(resource.get("type", ""))
         if type_name in NETWORK_TYPES:
             address = str(resource.get("address", f"{type_name}.{resource.get('name')}"))
             yield _resource(type_name, address, values, at, lines)
-
-
-def _plan_resources(data: dict[str, Any]) -> Iterator[tuple[Key, dict[str, Any], dict[str, Any]]]:
-    """Managed resources in planned values, else in resource changes, else in state values."""
-    for root in ("planned_values", "values"):
-        module = data[root].get("root_module") if isinstance(data.get(root), dict) else None
-        if isinstance(module, dict):
-            yield from _module_resources(module, (root, "root_module"))
-            return
-    changes = data.get("resource_changes")
-    for index, change in enumerate(changes if isinstance(changes, list) else []):
-        inner = change.get("change") if isinstance(change, dict) else None
-        after = inner.get("after") if isinstance(inner, dict) else None
-        if isinstance(after, dict) and change.get("mode", "managed") == "managed":
-            yield ("resource_changes", index, "change", "after"), change, after
-
-
-def _module_resources(
-    root: dict[str, Any], root_at: Key
-) -> Iterator[tuple[Key, dict[str, Any], dict[str, Any]]]:
-    stack: list[tuple[dict[str, Any], Key]] = [(root, root_at)]
-    while stack:
-        module, at = stack.pop(0)
-        resources = module.get("resources")
-        for index, resource in enumerate(resources if isinstance(resources, list) else []):
-            values = resource.get("values") if isinstance(resource, dict) else None
-            if isinstance(values, dict) and resource.get("mode", "managed") == "managed":
-                yield (*at, "resources", index, "values"), resource, values
-        children = module.get("child_modules")
-        for index, child in enumerate(children if isinstance(children, list) else []):
-            if isinstance(child, dict):
-                stack.append((child, (*at, "child_modules", index)))
 
 
 def _resource(

@@ -413,15 +413,17 @@ def documents_from_plan(
     data: Any, lines: Mapping[Key, int] | None = None, *, path: str
 ) -> list[PolicyDocument]:
     """Policies of managed resources in planned values (else in resource changes, else state)."""
-    resources = list(_plan_resources(data))
+    resources = list(plan_resources(data))
     documents: list[PolicyDocument] = []
     for at, resource, values in resources:
         documents.extend(_plan_documents(at, resource, values, lines or {}, path))
     return documents
 
 
-def _plan_resources(data: Any) -> Iterator[tuple[Key, dict[Any, Any], dict[Any, Any]]]:
-    """(path of the values, resource, values) for each managed resource."""
+def plan_resources(data: Any) -> Iterator[tuple[Key, dict[Any, Any], dict[Any, Any]]]:
+    """(path of the values, resource, values) for each managed resource of a plan or state:
+    planned values, else resource changes, else state values (the network check reads them
+    too)."""
     if not isinstance(data, dict):
         return
     for root in ("planned_values", "values"):
