@@ -111,6 +111,23 @@ def run_botwarden(folder: Path, db: Path) -> Result:
     return found, fixes, time.perf_counter() - t0
 
 
+def fix_cause(record: dict[str, object], name: str, pa: list[str], bw: list[str]) -> str:
+    """Why pip-audit's fix versions differ from the record's own ``fixed`` events."""
+    affected = record["affected"][0]  # type: ignore[index]
+    fixed = sorted(
+        {e["fixed"] for r in affected.get("ranges", []) for e in r["events"] if "fixed" in e},
+        key=Version,
+    )
+    if fixed != bw:
+        return "botwarden differs from the record (a botwarden bug)"
+    if affected["package"]["name"] != name and not pa:
+        return (
+            "pip-audit lists none: the record spells the name differently from PEP 503 form "
+            "(pip-audit compares names as strings), botwarden lists the record's fixes"
+        )
+    return "pip-audit lists only part of the record's fixes, botwarden all of them"
+
+
 def cli_time(*argvs: list[str]) -> float:
     t0 = time.perf_counter()
     for argv in argvs:
@@ -163,8 +180,15 @@ def main() -> None:
             )
     fix_diff = sorted(k for k in set(pa_fix) & set(bw_fix) if pa_fix[k] != bw_fix[k])
     print(f"\nfix versions differ on {len(fix_diff)} of {len(set(pa_fix) & set(bw_fix))} findings")
-    for key in fix_diff[:5]:
-        print(f"  {key}: pip-audit {pa_fix[key]}  botwarden {bw_fix[key]}")
+    by_id = {str(r["id"]): r for r in records}
+    causes: dict[str, int] = {}
+    for key in fix_diff:
+        cause = fix_cause(by_id[key.split()[1]], key.split()[0], pa_fix[key], bw_fix[key])
+        causes[cause] = causes.get(cause, 0) + 1
+    for cause, n in sorted(causes.items(), key=lambda kv: -kv[1]):
+        print(f"  {n:4}  {cause}")
+    for key in fix_diff[:3]:
+        print(f"  e.g. {key}: pip-audit {pa_fix[key]}  botwarden {bw_fix[key]}")
     print(f"\n{'run':58} {'seconds':>8} {'vs pip-audit':>12}")
     rows = (
         ("pip-audit, one process per file", pa_time),
