@@ -82,9 +82,18 @@ def test_oversized_files_are_not_read(tmp_path: Path, name: str) -> None:
     assert "byte limit" in problems[0].message
 
 
-def test_undecodable_files_name_the_line(tmp_path: Path) -> None:
+def test_an_undecodable_line_is_named_and_the_other_lines_are_read(tmp_path: Path) -> None:
+    """One stray byte must not hide the pins on the other lines of a requirements file."""
     path = tmp_path / "requirements.txt"
-    path.write_bytes(b"a==1\nb==2\nc\xff\xfe==3\n")
+    path.write_bytes(b"\xef\xbb\xbfa==1\nb==2\nc\xff\xfe==3\nd==4\n")
+    requirements, problems = read_file(path, tmp_path)
+    assert [(r.name, r.line) for r in requirements] == [("a", 1), ("b", 2), ("d", 4)]
+    assert [(p.line, "not UTF-8" in p.message) for p in problems] == [(3, True)]
+
+
+def test_an_undecodable_toml_file_is_one_problem(tmp_path: Path) -> None:
+    path = tmp_path / "pyproject.toml"
+    path.write_bytes(b'[project]\nname = "x"\ndependencies = ["a==1", "\xff"]\n')
     requirements, problems = read_file(path, tmp_path)
     assert requirements == []
     assert [(p.line, p.message.startswith("not UTF-8")) for p in problems] == [(3, True)]

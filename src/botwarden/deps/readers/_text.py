@@ -56,8 +56,13 @@ def within(path: Path, root: Path) -> bool:
     return real is not None and base is not None and real.is_relative_to(base)
 
 
-def read_text(path: Path, shown: str) -> str | ReadProblem:
-    """The file's text (UTF-8, a BOM dropped), or the one problem that stops it being read."""
+def read_text(path: Path, shown: str, *, by_line: bool = False) -> str | ReadProblem:
+    """The file's text (UTF-8, a BOM dropped), or the one problem that stops it being read.
+
+    ``by_line`` is for line-based files (requirements): a line that is not UTF-8 becomes an
+    empty line and one problem each (raised as :class:`NotText`), so one stray byte does not
+    hide the pins on the other lines.
+    """
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
@@ -79,8 +84,30 @@ def read_text(path: Path, shown: str) -> str | ReadProblem:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        if by_line:
+            return _decode_lines(data, shown)
         line = data[: exc.start].count(b"\n") + 1
         return ReadProblem(shown, line, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+
+
+class NotText(str):
+    """Decoded text with the lines that were not UTF-8 blanked, and a problem for each."""
+
+    problems: tuple[ReadProblem, ...] = ()
+
+
+def _decode_lines(data: bytes, shown: str) -> NotText:
+    lines, problems = [], []
+    for number, raw in enumerate(data.removeprefix(b"\xef\xbb\xbf").split(b"\n"), 1):
+        try:
+            lines.append(raw.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            lines.append("")
+            reason = f"line is not UTF-8 text ({exc.reason} at byte {exc.start}); it is skipped"
+            problems.append(ReadProblem(shown, number, reason))
+    text = NotText("\n".join(lines))
+    text.problems = tuple(problems)
+    return text
 
 
 def _too_big(size: int) -> str:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from botwarden.deps.readers import _pep508
 from botwarden.deps.readers._text import (
+    NotText,
     display_path,
     normalise,
     read_text,
@@ -124,10 +125,12 @@ class _Reader:
         if real in self.seen:
             return
         self.seen.add(real)
-        text = read_text(path, shown)
+        text = read_text(path, shown, by_line=True)
         if isinstance(text, ReadProblem):
             self.problems.append(text)
             return
+        if isinstance(text, NotText):
+            self.problems.extend(text.problems)
         here = (*chain, (real, shown))
         for number, line in logical_lines(text):
             self._line(path, shown, number, line, here)
