@@ -4,7 +4,9 @@ The corpus is a few MB of LLM-style answers generated deterministically (seeded)
 headings, lists, code, links and images (some to allowed hosts, most not), some inline HTML, and
 now and then an e-mail address, a phone number, a card number or an API key. Every tool is
 called once per answer, as a bot would call it. botwarden runs its whole pipeline (Markdown links,
-HTML, secrets and personal data); nh3 and bleach only clean HTML, so the ratios show what the
+HTML, secrets and personal data), asking the link policy once per URL of each answer; a second
+row gives it ``links_by_origin`` (verdicts remembered per origin, which an egress allow-list
+deciding by host and port permits). nh3 and bleach only clean HTML, so the ratios show what the
 extra passes cost; two rows time the redaction passes alone (the secrets scanner as the redactor
 configures it, and personal-data detection) on the raw answers. The payload suite
 (tests/guards/output/payloads.py) is then run through each tool, and the payloads still live
@@ -137,6 +139,8 @@ def main() -> None:
     print(f"corpus: {len(docs)} answers, {size / 1e6:.1f} MB (mean {size // len(docs)} bytes)\n")
 
     full = OutputSanitizer(OutputPolicy(link_allowed=allowed))
+    # the egress allow-list decides by scheme, host and port, as ``allowed`` does by host
+    by_origin = OutputSanitizer(OutputPolicy(link_allowed=allowed, links_by_origin=True))
     links_html = OutputSanitizer(OutputPolicy(link_allowed=allowed, redact=frozenset()))
     html_only = OutputSanitizer(OutputPolicy(links="any", redact=frozenset()))
     secrets = SecretScanner(load_rules(), line_markers=False)  # what the redactor runs
@@ -145,6 +149,11 @@ def main() -> None:
             "botwarden, full (markdown)",
             lambda t: full.sanitize(t).text,
             lambda t, f: full.sanitize(t, f).text,
+        ),
+        (
+            "botwarden, full, verdicts by origin",
+            lambda t: by_origin.sanitize(t).text,
+            lambda t, f: by_origin.sanitize(t, f).text,
         ),
         ("botwarden, links + HTML only", lambda t: links_html.sanitize(t).text, None),
         ("botwarden, HTML only (fmt=html)", lambda t: html_only.sanitize(t, "html").text, None),
@@ -157,10 +166,10 @@ def main() -> None:
     results = [(name, throughput(fn, docs), None if s is None else survivors(s))
                for name, fn, s in rows]  # fmt: skip
     base = results[0][1]
-    print(f"{'tool':34} {'MB/s':>8} {'vs full':>8} {'payloads surviving':>20}")
+    print(f"{'tool':38} {'MB/s':>8} {'vs full':>8} {'payloads surviving':>20}")
     for name, mbps, left in results:
         shown = "-" if left is None else f"{left}/{attacks}"
-        print(f"{name:34} {mbps:8.1f} {mbps / base:7.2f}x {shown:>20}")
+        print(f"{name:38} {mbps:8.1f} {mbps / base:7.2f}x {shown:>20}")
     print("\ntarget: >= 20 MB/s for the full pipeline, 0 payloads surviving")
 
 

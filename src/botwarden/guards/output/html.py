@@ -47,6 +47,8 @@ _URL_ATTRIBUTE = re.compile(
     re.IGNORECASE,
 )
 _LINK_ATTRIBUTES = frozenset({"href", "src"})
+_LINK_REL = "noopener noreferrer nofollow"
+_REL = f' rel="{_LINK_REL}"'  # how ammonia writes the rel it adds to links
 
 CONTENT_REMOVED = frozenset({
     "script", "style", "template", "iframe", "frame", "frameset", "object", "embed", "applet",
@@ -71,7 +73,7 @@ class HtmlSanitizer:
             attribute_filter=self._attribute,
             url_schemes={"http", "https"},
             strip_comments=True,
-            link_rel="noopener noreferrer nofollow",
+            link_rel=_LINK_REL,
         )
 
     def _attribute(self, element: str, attribute: str, value: str) -> str | None:
@@ -96,7 +98,9 @@ class HtmlSanitizer:
             out: str = self._cleaner.clean(text)
         finally:
             _sink.reset(token)
-        if out != text:  # nothing removed, nothing to count
+        # nothing removed, nothing to count; nor when ammonia only added ``rel`` to links: then
+        # every tag, attribute and comment of the input is still there
+        if out != text and out.replace(_REL, "") != text:
             sink.extend(_removed_markup(text, out))
         return out
 

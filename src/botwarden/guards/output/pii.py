@@ -43,10 +43,12 @@ class _Detector:
     check: Check
     context: re.Pattern[str] | None = None  # a word that must come shortly before
     digits: int = field(init=False)  # the fewest ASCII digits a match holds
+    run: int = field(init=False)  # the longest run of digits every match holds, at least
 
     def __post_init__(self) -> None:
         parsed = sre_parse.parse(self.pattern.pattern, self.pattern.flags)
         object.__setattr__(self, "digits", _least_digits(list(parsed)))
+        object.__setattr__(self, "run", _least_run(list(parsed)))
 
 
 _ASCII_DIGITS = range(ord("0"), ord("9") + 1)
@@ -68,6 +70,32 @@ def _least_digits(items: list[tuple[Any, Any]]) -> int:
         elif op is sre_parse.BRANCH:
             total += min(_least_digits(list(alt)) for alt in av[1])
     return total
+
+
+def _least_run(items: list[tuple[Any, Any]]) -> int:
+    """A run of consecutive ASCII digits that every match of the parsed pattern holds: the
+    longest stretch of single digits and repeated single digits (``[0-9]{6}``, ``[0-9]{1,4}``
+    adds its least count: what it writes are digits too). Anything else ends a stretch, so the
+    figure is never too high: a window whose longest run of digits is shorter holds no match."""
+    best = current = 0
+    for op, av in items:
+        if _digit_only(op, av):
+            current += 1
+        elif (
+            op in (sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT)
+            and len(av[2]) == 1
+            and _digit_only(*av[2][0])
+        ):
+            current += av[0]
+        else:
+            best, current = max(best, current), 0
+    return max(best, current)
+
+
+def _digit_only(op: Any, av: Any) -> bool:
+    return (op is sre_parse.LITERAL and av in _ASCII_DIGITS) or (
+        op is sre_parse.IN and all(_digit_item(o, a) for o, a in av)
+    )
 
 
 def _digit_item(op: Any, av: Any) -> bool:
@@ -196,6 +224,7 @@ _EMAIL = re.compile(
 )
 _NOT_DIGITS = str.maketrans("", "", "0123456789")
 _NON_DIGIT = re.compile(r"[^0-9]+")
+_DIGIT_RUN = re.compile(r"[0-9]+")
 _CONTEXT_REACH = 40  # characters before a weak id in which its name must appear
 _WINDOW = 48  # characters around a lettered hit in which an IBAN or fiscal code can lie
 
@@ -239,10 +268,11 @@ def _emails(text: str) -> Iterator[PiiMatch]:
 def _detect(text: str, detectors: tuple[_Detector, ...], start: int, end: int) -> list[PiiMatch]:
     window = text[start:end]
     digits = len(window) - len(window.translate(_NOT_DIGITS))
+    run = max(map(len, _DIGIT_RUN.findall(window)), default=0)
     found = []
     for detector in detectors:
-        if detector.digits > digits:
-            continue  # too few digits here for this format
+        if detector.digits > digits or detector.run > run:
+            continue  # too few digits here for this format, or not enough of them in a row
         for match in detector.pattern.finditer(text, start, end):
             if not detector.check(match.group()):
                 continue

@@ -31,12 +31,18 @@ _Option = TypeVar("_Option", bound=str)
 @dataclass(frozen=True, slots=True)
 class OutputPolicy:
     """``link_allowed`` decides each link under ``egress-only``; without one, every link goes
-    (fail closed: a guard that cannot ask the egress allow-list keeps nothing)."""
+    (fail closed: a guard that cannot ask the egress allow-list keeps nothing).
+
+    ``links_by_origin`` says that ``link_allowed`` decides on a URL's scheme, host and port
+    alone, as the egress allow-list does: it is then asked once per origin, and its verdict
+    remembered for as long as the sanitiser lives (build a new one when the allow-list changes).
+    Otherwise it is asked once per URL in each output, and nothing is remembered longer."""
 
     html: HtmlMode = "sanitize"
     links: LinkMode = "egress-only"
     redact: frozenset[str] = frozenset({"secrets", "pii"})
     link_allowed: LinkPolicy | None = None
+    links_by_origin: bool = False
 
     def __post_init__(self) -> None:
         _check("html", self.html, HTML_MODES)

@@ -16,7 +16,8 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from itertools import pairwise
+from typing import NamedTuple
 
 from botwarden.guards.finding import GuardFinding, redacted
 from botwarden.guards.output.pii import find_pii
@@ -28,13 +29,12 @@ _PRIORITY = {  # lower first; secrets come before all of these
     "fi-hetu": 4, "uk-nino": 5, "es-nie": 5, "es-dni": 5, "us-ssn": 5, "br-cpf": 5,
     "se-personnummer": 5, "nl-bsn": 6, "pl-pesel": 6, "in-aadhaar": 6, "phone": 9,
 }  # fmt: skip
-_LINK_CONTINUATIONS = "([:"
+_LINK_CONTINUATIONS = ("(", "[", ":")
 _PLACEHOLDER = re.compile(r"\[REDACTED:[a-z0-9:\-]+\]")
 _KEEP = "keep"  # an earlier placeholder: nothing overlapping it is redacted again
 
 
-@dataclass(frozen=True, slots=True)
-class _Span:
+class _Span(NamedTuple):  # a tuple: made for every find, and sorted and compared as one
     start: int
     end: int
     rank: int
@@ -50,31 +50,33 @@ class Redactor:
         )
         self.pii = "pii" in kinds
 
-    def redact(self, text: str, *, markdown: bool) -> tuple[str, list[GuardFinding]]:
+    def redact(
+        self, text: str, *, markdown: bool, placed: bool = True
+    ) -> tuple[str, list[GuardFinding]]:
+        """``text`` with its secrets and personal data replaced; the findings carry offsets into
+        ``text`` when ``placed`` (the caller says when they would mean nothing to its reader)."""
         spans = self._spans(text)
-        if all(span.kind == _KEEP for span in spans):
+        if not spans or all(span.kind == _KEEP for span in spans):
             return text, []
         parts: list[str] = []
         findings: list[GuardFinding] = []
         last = 0
-        for span in _without_overlaps(spans):
-            if span.kind == _KEEP:
+        for start, end, _, kind in _without_overlaps(spans):
+            if kind == _KEEP:
                 continue
-            value = text[span.start : span.end]
-            placeholder = PLACEHOLDER.format(span.kind)
-            if markdown and text[span.end : span.end + 1] in tuple(_LINK_CONTINUATIONS):
+            placeholder = PLACEHOLDER.format(kind)
+            if markdown and text[end : end + 1] in _LINK_CONTINUATIONS:
                 placeholder += "\\"
-            parts.extend((text[last : span.start], placeholder))
-            last = span.end
-            kind = span.kind.replace(":", ".", 1)
-            what = "secret" if span.kind.startswith("secret:") else "personal datum"
+            parts.extend((text[last:start], placeholder))
+            last = end
+            secret = kind.startswith("secret:")
             findings.append(
                 GuardFinding(
-                    f"redact.{kind if what == 'secret' else 'pii.' + kind}",
-                    f"{what} redacted ({span.kind.split(':')[-1]})",
-                    evidence=redacted(value),
-                    start=span.start,
-                    end=span.end,
+                    f"redact.{kind.replace(':', '.', 1)}" if secret else f"redact.pii.{kind}",
+                    f"{'secret' if secret else 'personal datum'} redacted ({kind.split(':')[-1]})",
+                    evidence=redacted(text[start:end]),
+                    start=start if placed else None,
+                    end=end if placed else None,
                 )
             )
         parts.append(text[last:])
@@ -114,7 +116,12 @@ def _without_overlaps(spans: list[_Span]) -> list[_Span]:
 
     A span that loses to higher-ranked ones keeps what they leave uncovered of it (a key as
     the local part of an address: the key wins, and the rest of the address is redacted too,
-    not shown), unless it overlaps an earlier placeholder, which is never redacted again."""
+    not shown), unless it overlaps an earlier placeholder, which is never redacted again.
+
+    Usually no two spans overlap: then each is kept whole, and they are only sorted."""
+    ordered = sorted(spans)  # by start, then end: disjoint spans cannot share a start
+    if all(a.end <= b.start for a, b in pairwise(ordered)):
+        return ordered
     kept: list[_Span] = []
     for span in sorted(spans, key=lambda s: (s.rank, s.start - s.end, s.start)):
         index = bisect.bisect_left(kept, span.start, key=_start)

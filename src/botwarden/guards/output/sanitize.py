@@ -57,11 +57,11 @@ class OutputSanitizer:
         findings: list[GuardFinding] = []
         with self._judge.remembering():
             out = self._structure(text, fmt, findings)
-        moved = out != text
         if self._redactor is not None:
-            out, redactions = self._redactor.redact(out, markdown=fmt == "markdown")
-            if moved:  # offsets are into the text redaction saw, not the text we were given
-                redactions = [_unplaced(f) for f in redactions]
+            # offsets are into the text redaction saw: they mean nothing once that has moved
+            out, redactions = self._redactor.redact(
+                out, markdown=fmt == "markdown", placed=out == text
+            )
             findings.extend(redactions)
         return Sanitized(out, tuple(findings))
 
@@ -122,10 +122,6 @@ class OutputSanitizer:
 def sanitize_output(text: str, policy: OutputPolicy, fmt: Format = "markdown") -> Sanitized:
     """One-off convenience; build an :class:`OutputSanitizer` once to sanitise many outputs."""
     return OutputSanitizer(policy).sanitize(text, fmt)
-
-
-def _unplaced(finding: GuardFinding) -> GuardFinding:
-    return GuardFinding(finding.kind, finding.message, finding.evidence, weight=finding.weight)
 
 
 def _inert(text: str) -> str:

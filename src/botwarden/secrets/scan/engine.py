@@ -100,7 +100,9 @@ class SecretScanner:
             for keyword in rule.keywords:
                 owners.setdefault(keyword.lower(), []).append(index)
         self._keywords: list[tuple[int, tuple[int, ...]]] = []  # (length, rule indices)
-        for keyword, indices in owners.items():
+        # Added in order of how common their letters are in text: the automaton looks a
+        # character up among a node's children one by one, in the order they were added.
+        for keyword, indices in sorted(owners.items(), key=_common_first):
             self._automaton.add_word(keyword, len(self._keywords))
             self._keywords.append((len(keyword), tuple(indices)))
         if owners:
@@ -157,9 +159,11 @@ class SecretScanner:
             windows = [(0, size)] if reach is None or not ends else _windows(text, ends, reach)
             anchored = bool(hits) and ascii_only and self._anchored[index]
             starts = sorted({start for start, _ in hits}) if anchored else None
-            for start, end in windows:
-                found = _finditer(rule.pattern, text, start, end, starts)
-                spans.extend(self._matches(rule, text, lines, path, found))
+            if starts is not None:
+                found: Iterable[re.Match[str]] = _anchored(rule.pattern, text, windows, starts)
+            else:
+                found = [m for s, e in windows for m in rule.pattern.finditer(text, s, e)]
+            spans.extend(self._matches(rule, text, lines, path, found))
         return _pair(_without_overlaps(spans))
 
     def _matches(
@@ -206,25 +210,37 @@ def _end(hit: tuple[int, int]) -> int:
     return hit[1]
 
 
-def _finditer(
-    pattern: re.Pattern[str], text: str, pos: int, endpos: int, starts: list[int] | None
-) -> Iterable[re.Match[str]]:
-    """What ``pattern.finditer(text, pos, endpos)`` yields, trying only ``starts`` (sorted) when
-    they are the only places a match can begin. Like ``finditer``, a match resumes the search at
-    its end (an anchored match is never empty: it holds a keyword), and a look-behind at a start
-    sees the text before it just as it does inside a window."""
-    if starts is None:
-        yield from pattern.finditer(text, pos, endpos)
-        return
-    for start in starts[bisect.bisect_left(starts, pos) :]:
-        if start >= endpos:
-            return
-        if start < pos:
-            continue  # inside the previous match
-        match = pattern.match(text, start, endpos)
+def _anchored(
+    pattern: re.Pattern[str], text: str, windows: list[tuple[int, int]], starts: list[int]
+) -> list[re.Match[str]]:
+    """What ``pattern.finditer`` finds in each of ``windows`` (sorted, disjoint) in turn, when
+    only ``starts`` (sorted) can begin a match: those are tried with ``pattern.match``, in one
+    pass. Like ``finditer``, a match resumes the search at its end (an anchored match is never
+    empty: it holds a keyword; and it ends inside its window, before the next one begins), a
+    start outside every window is not tried, and a look-behind at a start sees the text before
+    it just as it does inside a window."""
+    found: list[re.Match[str]] = []
+    pos, index, last = 0, 0, len(windows)
+    for start in starts:
+        while windows[index][1] <= start:
+            index += 1
+            if index == last:
+                return found
+        if start < windows[index][0] or start < pos:
+            continue
+        match = pattern.match(text, start, windows[index][1])
         if match is not None:
-            yield match
+            found.append(match)
             pos = match.end()
+    return found
+
+
+_LETTER_ORDER = " etaoinsrhldcumfpgwybvkxjqz._-/:=0123456789"  # commonest first, roughly
+_RANK = {char: rank for rank, char in enumerate(_LETTER_ORDER)}
+
+
+def _common_first(item: tuple[str, list[int]]) -> list[int]:
+    return [_RANK.get(char, len(_RANK)) for char in item[0]]
 
 
 _Heads = frozenset[tuple[str, bool]]  # text every match may begin with; whether it can grow
