@@ -95,6 +95,9 @@ class TextGuard:
                 links=self.output.links,
                 redact=frozenset(self.output.redact),
                 link_allowed=_egress_links(manifest),
+                # the egress policy decides on scheme, host and port (Policy.destination), so
+                # one verdict per origin serves every link to it
+                links_by_origin=True,
             )
         )
 

@@ -32,6 +32,12 @@ _PRIORITY = {  # lower first; secrets come before all of these
 _LINK_CONTINUATIONS = ("(", "[", ":")
 _PLACEHOLDER = re.compile(r"\[REDACTED:[a-z0-9:\-]+\]")
 _KEEP = "keep"  # an earlier placeholder: nothing overlapping it is redacted again
+_MAX_ROUNDS = 3
+# A placeholder starts with '[' and ends with ']', where the span began and ended with a word
+# character, so a datum beside it may now be bounded where it was not: one that ends just
+# before the span (a word character there), or one that starts just after it.
+_ENDS = re.compile(r"\w")
+_STARTS = re.compile(r"[\w+(\-]")
 
 
 class _Span(NamedTuple):  # a tuple: made for every find, and sorted and compared as one
@@ -54,16 +60,39 @@ class Redactor:
         self, text: str, *, markdown: bool, placed: bool = True
     ) -> tuple[str, list[GuardFinding]]:
         """``text`` with its secrets and personal data replaced; the findings carry offsets into
-        ``text`` when ``placed`` (the caller says when they would mean nothing to its reader)."""
+        ``text`` when ``placed`` (the caller says when they would mean nothing to its reader).
+
+        A placeholder can turn its neighbour into a datum the detectors then see: in
+        ``jane@corp.invalid+1 415 555 0132`` the phone number starts inside a word until the
+        address becomes ``[REDACTED:email]``. So when a redacted span touched a character the
+        detectors' boundaries look at, the result is read again (a few rounds at most), and
+        redacting twice gives what redacting once gave.
+        """
+        out, findings, touched = self._round(text, markdown=markdown, placed=placed)
+        for _ in range(_MAX_ROUNDS - 1):
+            if not touched:
+                break
+            out, more, touched = self._round(out, markdown=markdown, placed=False)
+            findings.extend(more)
+        return out, findings
+
+    def _round(
+        self, text: str, *, markdown: bool, placed: bool
+    ) -> tuple[str, list[GuardFinding], bool]:
         spans = self._spans(text)
         if not spans or all(span.kind == _KEEP for span in spans):
-            return text, []
+            return text, [], False
         parts: list[str] = []
         findings: list[GuardFinding] = []
         last = 0
+        touched = False
         for start, end, _, kind in _without_overlaps(spans):
             if kind == _KEEP:
                 continue
+            if not touched:
+                touched = bool(_ENDS.match(text, start - 1, start) if start else False) or bool(
+                    _STARTS.match(text, end, end + 1)
+                )
             placeholder = PLACEHOLDER.format(kind)
             if markdown and text[end : end + 1] in _LINK_CONTINUATIONS:
                 placeholder += "\\"
@@ -80,7 +109,7 @@ class Redactor:
                 )
             )
         parts.append(text[last:])
-        return "".join(parts), findings
+        return "".join(parts), findings, touched
 
     def _spans(self, text: str) -> list[_Span]:
         spans: list[_Span] = []
