@@ -28,6 +28,15 @@ def _no_outbound_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", guarded)
 
 
+@pytest.fixture(autouse=True)
+def _no_user_vulnerability_database(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A developer's imported OSV database must not change what the tests see."""
+    monkeypatch.delenv("BOTWARDEN_VULNDB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.getbasetemp() / "xdg-data"))
+
+
 @pytest.fixture
 def write_manifest(tmp_path: Path) -> Callable[[str], Path]:
     def write(text: str, name: str = "botwarden.toml") -> Path:

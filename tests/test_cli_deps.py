@@ -16,12 +16,6 @@ OSV = Path(__file__).parent / "deps" / "data" / "osv"
 EXAMPLE = Path(__file__).parents[1] / "examples" / "bibliobot"
 
 
-@pytest.fixture(autouse=True)
-def _no_user_database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.delenv("BOTWARDEN_VULNDB", raising=False)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-
-
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = cli.run(list(argv))
     out, err = capsys.readouterr()
