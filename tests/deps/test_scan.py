@@ -117,3 +117,24 @@ def test_an_old_database_is_reported(db: VulnDB) -> None:
     found = list(findings([], [], db, now=later))
     assert [f.rule for f in found] == ["deps.stale-database"]
     assert "imported 45 days ago" in found[0].message
+
+
+def test_a_pin_in_any_file_covers_a_range_elsewhere(db: VulnDB) -> None:
+    """A constraints file (or another requirements file) that pins the package decides it."""
+    constrained = Requirement("urllib3", "urllib3", "1.26.5", "==1.26.5", "constraints.txt", 1,
+                              "requirements")  # fmt: skip
+    assert run([req("urllib3", None, ""), constrained], db) == []
+
+
+@pytest.mark.parametrize(
+    ("spec", "severity"),
+    [
+        ("^3.1.2", Severity.MEDIUM),  # >=3.1.2,<4 admits 3.1.2 and 3.1.3
+        ("~3.1.4", Severity.LOW),  # >=3.1.4,<3.2
+        ("^3.1.4", Severity.LOW),
+        ("*", Severity.MEDIUM),
+    ],
+)
+def test_poetry_ranges_are_read_as_pep440(db: VulnDB, spec: str, severity: Severity) -> None:
+    (finding,) = run([req("jinja2", None, spec, source="pyproject")], db)
+    assert (finding.rule, finding.severity) == ("deps.unpinned", severity)

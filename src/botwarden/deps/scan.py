@@ -5,8 +5,9 @@ Findings, one per problem and place, so a baseline can accept one advisory witho
 - ``deps.vulnerable``: a pinned version that an advisory affects; severity from the advisory's
   CVSS (``unknown`` counts as medium); the message names the advisory, its aliases, its fixes
   and the smallest upgrade that clears every advisory known for the package.
-- ``deps.unpinned``: a requirement that admits more than one version and that no lock file
-  pins; medium when its range admits a version an advisory names as affected, low otherwise.
+- ``deps.unpinned``: a requirement that admits more than one version, for a package that no
+  file of the scan pins (a lock file, a constraints file, another requirements file); medium
+  when its range admits a version an advisory names as affected, low otherwise.
 - ``deps.unreadable``: a dependency file or line that could not be read.
 - ``deps.unmatchable``: an editable, URL, VCS or path requirement: no release to match.
 - ``deps.no-database`` / ``deps.stale-database``: the check could not run, or ran on old data.
@@ -15,6 +16,7 @@ Findings, one per problem and place, so a baseline can accept one advisory witho
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -143,7 +145,7 @@ def findings(
         where = Location(problem.path, problem.line or None)
         rule = UNMATCHABLE if NOT_MATCHABLE in problem.message else UNREADABLE
         yield Finding.of(rule, problem.message, where, key=problem.message)
-    locked = {r.name for r in requirements if r.version is not None and _is_lock(r)}
+    pinned = {r.name for r in requirements if r.version is not None}
     if db is None:
         if not requirements:
             return  # nothing to check, nothing missed
@@ -155,19 +157,15 @@ def findings(
             key="no-database",
         )
         for req in requirements:
-            if req.version is None and req.name not in locked:
+            if req.version is None and req.name not in pinned:
                 yield _unpinned(req, None)
         return
     yield from _staleness(db, now or dt.datetime.now(dt.UTC))
     for item in matches(requirements, db):
         if isinstance(item, Match):
             yield from _vulnerable(item)
-        elif item.name not in locked:
+        elif item.name not in pinned:
             yield _unpinned(item, db)
-
-
-def _is_lock(req: Requirement) -> bool:
-    return req.source in ("poetry.lock", "uv.lock", "Pipfile.lock", "pylock", "environment")
 
 
 def _vulnerable(match: Match) -> Iterator[Finding]:
@@ -223,7 +221,7 @@ def _admitted_advisories(req: Requirement, db: VulnDB) -> set[str]:
     never wrong, though an overlap between two exclusive bounds can be missed.
     """
     try:
-        spec = SpecifierSet(req.specifier)
+        spec = SpecifierSet(_pep440(req.specifier))
     except InvalidSpecifier:
         return set()
     probes = (
@@ -256,6 +254,30 @@ def _admitted_advisories(req: Requirement, db: VulnDB) -> set[str]:
         ):
             found.add(advisory.id)
     return found
+
+
+_POETRY = re.compile(r"\s*(\^|~(?!=))\s*(\d+(?:\.\d+)*)\s*")
+
+
+def _pep440(specifier: str) -> str:
+    """Poetry's ``^1.2.3``, ``~1.2.3`` and ``*`` as PEP 440 ranges; anything else as written."""
+    parts = []
+    for part in specifier.split(","):
+        match = _POETRY.fullmatch(part)
+        if part.strip() == "*":
+            continue
+        if match is None:
+            parts.append(part)
+            continue
+        numbers = [int(n) for n in match.group(2).split(".")]
+        if match.group(1) == "^":  # up to the first non-zero component
+            first = next((i for i, n in enumerate(numbers) if n), len(numbers) - 1)
+            upper = [*numbers[:first], numbers[first] + 1]
+        else:  # ~: the minor version if given, else the major
+            keep = 2 if len(numbers) > 1 else 1
+            upper = [*numbers[: keep - 1], numbers[keep - 1] + 1]
+        parts.append(f">={match.group(2)},<{'.'.join(map(str, upper))}")
+    return ",".join(parts)
 
 
 def _staleness(db: VulnDB, now: dt.datetime) -> Iterator[Finding]:
