@@ -35,8 +35,9 @@ def test_import_then_scan_reports_each_advisory(
     db = tmp_path / "vulndb.sqlite"
     code, out, err = run(capsys, "vulndb", "import", str(OSV), "--db", str(db))
     assert code == 0
-    assert "imported 7 PyPI advisories" in out
-    assert "1 withdrawn and 1 of other ecosystems skipped, 2 unreadable" in out
+    assert "imported 8 PyPI advisories" in out
+    assert "1 withdrawn and 1 of other ecosystems skipped, 1 unreadable" in out
+    assert "1 version left out" in out
     assert "BROKEN-0001.json" in err
     folder = project(tmp_path, "requests==2.25.1\nPyYAML==5.4\nflask>=2\n")
     code, out, _ = run(capsys, "deps", "scan", str(folder), "--db", str(db), "--format", "json")

@@ -117,7 +117,8 @@ def import_(
     typer.echo(
         f"imported {report.imported} PyPI advisories into {target} "
         f"({report.skipped_withdrawn} withdrawn and {report.not_pypi} of other ecosystems "
-        f"skipped, {report.problem_count} unreadable)"
+        f"skipped, {report.problem_count} unreadable; {report.warning_count} version"
+        f"{'' if report.warning_count == 1 else 's'} left out: not PEP 440)"
     )
     for problem in report.problems[:20]:
         err.print(f"  unreadable: {problem}", markup=False)

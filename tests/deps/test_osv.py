@@ -93,11 +93,9 @@ def test_other_ecosystems_and_git_ranges_are_ignored() -> None:
     [
         ([], "JSON object, not list"),
         ({"aliases": []}, "has no id"),
-        (record([{"introduced": "zero"}]), "'zero' is not a PEP 440 version"),
         (record([{"fixed": "1.0"}]), "needs an 'introduced' event"),
         (record([{"introduced": "0", "fixed": "1"}]), "exactly one of"),
         (record([{"introduced": "0"}, {"patched": "1"}]), "unknown event 'patched'"),
-        (record([{"introduced": 1}]), "version is not a string"),
         ({"id": "X", "affected": {"package": {}}}, "affected is not a list"),
         ({"id": "X", "severity": ["CVSS"]}, r"severity\[0\] is not an object"),
     ],
@@ -161,3 +159,23 @@ def test_range_walk_matches_the_intervals_it_describes(
         for i in range(0, len(bounds), 2)
     )
     assert parse(record(events)).affects("jinja2", probe) is inside
+
+
+def test_an_unreadable_version_costs_its_range_or_list_entry_not_the_advisory() -> None:
+    doc = record([{"introduced": "0"}, {"fixed": "2004d"}])
+    doc["affected"][0]["ranges"].append(
+        {"type": "ECOSYSTEM", "events": [{"introduced": "3.0"}, {"fixed": "3.2"}]}
+    )
+    doc["affected"][0]["versions"] = ["1.0", "0.4dev-r1234", 7]
+    warnings: list[str] = []
+    advisory = parse(doc, "all.zip:X.json", warnings)
+    assert [advisory.affects("jinja2", Version(v)) for v in ("1.0", "1.5", "3.1", "3.2")] == [
+        True,  # from the versions list
+        False,  # its range was left out
+        True,
+        False,
+    ]
+    assert len(warnings) == 3
+    assert "'2004d' is not a PEP 440 version; the range is left out" in warnings[0]
+    assert "'0.4dev-r1234' is not a PEP 440 version; left out of the list" in warnings[1]
+    assert "version is not a string" in warnings[2]

@@ -27,20 +27,28 @@ def export_zip(tmp_path: Path) -> Path:
 def test_import_keeps_pypi_records_and_names_every_bad_one(tmp_path: Path, kind: str) -> None:
     source = OSV if kind == "folder" else export_zip(tmp_path)
     report = import_export(source, tmp_path / "db.sqlite")
-    assert report.imported == 7
-    assert (report.skipped_withdrawn, report.not_pypi, report.problem_count) == (1, 1, 2)
+    assert report.imported == 8
+    assert (report.skipped_withdrawn, report.not_pypi, report.problem_count) == (1, 1, 1)
     assert any(p.startswith("BROKEN-0001.json: not readable as JSON") for p in report.problems)
-    assert any("'not a version' is not a PEP 440 version" in p for p in report.problems)
+    # an unreadable version costs its range, not the advisory
+    assert report.warning_count == 1
+    assert "'not a version' is not a PEP 440 version; the range is left out" in report.warnings[0]
     with VulnDB(tmp_path / "db.sqlite") as db:
-        assert db.meta["advisories"] == "7"
+        assert db.meta["advisories"] == "8"
         ids = [a.id for a in db.advisories("requests")]
-        assert ids == ["GHSA-9hjg-9r4m-mvj7", "GHSA-9wx4-h78v-vm56", "GHSA-j8r2-6x86-q33q"]
+        assert ids == [
+            "BADVERSION-0001",
+            "GHSA-9hjg-9r4m-mvj7",
+            "GHSA-9wx4-h78v-vm56",
+            "GHSA-j8r2-6x86-q33q",
+        ]
+        assert not db.advisories("requests")[0].affects("requests", Version("1.0"))
         assert [a.id for a in db.advisories("pyyaml")] == [
             "GHSA-6757-jp84-gxfx",
             "GHSA-8q59-q68h-6hv4",
         ]
         assert db.advisories("flask") == ()
-        leak = db.advisories("requests")[2]
+        leak = db.advisories("requests")[3]
         assert leak.aliases == ("CVE-2023-32681", "PYSEC-2023-74")
         assert leak.affects("requests", Version("2.25.1"))
         assert not leak.affects("requests", Version("2.31.0"))
@@ -54,7 +62,7 @@ def test_a_failed_import_leaves_the_previous_database(tmp_path: Path) -> None:
     with pytest.raises(VulnDBError, match="not an OSV export"):
         import_export(bad, db_path)
     with VulnDB(db_path) as db:
-        assert len(db.advisories("requests")) == 3
+        assert len(db.advisories("requests")) == 4
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".vulndb-")] == []
 
 
@@ -95,7 +103,7 @@ def test_an_oversized_record_is_skipped_not_read(
     (folder / "BIG-0001.json").write_text(" " * 3000 + "{}")
     monkeypatch.setattr("botwarden.deps.vulndb.MAX_RECORD_BYTES", 2048)
     report = import_export(folder, tmp_path / "db.sqlite")
-    assert report.imported == 7
+    assert report.imported == 8
     assert "BIG-0001.json: 3002 bytes, larger than any OSV record should be" in report.problems
 
 
@@ -108,7 +116,7 @@ def test_an_export_with_nothing_usable_leaves_the_database(tmp_path: Path) -> No
     with pytest.raises(VulnDBError, match="the database was left as it was"):
         import_export(junk, db_path)
     with VulnDB(db_path) as db:
-        assert db.meta["advisories"] == "7"
+        assert db.meta["advisories"] == "8"
 
 
 def test_default_path_follows_the_environment(

@@ -33,6 +33,10 @@ class OSVError(Error):
     """An OSV record that cannot be used, with where and why."""
 
 
+class _UnreadableRangeError(Exception):
+    """A range event whose version PEP 440 cannot read: the range is left out."""
+
+
 @dataclass(frozen=True, slots=True)
 class Event:
     kind: str  # introduced | fixed | last_affected | limit
@@ -110,8 +114,16 @@ def _version(text: str) -> Version | None:
         return None
 
 
-def parse(record: object, origin: str = "record") -> Advisory:
-    """The advisory in one decoded OSV JSON document (only its PyPI entries are kept)."""
+def parse(record: object, origin: str = "record", warnings: list[str] | None = None) -> Advisory:
+    """The advisory in one decoded OSV JSON document (only its PyPI entries are kept).
+
+    A record whose shape is wrong raises :class:`OSVError`. A version PEP 440 cannot read (old
+    PyPI releases such as ``2004d`` or ``0.4dev-r1234``) does not cost the whole advisory: it is
+    left out of an explicit ``versions`` list, and a range with such an event is left out (the
+    record's ``versions`` list, which OSV fills for PyPI, still names what it affected); each is
+    described in ``warnings``.
+    """
+    notes: list[str] = warnings if warnings is not None else []
     if not isinstance(record, Mapping):
         raise OSVError(f"{origin}: an OSV record is a JSON object, not {type(record).__name__}")
     ident = record.get("id")
@@ -127,7 +139,7 @@ def parse(record: object, origin: str = "record") -> Advisory:
             raise OSVError(f"{where}: severity[{i}] is not an object")
     word = record.get("database_specific")
     word = word.get("severity") if isinstance(word, Mapping) else None
-    affected = tuple(_affected(record.get("affected"), where))
+    affected = tuple(_affected(record.get("affected"), where, notes))
     return Advisory(
         id=ident.strip(),
         aliases=aliases,
@@ -146,7 +158,7 @@ def _list(value: object, where: str) -> list[object]:
     return value
 
 
-def _affected(value: object, where: str) -> Iterable[Affected]:
+def _affected(value: object, where: str, notes: list[str]) -> Iterable[Affected]:
     for i, item in enumerate(_list(value, f"{where}: affected")):
         at = f"{where}: affected[{i}]"
         if not isinstance(item, Mapping):
@@ -163,12 +175,17 @@ def _affected(value: object, where: str) -> Iterable[Affected]:
                 raise OSVError(f"{at}: ranges[{j}] is not an object")
             if rng.get("type") != "ECOSYSTEM":
                 continue  # GIT ranges name commits, not releases
-            ranges.append(_events(rng.get("events"), f"{at}: ranges[{j}]"))
-        versions = frozenset(
-            parse_version(v, f"{at}: versions")
-            for v in _list(item.get("versions"), f"{at}: versions")
-        )
-        yield Affected(canonicalize_name(name), tuple(ranges), versions)
+            try:
+                ranges.append(_events(rng.get("events"), f"{at}: ranges[{j}]"))
+            except _UnreadableRangeError as exc:
+                notes.append(f"{exc.args[0]}; the range is left out")
+        versions = set()
+        for v in _list(item.get("versions"), f"{at}: versions"):
+            try:
+                versions.add(parse_version(v, f"{at}: versions"))
+            except OSVError as exc:
+                notes.append(f"{exc.message}; left out of the list")
+        yield Affected(canonicalize_name(name), tuple(ranges), frozenset(versions))
 
 
 def _events(value: object, where: str) -> tuple[Event, ...]:
@@ -179,7 +196,10 @@ def _events(value: object, where: str) -> tuple[Event, ...]:
         ((kind, text),) = event.items()
         if kind not in _ORDER:
             raise OSVError(f"{where}: events[{k}]: unknown event {kind!r:.40}")
-        events.append(Event(kind, parse_version(text, f"{where}: events[{k}].{kind}")))
+        try:
+            events.append(Event(kind, parse_version(text, f"{where}: events[{k}].{kind}")))
+        except OSVError as exc:
+            raise _UnreadableRangeError(exc.message) from None
     if not any(e.kind == "introduced" for e in events):
         raise OSVError(f"{where}: a range needs an 'introduced' event")
     return tuple(sorted(events, key=lambda e: (e.version, _ORDER[e.kind])))

@@ -50,6 +50,8 @@ class ImportReport:
     not_pypi: int = 0
     problems: list[str] = field(default_factory=list)  # "member: reason", at most 1,000 kept
     problem_count: int = 0
+    warnings: list[str] = field(default_factory=list)  # versions left out; at most 1,000 kept
+    warning_count: int = 0
 
     def problem(self, message: str) -> None:
         self.problem_count += 1
@@ -142,9 +144,10 @@ def _import_one(
     if size > MAX_RECORD_BYTES:
         report.problem(f"{name}: {size} bytes, larger than any OSV record should be")
         return
+    notes: list[str] = []
     try:
         raw = read()
-        advisory = parse(json.loads(raw), name)
+        advisory = parse(json.loads(raw), name, notes)
     except OSVError as exc:
         report.problem(exc.message)
         return
@@ -154,6 +157,8 @@ def _import_one(
     if advisory.withdrawn:
         report.skipped_withdrawn += 1
         return
+    report.warning_count += len(notes)
+    report.warnings.extend(notes[: max(0, 1000 - len(report.warnings))])
     packages = advisory.packages()
     if not packages:
         report.not_pypi += 1
