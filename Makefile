@@ -37,6 +37,9 @@ bench: $(BIN)/python       ## benchmarks, against peer tools (outside CI; about 
 	$(BIN)/python benchmarks/secrets/bench_throughput.py
 	$(BIN)/python benchmarks/secrets/bench_accuracy.py
 	$(BIN)/python benchmarks/secrets/bench_fetch.py
+	bash benchmarks/deps/setup.sh
+	benchmarks/.bench-venv/bin/python benchmarks/deps/bench_pip_audit.py
+	benchmarks/.bench-venv/bin/python benchmarks/deps/bench_vulndb.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist
