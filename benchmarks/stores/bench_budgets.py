@@ -6,7 +6,9 @@ into ``--rounds`` interleaved rounds of which the best is kept (the machine's lo
 every case alike):
 
 - botwarden: MemoryStore, SqliteStore (a temporary file), RedisStore, and LeasingStore over
-  Redis, each for ``rate`` (GCRA) and ``volume`` (sliding-window counter);
+  Redis, each for ``rate`` (GCRA) and ``volume`` (sliding-window counter); and a proxy
+  request's check of three budgets over the leasing store, take by take and all at once
+  (``LeasingStore.local_takes``);
 - limits: MovingWindowRateLimiter, FixedWindowRateLimiter and SlidingWindowCounterRateLimiter
   with its ``memory://`` and ``redis://`` storage.
 
@@ -73,7 +75,34 @@ def botwarden_cases(redis_url: str, folder: Path, tag: str) -> dict[str, Check]:
                         ("redis + leasing", leased)):  # fmt: skip
         cases[f"botwarden {name} rate"] = lambda s=store: s.rate("k", BIG, 3600)
         cases[f"botwarden {name} volume"] = lambda s=store: s.volume("v", 1500, BIG, 3600)
+    cases.update(three_budget_cases(leased))
     return cases
+
+
+def three_budget_cases(leased: LeasingStore) -> dict[str, Check]:
+    """A proxy request's budget check: two request rates (total, host) and a byte budget's
+    one-byte take, one by one or from the leases at once (LeasingStore.local_takes, falling
+    back to one by one when a lease must be renewed, as the runtime does)."""
+
+    def one_by_one() -> None:
+        leased.rate("t:requests", BIG, 3600)
+        leased.rate("h:requests", BIG, 3600)
+        leased.volume("t:bytes", 1, BIG, 3600)
+
+    handle = leased.local_takes([("rate", "t:requests", BIG, 3600),
+                                 ("rate", "h:requests", BIG, 3600),
+                                 ("volume", "t:bytes", BIG, 3600)])  # fmt: skip
+    assert handle is not None
+    amounts = (1, 1, 1)
+
+    def at_once() -> None:
+        if not handle.take(amounts, time.time()):
+            one_by_one()
+
+    return {
+        "botwarden redis + leasing 3 budgets, one by one": one_by_one,
+        "botwarden redis + leasing 3 budgets, at once": at_once,
+    }
 
 
 def limits_cases(redis_url: str, tag: str) -> dict[str, Check]:
@@ -105,9 +134,9 @@ def best(rates: dict[str, float], prefix: str, kind: str = "") -> tuple[str, flo
 
 
 def report(rates: dict[str, float]) -> None:
-    print(f"{'case':40} {'checks/s':>12} {'us/check':>9}")
+    print(f"{'case':48} {'checks/s':>12} {'us/check':>9}")
     for name, rate in rates.items():
-        print(f"{name:40} {rate:12,.0f} {1e6 / rate:9.1f}")
+        print(f"{name:48} {rate:12,.0f} {1e6 / rate:9.2f}")
     print()
     lim_redis = best(rates, "limits redis")
     lim_memory = best(rates, "limits memory")

@@ -13,7 +13,14 @@ from botwarden.policy.request import Target
 from botwarden.runtime.enforcer import Enforcer
 from botwarden.runtime.gate import Gate
 from botwarden.runtime.resolve import Resolver
-from botwarden.stores import StateStore, open_state_store
+from botwarden.stores import (
+    BreakerState,
+    LeasingStore,
+    MemoryStore,
+    StateStore,
+    StoreError,
+    open_state_store,
+)
 
 MANIFEST = """
 schema_version = 1
@@ -45,8 +52,13 @@ DNS = {
 }
 
 
-@pytest.fixture(params=["memory", "sqlite", "redis", "postgresql"])
+@pytest.fixture(params=["memory", "sqlite", "leased-sqlite", "redis", "postgresql"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StateStore]:
+    if request.param == "leased-sqlite":  # as `botwarden proxy` opens it: the leases' fast path
+        leased = LeasingStore(open_state_store(f"sqlite:///{tmp_path / 'state.db'}"))
+        yield leased
+        leased.close()
+        return
     if request.param == "memory":
         url = "memory://"
     elif request.param == "sqlite":
@@ -146,3 +158,27 @@ def test_the_failure_policy(policy: str, allowed: bool) -> None:
     if not allowed:
         assert decision.code is Code.STORE_ERROR
     assert enforcer.metrics.store_errors.values[("spree",)] >= 1
+
+
+class BrokenBreakers(MemoryStore):
+    """A store whose breaker calls fail; budgets and kills work."""
+
+    def breaker(self, *args: object, **kwargs: object) -> BreakerState:
+        raise StoreError("breaker table is corrupt")
+
+
+@pytest.mark.parametrize(("policy", "allowed"), [("deny", False), ("allow", True)])
+def test_a_failing_check_is_judged_alone_and_the_next_ones_still_run(
+    policy: str, allowed: bool
+) -> None:
+    text = MANIFEST.replace('owner = "o"\n', f'owner = "o"\non_store_error = "{policy}"\n', 1)
+    store = BrokenBreakers()
+    enforcer = Enforcer(parse_manifest(text), store)
+    gate = enforcer.gate(Resolver(DNS))
+    codes = [gate.decide_url("GET", "https://api.example.com/v3/x").code for _ in range(4)]
+    if allowed:  # let through by the failed breaker, then counted by the budgets (3/minute)
+        assert codes == [Code.ALLOWED] * 3 + [Code.BUDGET_EXHAUSTED]
+    else:  # refused at the breaker: the budgets were never charged
+        assert codes == [Code.STORE_ERROR] * 4
+        assert store.rate("b:spree:api.example.com:requests", 3, 60.0, 0).remaining == 3
+    assert enforcer.metrics.store_errors.values[("spree",)] == 4  # every request asked again

@@ -13,16 +13,19 @@ under keys ``b:BOT:KEY:KIND`` (``b:bibliobot:total:bytes``).
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import math
+import time
 from dataclasses import dataclass, field
+from typing import Literal
 
 from botwarden.manifest.egress import EgressEntry, EntryKind, entry_covers_host, parse_egress_entry
 from botwarden.manifest.model import Budget, Manifest, Mode
 from botwarden.manifest.units import PerWindow
 from botwarden.policy.decision import Code, Decision, deny, report
 from botwarden.policy.request import Target
-from botwarden.stores import StateStore, Take
+from botwarden.stores import LocalTakes, StateStore, Take
 
 _MB = 1_000_000
 
@@ -48,6 +51,24 @@ class _Applicable:
     cost_per_request: tuple[tuple[Limit, float], ...] = ()
     bytes: tuple[Limit, ...] = ()
     cost_per_mb: tuple[tuple[Limit, float], ...] = ()
+    # with a leasing store: every take of a check, and of a meter, answered from the leases
+    # in one go (None: take by take); see LeasingStore.local_takes
+    check_fast: LocalTakes | None = None
+    check_amounts: tuple[float, ...] = ()
+    meter_fast: LocalTakes | None = None
+    target: Target | None = None  # the target these were found for (its host and port)
+
+
+_TakeSpec = tuple[Literal["rate", "volume"], str, float, float]
+
+
+def _rate_spec(limit: Limit) -> _TakeSpec:
+    """The arguments :meth:`BudgetBook.check` passes to ``store.rate`` for ``limit``."""
+    return ("rate", limit.key, int(limit.window.amount), limit.window.window_seconds)
+
+
+def _volume_spec(limit: Limit) -> _TakeSpec:
+    return ("volume", limit.key, limit.window.amount, limit.window.window_seconds)
 
 
 @dataclass(slots=True)
@@ -129,11 +150,35 @@ class BudgetBook:
                     per_request.append((cost, spec.cost_per_request))
                 if spec.cost_per_mb:
                     per_mb.append((cost, spec.cost_per_mb))
-        found = _Applicable(tuple(requests), tuple(per_request), tuple(volume), tuple(per_mb))
+        compiled = _Applicable(
+            tuple(requests), tuple(per_request), tuple(volume), tuple(per_mb), target=target
+        )
+        found = self._with_fast_paths(compiled)
         if len(self._memo) > 4096:
             self._memo.clear()
         self._memo[memo_key] = found
         return found
+
+    def _with_fast_paths(self, found: _Applicable) -> _Applicable:
+        """Add the leases' all-at-once handles, when the store leases (LeasingStore)."""
+        local_takes = getattr(self.store, "local_takes", None)
+        if local_takes is None:
+            return found
+        # the takes check() makes, in its order and with its amounts (each > 0, as a lease needs)
+        specs = [_rate_spec(limit) for limit in found.requests]
+        specs += [_volume_spec(limit) for limit, _ in found.cost_per_request]
+        specs += [_volume_spec(limit) for limit in found.bytes]
+        amounts = (
+            (1.0,) * len(found.requests)
+            + tuple(cost for _, cost in found.cost_per_request)
+            + (1.0,) * len(found.bytes)
+        )
+        check_fast = local_takes(specs) if all(a > 0 for a in amounts) else None
+        meter_specs = [_volume_spec(limit) for limit in found.bytes]
+        meter_specs += [_volume_spec(limit) for limit, _ in found.cost_per_mb]
+        meter_fast = local_takes(meter_specs) if meter_specs else None
+        return _Applicable(found.requests, found.cost_per_request, found.bytes, found.cost_per_mb,
+                           check_fast, amounts, meter_fast, found.target)  # fmt: skip
 
     @staticmethod
     def _applies(budget: _Compiled, target: Target, capability: str | None) -> bool:
@@ -158,7 +203,12 @@ class BudgetBook:
 
     def check(self, target: Target, decision: Decision) -> Decision:
         """A Gate check: count the request (and its cost); refuse when a budget is spent."""
-        applicable = self.applicable(target, decision.rule)
+        applicable = self._memo.get((target.host, target.port, decision.rule))
+        if applicable is None:
+            applicable = self.applicable(target, decision.rule)
+        fast = applicable.check_fast
+        if fast is not None and fast.take(applicable.check_amounts, time.time()):
+            return decision  # every take admitted from the leases, as the loop below would
         for limit in applicable.requests:
             take = self.store.rate(limit.key, int(limit.window.amount), limit.window.window_seconds)
             if not take.allowed:
@@ -189,7 +239,29 @@ class BudgetBook:
         applicable = self.applicable(target, decision.rule)
         if not applicable.bytes and not applicable.cost_per_mb:
             return None
-        return BudgetMeter(self.store, target, applicable.bytes, applicable.cost_per_mb)
+        return BudgetMeter(self.store, target, applicable.bytes, applicable.cost_per_mb,
+                           applicable.meter_fast)  # fmt: skip
+
+    def meter_at(self, host: str, port: int, decision: Decision) -> BudgetMeter | None:
+        """:meth:`meter` when only the decision is at hand (its host and port): the target is
+        the one the remembered limits were found for, made only when they were not."""
+        applicable = self._memo.get((host, port, decision.rule))
+        if applicable is None or applicable.target is None:
+            return self.meter(Target("", host, port, "", is_ip(host)), decision)
+        if not applicable.bytes and not applicable.cost_per_mb:
+            return None
+        return BudgetMeter(self.store, applicable.target, applicable.bytes,
+                           applicable.cost_per_mb, applicable.meter_fast)  # fmt: skip
+
+
+@functools.lru_cache(maxsize=4096)
+def is_ip(host: str) -> bool:
+    """Whether ``host`` is an IP address rather than a name."""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def refused(limit: Limit, take: Take, target: Target) -> Decision:
@@ -214,7 +286,8 @@ class BudgetMeter:
     stops the transfer there. ``exhausted`` then says which limit ran out.
     """
 
-    __slots__ = ("_bytes", "_per_mb", "_store", "down", "exhausted", "target", "up")
+    __slots__ = ("_bytes", "_fast", "_per_mb", "_same", "_store", "down", "exhausted", "target",
+                 "up")  # fmt: skip
 
     def __init__(
         self,
@@ -222,8 +295,11 @@ class BudgetMeter:
         target: Target,
         byte_limits: tuple[Limit, ...],
         per_mb: tuple[tuple[Limit, float], ...],
+        fast: LocalTakes | None = None,
     ) -> None:
         self._store = store
+        self._fast = fast  # the takes of add(), from the leases at once (LeasingStore)
+        self._same = len(byte_limits) if not per_mb else -1  # every take is the bytes moved
         self.target = target
         self._bytes = byte_limits
         self._per_mb = per_mb
@@ -245,6 +321,18 @@ class BudgetMeter:
         moved = up + down
         if not moved or self.exhausted is not None:
             return self.exhausted is None
+        fast = self._fast
+        if fast is not None and moved > 0:  # all admitted from the leases, as below would be
+            same = self._same
+            if same >= 0:
+                if fast.take((moved,) * same, time.time()):
+                    return True
+            else:
+                amounts = (moved,) * len(self._bytes) + tuple(
+                    moved / _MB * cost_per_mb for _, cost_per_mb in self._per_mb
+                )
+                if min(amounts) > 0 and fast.take(amounts, time.time()):
+                    return True
         for limit in self._bytes:
             take = self._store.volume(limit.key, moved, limit.window.amount,
                                       limit.window.window_seconds)  # fmt: skip
@@ -262,4 +350,4 @@ class BudgetMeter:
         return True
 
 
-__all__ = ["BudgetBook", "BudgetMeter", "Limit", "refused"]
+__all__ = ["BudgetBook", "BudgetMeter", "Limit", "is_ip", "refused"]

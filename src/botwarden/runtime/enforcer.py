@@ -13,8 +13,6 @@ decides: ``"deny"`` (the default: fail closed) refuses the request with ``store-
 
 from __future__ import annotations
 
-import functools
-import ipaddress
 import json
 import logging
 import os
@@ -25,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
 
 from botwarden.manifest.model import Manifest
-from botwarden.policy.decision import Code, Decision, deny
+from botwarden.policy.decision import Code, Decision, Verdict, deny
 from botwarden.policy.request import Target
 from botwarden.runtime.breaker import BreakerBook
 from botwarden.runtime.budgets import BudgetBook, BudgetMeter
@@ -40,6 +38,8 @@ if TYPE_CHECKING:
     from botwarden.runtime.proxy.exchange import Exchange, Meter
 
 log = logging.getLogger("botwarden.runtime")
+
+_DENY = Verdict.DENY
 
 LedgerLike = Any  # botwarden.ledger.Ledger: append(record), flush(), close()
 
@@ -95,26 +95,43 @@ class Enforcer:
     # -- before the request ------------------------------------------------------------------
 
     def checks(self) -> list[Check]:
-        found: list[Check] = []
-        if self.kill is not None:
-            found.append(self._guarded(self.kill.check))
-        if self.breakers is not None:
-            found.append(self._guarded(self.breakers.check))
-        if self.budgets is not None:
-            found.append(self._guarded(self.budgets.check))
-        return found
+        """The store's gate checks, as one: kill switch, breaker, budgets, in that order."""
+        if self.kill is None and self.breakers is None and self.budgets is None:
+            return []
+        return [self.store_check]
+
+    def store_check(self, target: Target, decision: Decision) -> Decision:
+        """Kill switch, then breaker, then budgets, each under the failure policy; the first
+        refusal ends it (a reported one does not). One clock reading serves the kill switch and
+        the breaker; the budgets answer from their leases at once when they can (budgets.py).
+        """
+        now = time.monotonic()
+        kill = self.kill
+        if kill is not None:
+            try:
+                decision = kill.check(target, decision, now)
+            except StoreError as exc:
+                decision = self.store_failed(exc, target, decision)
+            if decision.verdict is _DENY:
+                return decision
+        breakers = self.breakers
+        if breakers is not None:
+            try:
+                decision = breakers.check(target, decision, now)
+            except StoreError as exc:
+                decision = self.store_failed(exc, target, decision)
+            if decision.verdict is _DENY:
+                return decision
+        budgets = self.budgets
+        if budgets is not None:
+            try:
+                decision = budgets.check(target, decision)
+            except StoreError as exc:
+                decision = self.store_failed(exc, target, decision)
+        return decision
 
     def gate(self, resolver: Resolver | None = None) -> Gate:
         return Gate.from_manifest(self.manifest, resolver=resolver, checks=self.checks())
-
-    def _guarded(self, check: Check) -> Check:
-        def guarded(target: Target, decision: Decision) -> Decision:
-            try:
-                return check(target, decision)
-            except StoreError as exc:
-                return self.store_failed(exc, target, decision)
-
-        return guarded
 
     def store_failed(self, exc: StoreError, target: Target | None, decision: Decision) -> Decision:
         """The failure policy: log and count, then refuse (default) or let through."""
@@ -142,8 +159,9 @@ class Enforcer:
         """:meth:`meter` for an allowed decision, when only the decision is at hand."""
         if decision.host is None or decision.port is None:
             return None
-        return self.meter(Target("", decision.host, decision.port, "", _is_ip(decision.host)),
-                          decision)  # fmt: skip
+        if self.budgets is None or not decision.allowed:
+            return None
+        return self.budgets.meter_at(decision.host, decision.port, decision)
 
     def metered(self, meter: BudgetMeter) -> Callable[[int, int], bool]:
         """``meter.add`` under the failure policy."""
@@ -265,12 +283,12 @@ class Enforcer:
     def proxy_meter(self, exchange: Exchange) -> Meter:
         """The proxy's meter factory: byte budgets for allowed exchanges, counting otherwise."""
         decision = exchange.decision
+        meter = self.meter_for(decision) if decision is not None else None
+        if meter is not None:
+            return _ProxyMeter(self, meter, exchange)
         from botwarden.runtime.proxy.exchange import CountingMeter
 
-        if decision is None or decision.host is None or decision.port is None:
-            return CountingMeter()
-        meter = self.meter_for(decision)
-        return CountingMeter() if meter is None else _ProxyMeter(self, meter, exchange)
+        return CountingMeter()
 
     def proxy_observer(self, exchange: Exchange) -> None:
         """The proxy's observer: every exchange, allowed or not, once it is over."""
@@ -297,12 +315,14 @@ class Enforcer:
 
 
 class _ProxyMeter:
-    """A budget meter for one proxy exchange; says on the exchange why it stopped it."""
+    """A budget meter for one proxy exchange; says on the exchange why it stopped it.
 
-    __slots__ = ("_add", "_exchange", "_meter")
+    (:meth:`Enforcer.metered`, inlined: the failure policy applies to every add.)"""
+
+    __slots__ = ("_enforcer", "_exchange", "_meter")
 
     def __init__(self, enforcer: Enforcer, meter: BudgetMeter, exchange: Exchange) -> None:
-        self._add = enforcer.metered(meter)
+        self._enforcer = enforcer
         self._meter = meter
         self._exchange = exchange
 
@@ -312,22 +332,20 @@ class _ProxyMeter:
         return self._meter.exhausted
 
     def add(self, up: int, down: int) -> bool:
-        if self._add(up, down):
-            return True
+        try:
+            if self._meter.add(up, down):
+                return True
+        except StoreError as exc:
+            enforcer = self._enforcer
+            enforcer.metrics.store_errors.inc(enforcer.bot)
+            log.warning("botwarden: store error for bot %s: %s", enforcer.bot, exc.message)
+            if enforcer.fail_open:
+                return True
         spent = self._meter.exhausted
         reason = spent.reason if spent is not None else "the state store failed"
         if self._exchange.outcome == "ok":
             self._exchange.outcome = f"stopped: {reason}"
         return False
-
-
-@functools.lru_cache(maxsize=4096)
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
 
 
 __all__ = ["Enforcer", "default_instance"]

@@ -2,7 +2,9 @@
 
 Every process of the bot reads the kill state from the shared store at most every
 ``refresh`` seconds (0.5 by default), so a kill reaches every replica within one second while a
-busy proxy does not ask the store on every request.
+busy proxy does not ask the store on every request. Between reads a check is one comparison
+of the monotonic clock (which the enforcer reads once for all its checks) with the time the
+cached answer expires.
 """
 
 from __future__ import annotations
@@ -22,19 +24,21 @@ class KillSwitch:
         self.bot = bot
         self.store = store
         self.refresh = refresh
-        self._checked = -float("inf")
+        self._stale_at = -float("inf")  # monotonic time from which the cached answer is stale
         self._kill: Kill | None = None
 
-    def current(self) -> Kill | None:
-        now = time.monotonic()
-        if now - self._checked >= self.refresh:
+    def current(self, now: float | None = None) -> Kill | None:
+        """The kill record, read at most every ``refresh`` seconds (``now``: time.monotonic())."""
+        if now is None:
+            now = time.monotonic()
+        if now >= self._stale_at:
             self._kill = self.store.killed(self.bot)
-            self._checked = now
+            self._stale_at = now + self.refresh
         return self._kill
 
-    def check(self, target: Target, decision: Decision) -> Decision:
+    def check(self, target: Target, decision: Decision, now: float | None = None) -> Decision:
         """A Gate check, first of all: a killed bot is refused whatever it asks. Never reported."""
-        kill = self.current()
+        kill = self.current(now)
         if kill is None:
             return decision
         when = datetime.fromtimestamp(kill.at, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")

@@ -25,7 +25,7 @@ from botwarden.stores.base import (
     Take,
 )
 from botwarden.stores.factory import open_state_store
-from botwarden.stores.leasing import LeasingStore
+from botwarden.stores.leasing import LeasingStore, LocalTakes
 from botwarden.stores.memory import MemoryStore
 from botwarden.stores.urls import redact_url
 
@@ -34,6 +34,7 @@ __all__ = [
     "BreakerState",
     "Kill",
     "LeasingStore",
+    "LocalTakes",
     "MemoryStore",
     "StateStore",
     "StoreError",
