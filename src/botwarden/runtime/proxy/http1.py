@@ -30,7 +30,9 @@ from botwarden.runtime.proxy.limits import ProxyLimits
 
 _TCHAR = rb"!#$%&'*+\-.^_`|~0-9A-Za-z"
 _VALUE = rb"[\t\x20-\x7e\x80-\xff]*"
-_FIELDS = re.compile(rb"(?:[" + _TCHAR + rb"]+:" + _VALUE + rb"\r\n)*")
+# Possessive: a name ends at its ':' and a value at its CR, so giving back is never needed and
+# sre skips the backtracking bookkeeping (the same language as the plain pattern, tested so).
+_FIELDS = re.compile(rb"(?:[" + _TCHAR + rb"]++:" + _VALUE + rb"+\r\n)*+")
 _REQUEST_LINE = re.compile(rb"([" + _TCHAR + rb"]+) ([\x21-\x7e]+) HTTP/([0-9])\.([0-9])")
 _STATUS_LINE = re.compile(rb"HTTP/1\.([01]) ([1-9][0-9][0-9])(?: " + _VALUE + rb")?")
 _TOKEN = re.compile(rb"[" + _TCHAR + rb"]+")
@@ -42,10 +44,17 @@ _DOT_SEGMENT = re.compile(rb"(?:^|/)(?:\.|%2[eE]){1,2}(?:/|$)")
 
 _HOP = rb"connection|proxy-connection|keep-alive|te|trailer|upgrade|proxy-authenticate"
 # Matched against "\n" + the lower-cased field block: a literal "\n" first is much faster than "^".
+# Group 2 spans the value up to its CR (a valid block has no other CR), leading blanks skipped,
+# so one match gives name, value and line end without a search per field.
 _REQUEST_SPECIAL = re.compile(
-    rb"\n(host|content-length|transfer-encoding|proxy-authorization|expect|accept|" + _HOP + rb"):"
+    rb"\n(host|content-length|transfer-encoding|proxy-authorization|expect|accept|"
+    + _HOP
+    + rb"):[ \t]*+([^\r]*+)"
 )
-_RESPONSE_SPECIAL = re.compile(rb"\n(content-length|transfer-encoding|" + _HOP + rb"):")
+_RESPONSE_SPECIAL = re.compile(
+    rb"\n(content-length|transfer-encoding|" + _HOP + rb"):[ \t]*+([^\r]*+)"
+)
+_PERSISTENCE = frozenset({b"close", b"keep-alive"})  # Connection options, not field names
 _KEPT = frozenset({b"accept"})  # read by the proxy, and forwarded too
 _SHOWN = 60  # bytes of a bad line quoted back in a reason
 VIA = b"Via: 1.1 botwarden"
@@ -212,13 +221,12 @@ def _split_fields(
     found: list[tuple[bytes, bytes]] = []
     pieces: list[bytes] = []
     pos = 0
-    for match in special.finditer(b"\n" + block.lower()):  # offsets: block's, as "\n" leads
-        name, value_start = match.group(1), match.end() - 1
-        line_end = block.index(b"\r\n", value_start)
-        found.append((name, block[value_start:line_end].strip(b" \t")))
+    for match in special.finditer(b"\n" + block.lower()):  # offsets: block's + 1, "\n" leads
+        name, (value_start, line_end) = match[1], match.span(2)
+        found.append((name, block[value_start - 1 : line_end - 1].rstrip(b" \t")))
         if name not in _KEPT:
             pieces.append(block[pos : match.start()])
-            pos = line_end + 2
+            pos = line_end + 1
     if not pos:
         return block, found
     pieces.append(block[pos:])
@@ -227,9 +235,9 @@ def _split_fields(
 
 def _drop_named(block: bytes, names: list[bytes]) -> bytes:
     """Remove the fields a Connection header names (they were meant for this hop only)."""
-    named = set(names) - {b"close", b"keep-alive"}
-    if not named:
-        return block
+    if _PERSISTENCE.issuperset(names):
+        return block  # the usual Connection values: nothing named to drop, no sets built
+    named = set(names) - _PERSISTENCE
     lines = block.split(b"\r\n")[:-1]
     kept = [line for line in lines if line.partition(b":")[0].lower() not in named]
     return b"".join(line + b"\r\n" for line in kept)
@@ -411,10 +419,25 @@ def _show(data: bytes) -> str:
 # -- forwarding requests -------------------------------------------------------------------------
 
 
+_HOST_FIELDS: dict[tuple[str, int, int], bytes] = {}
+
+
 def host_field(host: str, port: int, default_port: int = 80) -> bytes:
-    """The Host value for a normalised host: IPv6 in brackets, default port left out."""
+    """The Host value for a normalised host: IPv6 in brackets, default port left out.
+
+    Built once per host and port (a pure function; bots talk to few hosts), kept like targets.
+    """
+    key = (host, port, default_port)
+    known = _HOST_FIELDS.get(key)
+    if known is not None:
+        return known
     text = f"[{host}]" if ":" in host else host
-    return (text if port == default_port else f"{text}:{port}").encode("ascii")
+    value = (text if port == default_port else f"{text}:{port}").encode("ascii")
+    if len(host) <= _TARGET_CACHED_UP_TO:
+        if len(_HOST_FIELDS) >= _TARGETS_KEPT:
+            _HOST_FIELDS.clear()
+        _HOST_FIELDS[key] = value
+    return value
 
 
 def upstream_request_head(request: RequestHead, host: bytes) -> bytes:
