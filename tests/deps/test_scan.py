@@ -138,3 +138,11 @@ def test_a_pin_in_any_file_covers_a_range_elsewhere(db: VulnDB) -> None:
 def test_poetry_ranges_are_read_as_pep440(db: VulnDB, spec: str, severity: Severity) -> None:
     (finding,) = run([req("jinja2", None, spec, source="pyproject")], db)
     assert (finding.rule, finding.severity) == ("deps.unpinned", severity)
+
+
+def test_a_pin_pep440_cannot_read_is_unmatchable_not_silent(db: VulnDB) -> None:
+    weird = req("requests", "2.25.1-weird!!", "===2.25.1-weird!!")
+    for database in (db, None):
+        found = [f for f in run([weird], database) if f.rule != "deps.no-database"]
+        assert [(f.rule, f.severity) for f in found] == [("deps.unmatchable", Severity.LOW)]
+        assert "not a PEP 440 version" in found[0].message

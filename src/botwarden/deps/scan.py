@@ -9,7 +9,8 @@ Findings, one per problem and place, so a baseline can accept one advisory witho
   file of the scan pins (a lock file, a constraints file, another requirements file); medium
   when its range admits a version an advisory names as affected, low otherwise.
 - ``deps.unreadable``: a dependency file or line that could not be read.
-- ``deps.unmatchable``: an editable, URL, VCS or path requirement: no release to match.
+- ``deps.unmatchable``: an editable, URL, VCS or path requirement, or a pin PEP 440 cannot
+  read: no release to match.
 - ``deps.no-database`` / ``deps.stale-database``: the check could not run, or ran on old data.
 """
 
@@ -111,16 +112,24 @@ class Match:
     upgrade: Version | None
 
 
+def pinned_version(req: Requirement) -> Version | None:
+    """The version ``req`` pins, when it pins one PEP 440 can read."""
+    if req.version is None:
+        return None
+    try:
+        return Version(req.version)
+    except InvalidVersion:
+        return None
+
+
 def matches(requirements: Iterable[Requirement], db: VulnDB) -> Iterator[Match | Requirement]:
-    """For each pinned requirement its match (when affected); unpinned ones as they are."""
+    """For each pinned requirement its match (when affected); unpinned ones as they are. A pin
+    PEP 440 cannot read is neither: :func:`findings` reports it as unmatchable."""
     for req in requirements:
-        if req.version is None:
-            yield req
-            continue
-        try:
-            version = Version(req.version)
-        except InvalidVersion:
-            yield req
+        version = pinned_version(req)
+        if version is None:
+            if req.version is None:
+                yield req
             continue
         known = db.advisories(req.name)
         hits = tuple(a for a in known if a.affects(req.name, version))
@@ -145,7 +154,16 @@ def findings(
         where = Location(problem.path, problem.line or None)
         rule = UNMATCHABLE if NOT_MATCHABLE in problem.message else UNREADABLE
         yield Finding.of(rule, problem.message, where, key=problem.message)
-    pinned = {r.name for r in requirements if r.version is not None}
+    pinned = {r.name for r in requirements if pinned_version(r) is not None}
+    for req in requirements:
+        if req.version is not None and req.name not in pinned:
+            yield Finding.of(
+                UNMATCHABLE,
+                f"{req.display_name} is pinned to {req.version!r}, which is not a PEP 440 "
+                "version: no advisory can be matched against it",
+                Location(req.path, req.line or None),
+                key=f"{req.name}\0{req.version}",
+            )
     if db is None:
         if not requirements:
             return  # nothing to check, nothing missed
