@@ -49,28 +49,22 @@ def feature_ids(toks: Sequence[str], buckets: int, features: str = "w12") -> lis
     """Per token, the hashed ids of its unigram and of the bigram it closes (and stems, by set)."""
     mask = buckets - 1
     crc = zlib.crc32
+    stems = features == "w12s"
     out: list[list[int]] = []
-    prev = ""
-    if features == "w12":
-        for tok in toks:
-            ids = [crc(tok.encode()) & mask]
-            if prev:
-                ids.append(crc(f"{prev} {tok}".encode()) & mask)
-            out.append(ids)
-            prev = tok
-        return out
-    prev_stem = ""
+    prev = prev_stem = ""
     for tok in toks:
         ids = [crc(tok.encode()) & mask]
         if prev:
             ids.append(crc(f"{prev} {tok}".encode()) & mask)
-        stem = tok[:STEM] + "~" if len(tok) > STEM else tok
-        if stem is not tok:
-            ids.append(crc(stem.encode()) & mask)
-        if prev and (stem is not tok or prev_stem is not prev):
-            ids.append(crc(f"{prev_stem} {stem}".encode()) & mask)
+        if stems:
+            stem = tok[:STEM] + "~" if len(tok) > STEM else tok
+            if stem is not tok:
+                ids.append(crc(stem.encode()) & mask)
+            if prev and (stem is not tok or prev_stem is not prev):
+                ids.append(crc(f"{prev_stem} {stem}".encode()) & mask)
+            prev_stem = stem
         out.append(ids)
-        prev, prev_stem = tok, stem
+        prev = tok
     return out
 
 
