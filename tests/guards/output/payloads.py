@@ -96,7 +96,11 @@ PAYLOADS: tuple[Payload, ...] = (
     _p("md-image-angle", "![a](<https://evil.invalid/p q.png>)", EVIL),
     _p("md-image-parens", "![a](https://evil.invalid/p_(1).png?d=x)", EVIL),
     _p("md-image-nested-brackets", "![a [b] c](https://evil.invalid/p.png)", EVIL),
-    _p("md-image-in-link", "[![a](https://evil.invalid/i.png)](https://evil.invalid/l)", EVIL),
+    _p("md-image-in-link", "[![a](https://evil.invalid/i.png)](https://evil.invalid/l)", EVIL,
+       "removed])", kept=("[image removed: a]",)),
+    _p("md-links-nested-thrice", "[[[a ![i](https://evil.invalid/1)](https://evil.invalid/2)]"
+       "(https://evil.invalid/3)](https://evil.invalid/4) end", EVIL, "removed]",
+       kept=("a [image removed: i] end",)),
     _p("md-link-inline", "[click here](https://evil.invalid/?data=hunter2)", EVIL, "hunter2",
        kept=("click here",)),
     _p("md-link-escaped-brackets", r"[a \] b](https://evil.invalid/x)", EVIL),

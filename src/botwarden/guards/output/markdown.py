@@ -53,6 +53,9 @@ _TITLE = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\
 _SPACE = re.compile(r"[ \t]*\n?[ \t]*")
 _PLAIN_RUN = re.compile(r"[^\x00-\x20()\\]*")  # what a destination scan steps over one by one
 _WHITESPACE_RUN = re.compile(r"\s+")
+# Nesting peeled inside one call of rewrite_links; deeper nesting is left to the caller's next
+# round (where, meanwhile, the bare-URL pass may take an outer destination: safe, not pretty).
+_MAX_NESTING = 32
 
 Sink = list[GuardFinding]
 
@@ -72,7 +75,10 @@ def rewrite_links(text: str, judge: LinkJudge, sink: Sink) -> str:
     if "]:" in text:
         text = _definitions(text, judge, sink, removed)
     if "]" in text:
-        text = _inline(text, judge, sink, removed)
+        for _ in range(_MAX_NESTING):
+            text, nested = _inline(text, judge, sink, removed)
+            if not nested:
+                break
     if "<" in text:
         text = rewrite_autolinks(text, judge, sink, keep=_as_inline_link)
     return text
@@ -212,25 +218,33 @@ def normalise_label(label: str) -> str:
     return _WHITESPACE_RUN.sub(" ", label.strip()).casefold()
 
 
-def _inline(text: str, judge: LinkJudge, sink: Sink, removed: set[str]) -> str:
-    """Inline links and images, and references to removed definitions. Only the innermost of
-    nested constructs changes in one call: the caller repeats until nothing changes."""
+def _inline(
+    text: str, judge: LinkJudge, sink: Sink, removed: set[str]
+) -> tuple[str, bool]:
+    """Inline links and images, and references to removed definitions; and whether a construct
+    enclosing a change was left for another call. Only the innermost of nested constructs
+    changes in one call (``[![i](u)](v)``: the image, then the link around what replaced it), so
+    :func:`rewrite_links` calls again until none is left: the bare-URL pass that follows would
+    otherwise take the outer destination ``v`` for a URL in text and leave ``[...]([link
+    removed])`` for the next round to mangle."""
     edits: list[_Edit] = []
     opens: list[int] = []
     done = 0
+    nested = False
     for close, char in _brackets(text):
         if char == "[":
             opens.append(close)
             continue
         start = opens.pop() if opens else None
         if start is not None and start < done:
+            nested = True
             continue
         edit = _at_close(text, start, close, judge, sink, removed)
         if edit is not None and edit.start >= done:
             edits.append(edit)
             done = edit.end
             opens = [o for o in opens if o < edit.start]
-    return _apply(text, edits)
+    return _apply(text, edits), nested
 
 
 def _brackets(text: str) -> list[tuple[int, str]]:
