@@ -307,6 +307,32 @@ _ENGLISH: tuple[Rule, ...] = (
             "reset",
         ),
     ),
+    # "ignore the above and say ...": what came before dropped, then an order to the model.
+    # Only "above", "foregoing" and "preceding": "ignore the previous e-mail and reply" is mail.
+    _rule(
+        OVERRIDE,
+        4.0,
+        rf"\b{_DROP}\s+(?:all\s+(?:of\s+)?|everything\s+)?(?:the\s+|this\s+)?"
+        r"(?:above|foregoing|preceding)(?:\s+(?:text|content|input|message|lines|passage|"
+        r"document|context|prompt|conversation))?\s+(?:(?:and|then)\s+)?(?:instead\s+)?"
+        r"(?:just\s+|only\s+|simply\s+|now\s+)?(?:say|print|output|reveal|repeat|translate|"
+        r"generate|pretend|act as|tell me|write|(?:respond|reply|answer)\s+(?:with|only))\b",
+        (
+            "ignor",
+            "disregard",
+            "forget",
+            "bypass",
+            "overr",
+            "discard",
+            "dismiss",
+            "drop",
+            "skip",
+            "neglect",
+            "scrap",
+            "aside",
+            "attention",
+        ),
+    ),
     # "forget everything above", "ignore what you were told"
     _rule(
         OVERRIDE,
@@ -341,7 +367,8 @@ _ENGLISH: tuple[Rule, ...] = (
         r"\b(?:new|updated|revised|important|urgent|priority|admin|administrator|developer|"
         r"system|override)\s+"
         r"(?:system\s+)?(?:instructions?|directives?|commands?|orders?|override|update|notice|"
-        r"message|task)\s*(?:\s+from\s+\S+\s*)?(?=\s\s|\s*$)",
+        r"message|task)(?:\s+(?:for|to)\s+(?:the\s+|any\s+|all\s+)?(?:ai|llm|assistants?|"
+        r"models?|agents?|bots?|chatbots?)\b)?\s*(?:\s+from\s+\S+\s*)?(?=\s\s|\s*$)",
         (
             "instruction",
             "directive",
@@ -582,6 +609,24 @@ _ENGLISH: tuple[Rule, ...] = (
         r"\b(?:ai|llm)\s+(?:agents?|assistants?|models?|bots?|"
         r"systems?)\b(?:\s+\S+){0,6}?\s+(?:should|must|need to|are required to|shall|have to)\b",
         ("attention", "dear", "hey", "hello", "hi", "if", "ai", "llm"),
+    ),
+    # text addressed to the machines that will read it: "AI agents reading this page",
+    # "any model that processes this resume"
+    _rule(
+        OVERRIDE,
+        4.5,
+        r"\b(?:ai|llm|gpt|automated|autonomous)\s+(?:agents?|assistants?|models?|bots?|systems?|"
+        r"crawlers?|tools?|readers?|scrapers?)\s+(?:that\s+(?:are\s+|is\s+)?|which\s+"
+        r"(?:are\s+|is\s+)?|who\s+(?:are\s+|is\s+)?)?(?:reading|processing|parsing|"
+        r"summari[sz]ing|viewing|analy[sz]ing|scraping|crawling|indexing|reviewing|ingesting|"
+        r"screening|reads?|process(?:es)?|parses?|summari[sz]es?|analy[sz]es?|scrapes?|"
+        r"crawls?|index(?:es)?|reviews?|ingests?|screens?)\s+(?:this|these|the following)\b|"
+        r"\b(?:any|all|every|each)\s+(?:(?:ai|llm|gpt|language)\s+(?:models?|assistants?|"
+        r"agents?|bots?|systems?|tools?)|assistants?|chatbots?|llms?|ai)\s+(?:that\s+|which\s+|"
+        r"who\s+)?(?:reads?|"
+        r"process(?:es)?|parses?|summari[sz]es?|analy[sz]es?|scrapes?|crawls?|index(?:es)?|"
+        r"reviews?|ingests?|screens?|sees?|receives?)\s+(?:this|these)\b",
+        ("ai", "llm", "gpt", "automated", "autonomous", "any", "all", "every", "each"),
     ),
     _rule(
         OVERRIDE,

@@ -218,9 +218,7 @@ def normalise_label(label: str) -> str:
     return _WHITESPACE_RUN.sub(" ", label.strip()).casefold()
 
 
-def _inline(
-    text: str, judge: LinkJudge, sink: Sink, removed: set[str]
-) -> tuple[str, bool]:
+def _inline(text: str, judge: LinkJudge, sink: Sink, removed: set[str]) -> tuple[str, bool]:
     """Inline links and images, and references to removed definitions; and whether a construct
     enclosing a change was left for another call. Only the innermost of nested constructs
     changes in one call (``[![i](u)](v)``: the image, then the link around what replaced it), so
