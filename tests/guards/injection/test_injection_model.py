@@ -7,6 +7,8 @@ from array import array
 from importlib import resources
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from botwarden.guards.injection.model import (
     FEATURES,
@@ -119,3 +121,33 @@ def test_a_buried_instruction_is_not_diluted_by_a_long_document() -> None:
     plain = model.score(canonical(filler + filler))
     assert buried.logit > plain.logit + 3.0
     assert buried.window[0] > 0  # the best window is the one around the attack
+
+
+def _sums_by_feature_ids(model: HashedModel, toks: list[str]) -> list[int]:
+    sums = [0]
+    for ids in feature_ids(toks, model.buckets, model.features):
+        sums.append(sums[-1] + sum(model.weights[i] for i in ids))
+    return sums
+
+
+@given(
+    st.lists(
+        st.sampled_from(["ignore", "all", "previous", "a", "b c", "x"])
+        | st.text(alphabet="abcdefghij", min_size=1, max_size=8),
+        max_size=80,
+    )
+)
+def test_remembered_weights_are_the_hashed_ones(toks: list[str]) -> None:
+    """The w12 fast path sums the very weights ``feature_ids`` names, whatever the memo holds."""
+    model = shipped()
+    toks = [t for tok in toks for t in tok.split()]
+    assert model._w12_sums(toks) == _sums_by_feature_ids(model, toks)
+    assert model._w12_sums(toks) == _sums_by_feature_ids(model, toks)  # now from the memo
+
+
+def test_the_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    model = shipped()
+    monkeypatch.setattr("botwarden.guards.injection.model._MEMO_KEPT", 10)
+    model._w12_sums([f"w{i}" for i in range(40)])
+    model._w12_sums(["again"])
+    assert len(model._memo) <= 3

@@ -17,7 +17,7 @@ import struct
 import zlib
 from array import array
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -27,6 +27,9 @@ MAGIC = b"BWINJ\x01"
 WINDOW = 64
 STRIDE = 32
 MAX_TOKENS = 65536
+# n-gram -> weight, kept per model: words repeat (Zipf), and a dict look-up costs a third of
+# encoding, hashing and indexing each one. Forgotten at once when full (bounded memory).
+_MEMO_KEPT = 1 << 15
 
 
 class InjectionModelError(Error):
@@ -102,17 +105,21 @@ class HashedModel:
     weights: array  # type: ignore[type-arg]
     thresholds: dict[str, float]
     features: str = "w12"
+    _memo: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def score(self, canon: str) -> ModelScore:
         toks = tokens(canon)
         if not toks:
             return ModelScore(self.bias, (0, 0))
-        w = self.weights
-        prefix = [0]
-        counts = [0]
-        for ids in feature_ids(toks, self.buckets, self.features):
-            prefix.append(prefix[-1] + sum(w[i] for i in ids))
-            counts.append(counts[-1] + len(ids))
+        if self.features == "w12":
+            prefix = counts = self._w12_sums(toks)  # w12 windows do not read the counts
+        else:
+            w = self.weights
+            prefix = [0]
+            counts = [0]
+            for ids in feature_ids(toks, self.buckets, self.features):
+                prefix.append(prefix[-1] + sum(w[i] for i in ids))
+                counts.append(counts[-1] + len(ids))
         best = ModelScore(-math.inf, (0, 0))
         for start, end in windows(len(toks)):
             count = window_size(self.features, start, end, counts)
@@ -120,6 +127,32 @@ class HashedModel:
             if logit > best.logit:
                 best = ModelScore(logit, (start, end))
         return best
+
+    def _w12_sums(self, toks: Sequence[str]) -> list[int]:
+        """Running sums of the weights :func:`feature_ids` gives each token ("w12": its word
+        and the bigram it closes), the same integers, with weights remembered per n-gram (a
+        bigram holds a space, a word none, so the two never share a key)."""
+        memo = self._memo
+        if len(memo) > _MEMO_KEPT:
+            memo.clear()
+        w, mask, crc = self.weights, self.buckets - 1, zlib.crc32
+        sums = [0]
+        total = 0
+        prev = ""
+        for tok in toks:
+            weight = memo.get(tok)
+            if weight is None:
+                weight = memo[tok] = w[crc(tok.encode()) & mask]
+            if prev:
+                gram = f"{prev} {tok}"
+                closing = memo.get(gram)
+                if closing is None:
+                    closing = memo[gram] = w[crc(gram.encode()) & mask]
+                weight += closing
+            total += weight
+            sums.append(total)
+            prev = tok
+        return sums
 
 
 def parse(blob: bytes) -> HashedModel:

@@ -47,6 +47,10 @@ class Rule:
     lang: str = "en"
     raw: bool = False  # reads the normalised text, not the canonical one
     prefixes: frozenset[str] = frozenset()  # word prefixes; empty: anchors are substrings
+    # More word-prefix sets that every match also draws a word from (a rule's other parts):
+    # most rules' first anchors are common words, and a regex run over a clean kilobyte costs
+    # tens of microseconds, so two cheap set tests per rule save most of the runs.
+    needs: tuple[frozenset[str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,16 +262,26 @@ _MODES = (
 )
 
 
+def _keys(words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(fold(a).strip().split()[0][:PREFIX] for a in words)
+
+
 def _rule(
-    kind: str, weight: float, pattern: str, anchors: tuple[str, ...], lang: str = "en"
+    kind: str,
+    weight: float,
+    pattern: str,
+    anchors: tuple[str, ...],
+    lang: str = "en",
+    *,
+    also: tuple[tuple[str, ...], ...] = (),
 ) -> Rule:
+    """``anchors``: words one of which every match holds; ``also``: more such groups (the
+    words a match's other mandatory parts start with), for spaced languages only."""
     anchors = tuple(fold(a) for a in anchors)
-    keys = (
-        frozenset()
-        if lang in _UNSPACED
-        else frozenset(a.strip().split()[0][:PREFIX] for a in anchors)
-    )
-    return Rule(kind, weight, re.compile(fold(pattern)), anchors, lang, prefixes=keys)
+    spaced = lang not in _UNSPACED
+    keys = _keys(anchors) if spaced else frozenset()
+    needs = tuple(_keys(group) for group in also) if spaced else ()
+    return Rule(kind, weight, re.compile(fold(pattern)), anchors, lang, prefixes=keys, needs=needs)
 
 
 def _raw(kind: str, weight: float, pattern: str, anchors: tuple[str, ...]) -> Rule:
@@ -305,6 +319,33 @@ _ENGLISH: tuple[Rule, ...] = (
             "erase",
             "delete",
             "reset",
+        ),
+        also=(
+            (
+                "instructions",
+                "directives",
+                "rules",
+                "guidelines",
+                "prompts",
+                "commands",
+                "context",
+                "constraints",
+                "restrictions",
+                "programming",
+                "guidance",
+                "policies",
+                "text",
+                "training",
+                "conditioning",
+                "limitations",
+                "safeguards",
+                "filters",
+                "protocols",
+                "content",
+                "ethics",
+                "principles",
+                "system",
+            ),
         ),
     ),
     # "ignore the above and say ...": what came before dropped, then an order to the model.
@@ -351,6 +392,7 @@ _ENGLISH: tuple[Rule, ...] = (
             "obey",
             "follow",
         ),
+        also=(("everything", "all", "anything", "whatever", "what"),),
     ),
     # "your new instructions are", "new task:", "updated system instructions"
     _rule(
@@ -360,6 +402,20 @@ _ENGLISH: tuple[Rule, ...] = (
         r"(?:instructions?|task|goal|objective|mission|orders?|directives?|rules?|purpose|"
         r"role)\s+(?:is|are|will be|now)\b",
         ("new", "real", "actual", "true", "updated", "revised", "only"),
+        also=(
+            (
+                "instructions",
+                "task",
+                "goal",
+                "objective",
+                "mission",
+                "orders",
+                "directives",
+                "rules",
+                "purpose",
+                "role",
+            ),
+        ),
     ),
     _rule(
         OVERRIDE,
@@ -379,6 +435,21 @@ _ENGLISH: tuple[Rule, ...] = (
             "notice",
             "message",
             "task",
+        ),
+        also=(
+            (
+                "new",
+                "updated",
+                "revised",
+                "important",
+                "urgent",
+                "priority",
+                "admin",
+                "administrator",
+                "developer",
+                "system",
+                "override",
+            ),
         ),
     ),
     _rule(
@@ -464,6 +535,20 @@ _ENGLISH: tuple[Rule, ...] = (
             "going to",
             "become",
         ),
+        also=(
+            (
+                "unrestricted",
+                "unfiltered",
+                "uncensored",
+                "amoral",
+                "immoral",
+                "unethical",
+                "evil",
+                "rogue",
+                "without",
+                "no",
+            ),
+        ),
     ),
     _rule(
         ROLE_PLAY,
@@ -476,6 +561,25 @@ _ENGLISH: tuple[Rule, ...] = (
         r"filters|confines|ethics|censorship|"
         r"openai|anthropic|request|any request|content polic(?:y|ies))\b",
         ("free", "liberated", "released", "bound", "have to", "need", "refuse", "no longer"),
+        also=(
+            (
+                "rules",
+                "restrictions",
+                "limits",
+                "limitations",
+                "guidelines",
+                "policies",
+                "filters",
+                "confines",
+                "ethics",
+                "censorship",
+                "openai",
+                "anthropic",
+                "request",
+                "any",
+                "content",
+            ),
+        ),
     ),
     _rule(
         ROLE_PLAY,
@@ -517,6 +621,50 @@ _ENGLISH: tuple[Rule, ...] = (
             "confidential",
             "starting",
         ),
+        also=(
+            (
+                "repeat",
+                "print",
+                "output",
+                "show",
+                "reveal",
+                "display",
+                "tell",
+                "give",
+                "write",
+                "dump",
+                "leak",
+                "disclose",
+                "share",
+                "expose",
+                "recite",
+                "echo",
+                "list",
+                "copy",
+                "paste",
+                "spell",
+                "translate",
+                "summarise",
+                "summarize",
+                "type",
+                "return",
+                "provide",
+                "what",
+            ),
+            (
+                "prompt",
+                "instructions",
+                "directives",
+                "rules",
+                "guidelines",
+                "configuration",
+                "preamble",
+                "message",
+                "system",
+                "initial",
+                "context",
+            ),
+        ),
     ),
     _rule(
         EXTRACTION,
@@ -537,6 +685,7 @@ _ENGLISH: tuple[Rule, ...] = (
             "original",
             "hidden",
         ),
+        also=(("what", "which"),),
     ),
     _rule(
         EXTRACTION,
@@ -556,6 +705,21 @@ _ENGLISH: tuple[Rule, ...] = (
         r"(?:the\s+)?(?:text|words|everything|content|message|lines?|instructions)\s+(?:above|"
         r"before this|preceding|prior to this|so far|at the (?:start|beginning))",
         ("above", "before", "preceding", "prior", "so far", "start", "beginning"),
+        also=(
+            (
+                "repeat",
+                "print",
+                "output",
+                "show",
+                "reveal",
+                "display",
+                "recite",
+                "copy",
+                "echo",
+                "spell",
+                "translate",
+            ),
+        ),
     ),
     _rule(
         EXTRACTION,
@@ -597,6 +761,37 @@ _ENGLISH: tuple[Rule, ...] = (
             "hint",
             "directive",
             "request",
+        ),
+        also=(
+            (
+                "note",
+                "message",
+                "notice",
+                "instructions",
+                "attention",
+                "reminder",
+                "memo",
+                "hint",
+                "directive",
+                "request",
+            ),
+            (
+                "ai",
+                "llm",
+                "assistant",
+                "assistants",
+                "bot",
+                "bots",
+                "chatbot",
+                "model",
+                "language",
+                "agent",
+                "agents",
+                "copilot",
+                "email",
+                "gpt",
+                "claude",
+            ),
         ),
     ),
     _rule(
@@ -664,6 +859,7 @@ _ENGLISH: tuple[Rule, ...] = (
             "deactivate",
             "override",
         ),
+        also=(("safety", "security", "content", "ethical", "moderation"),),
     ),
     _rule(
         ROLE_PLAY,
@@ -680,6 +876,7 @@ _ENGLISH: tuple[Rule, ...] = (
         r"\b(?:reply|respond|answer|output|say|print|return)\s+(?:only\s+)?(?:with\s+)?"
         r"(?:\S+\s+){0,6}?and nothing else\b|\b(?:reply|respond|answer)\s+only\s+with\b",
         ("reply", "respond", "answer", "output", "say", "print", "return"),
+        also=(("nothing", "only"),),
     ),
     _rule(
         OVERRIDE,
@@ -713,6 +910,26 @@ _ENGLISH: tuple[Rule, ...] = (
             "append",
             "include",
         ),
+        also=(
+            (
+                "passwords",
+                "credentials",
+                "api",
+                "secrets",
+                "tokens",
+                "private",
+                "ssn",
+                "social",
+                "credit",
+                "conversation",
+                "chat",
+                "system",
+                "customer",
+                "user",
+                "personal",
+                "session",
+            ),
+        ),
     ),
     _rule(
         EXFILTRATION,
@@ -722,6 +939,7 @@ _ENGLISH: tuple[Rule, ...] = (
         r"(?:markdown\s+)?(?:image|img|link|url|pixel)\b(?:\s+\S+){0,8}?\s+(?:with|containing|"
         r"including|append|appending|add|adding|encode|where)\b",
         ("render", "display", "show", "include", "output", "embed", "add"),
+        also=(("image", "img", "link", "url", "pixel"),),
     ),
     # instructions to decode and obey
     _rule(
@@ -732,6 +950,31 @@ _ENGLISH: tuple[Rule, ...] = (
         r"(?:and|then)\s+(?:then\s+)?(?:follow|execute|obey|do|run|act on|carry out|perform|"
         r"comply|respond|answer)\b",
         ("and", "then"),
+        also=(
+            (
+                "decode",
+                "decrypt",
+                "decipher",
+                "translate",
+                "convert",
+                "reverse",
+                "unscramble",
+                "read",
+            ),
+            (
+                "follow",
+                "execute",
+                "obey",
+                "do",
+                "run",
+                "act",
+                "carry",
+                "perform",
+                "comply",
+                "respond",
+                "answer",
+            ),
+        ),
     ),
 )
 
@@ -1142,6 +1385,8 @@ def scan(
     for rule in rules:
         if rule.prefixes:
             if rule.prefixes.isdisjoint(words):
+                continue
+            if rule.needs and any(group.isdisjoint(words) for group in rule.needs):
                 continue
         elif not any(a in (lowered if rule.raw else canon) for a in rule.anchors):
             continue
