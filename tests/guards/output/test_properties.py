@@ -27,6 +27,9 @@ PROPERTY = settings(max_examples=300, deadline=None, suppress_health_check=[Heal
 @PROPERTY
 @given(SOUP, st.sampled_from(["markdown", "html", "text"]))
 @example("<b>&jane@corp.invalid", "markdown")  # the placeholder must not unescape the "&amp;"
+@example("<a href=>&lt;4111 1111 1111 1111", "markdown")  # nor leave a "<" next escaped
+@example("<b>&+1 415 555 0132", "markdown")
+@example("<i>&lt;-----BEGIN RSA PRIVATE KEY-----", "text")
 @example("<b>&lt;jane@corp.invalid", "text")
 @example("AKIAZ3MXQ2Y4N5P6R7TW.jane@corp.invalid", "markdown")  # a key inside an address
 @example("jane@corp.invalid+1 415 555 01320", "markdown")  # the placeholder frees the phone

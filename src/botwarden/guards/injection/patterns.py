@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from botwarden.guards.injection.canon import fold
+from botwarden.regex_heads import literal_heads
 
 OVERRIDE = "injection.instruction-override"
 ROLE_PLAY = "injection.role-play"
@@ -51,6 +52,9 @@ class Rule:
     # most rules' first anchors are common words, and a regex run over a clean kilobyte costs
     # tens of microseconds, so two cheap set tests per rule save most of the runs.
     needs: tuple[frozenset[str], ...] = ()
+    # What every match begins with (:func:`word_heads`): the rule is tried only where one of
+    # these occurs. None: tried at every position (``re``'s own search).
+    heads: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,7 +285,25 @@ def _rule(
     spaced = lang not in _UNSPACED
     keys = _keys(anchors) if spaced else frozenset()
     needs = tuple(_keys(group) for group in also) if spaced else ()
-    return Rule(kind, weight, re.compile(fold(pattern)), anchors, lang, prefixes=keys, needs=needs)
+    regex = re.compile(fold(pattern))
+    return Rule(
+        kind, weight, regex, anchors, lang, prefixes=keys, needs=needs, heads=word_heads(regex)
+    )
+
+
+HEAD = 4  # characters of a head looked for: selective enough, few distinct strings per rule
+_SHORTEST_HEAD = 2  # a rule that may begin with one known character is left to ``re``
+
+
+def word_heads(regex: re.Pattern[str]) -> tuple[str, ...] | None:
+    """The strings every match of a word rule begins with, for ``str.find``; None when some
+    match may begin with something the analysis cannot name (or with a single character).
+    Canonical text is lower case and the word rules are compiled without IGNORECASE, so the
+    lower-cased heads :func:`~botwarden.regex_heads.literal_heads` returns are exact."""
+    found = literal_heads(regex, HEAD)
+    if found is None or any(len(head) < _SHORTEST_HEAD for head, _ in found):
+        return None
+    return tuple(sorted({head for head, _ in found}))
 
 
 def _raw(kind: str, weight: float, pattern: str, anchors: tuple[str, ...]) -> Rule:
@@ -1390,7 +1412,35 @@ def scan(
                 continue
         elif not any(a in (lowered if rule.raw else canon) for a in rule.anchors):
             continue
-        hits.extend(
-            Hit(rule, m.start(), m.end()) for m in rule.regex.finditer(raw if rule.raw else canon)
-        )
+        if rule.heads is None:
+            text = raw if rule.raw else canon
+            hits.extend(Hit(rule, m.start(), m.end()) for m in rule.regex.finditer(text))
+        else:
+            hits.extend(_at_heads(rule, canon, rule.heads))
     return hits
+
+
+def _at_heads(rule: Rule, text: str, heads: tuple[str, ...]) -> list[Hit]:
+    """``rule.regex.finditer(text)``, trying the rule only where a head occurs. Every match
+    begins at such a place, and ``match`` there reads the text before it (``\\b`` and
+    look-behinds see it) as a search would, so taking the places in order and skipping those
+    inside the previous match gives the same matches."""
+    starts: set[int] = set()
+    for head in heads:
+        at = text.find(head)
+        while at != -1:
+            starts.add(at)
+            at = text.find(head, at + 1)
+    if not starts:
+        return []
+    found: list[Hit] = []
+    match = rule.regex.match
+    end = 0
+    for at in sorted(starts):
+        if at < end:
+            continue
+        m = match(text, at)
+        if m is not None:
+            found.append(Hit(rule, at, m.end()))
+            end = max(m.end(), at + 1)
+    return found

@@ -13,9 +13,11 @@ In Markdown and plain text, HTML is only where a ``<`` starts a tag (a letter, `
 lines between blank lines) holding one go through ammonia. Its escaping of ``>``, of ``<`` before
 anything that cannot open a tag, and of ``&`` before anything that cannot form a character
 reference is then undone: those characters are inert, and Markdown needs ``>`` for quotes. Not
-before ``[``, though: redaction, which comes later, puts a placeholder (``[REDACTED:...]``) where
-a letter stood, and ``&amp;jane@corp.example`` must not become ``&amp;[REDACTED:email]`` that the
-next sanitising would unescape (sanitising twice must equal once).
+before ``[``, nor before anything a redacted datum may start with, though: redaction, which
+comes later, puts a placeholder (``[REDACTED:...]``) where a digit, letter, ``+``, ``(`` or ``-``
+stood, and ``&amp;jane@corp.example`` must not become ``&amp;[REDACTED:email]`` that the next
+sanitising would unescape, nor ``&lt;4111 1111 1111 1111`` a ``<[REDACTED:card]`` that it would
+escape (sanitising twice must equal once).
 """
 
 from __future__ import annotations
@@ -38,7 +40,10 @@ _TAG_NAME = re.compile(r"<([A-Za-z][A-Za-z0-9:\-]*)")
 _TAG = re.compile(r"<[A-Za-z][^>]*>?")
 _ATTRIBUTE = re.compile(r"([^\s\"'>/=]+)(?:\s*=\s*[^\s>]*)?")
 _QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
-_UNESCAPE = re.compile(r"&gt;|&lt;(?![A-Za-z/!?\[])|&amp;(?![A-Za-z0-9#\[])")
+# Kept escaped before what opens markup or a character reference, and before what a redacted
+# datum may start with (a word character, "+", "(", "-"; see redact._STARTS) or its placeholder
+# ("["): the next sanitising must meet the same escapes (sanitising twice equals once).
+_UNESCAPE = re.compile(r"&gt;|&lt;(?![\w/!?\[+(\-])|&amp;(?![\w#\[+(\-])")
 _INERT = {"&gt;": ">", "&lt;": "<", "&amp;": "&"}
 _URL_ATTRIBUTE = re.compile(
     r"""(\s)(href|src|srcset|action|formaction|poster|background|cite|data|xlink:href|ping|"""

@@ -28,6 +28,7 @@ import ahocorasick  # type: ignore[import-not-found]
 
 from botwarden.errors import Error
 from botwarden.findings import Finding, Location
+from botwarden.regex_heads import literal_heads
 from botwarden.secrets.rule import SecretRule
 from botwarden.secrets.scan.context import (
     FILTERS,
@@ -243,9 +244,6 @@ def _common_first(item: tuple[str, list[int]]) -> list[int]:
     return [_RANK.get(char, len(_RANK)) for char in item[0]]
 
 
-_Heads = frozenset[tuple[str, bool]]  # text every match may begin with; whether it can grow
-
-
 def _starts_with_keyword(rule: SecretRule) -> bool:
     """Whether every match of ``rule`` begins with one of its keywords (lower-cased): the
     pattern opens, after look-arounds only, with literal text (through groups and alternations,
@@ -254,39 +252,8 @@ def _starts_with_keyword(rule: SecretRule) -> bool:
     keywords = tuple(keyword.lower() for keyword in rule.keywords)
     if not keywords or not all(keywords):
         return False
-    try:
-        parsed = sre_parse.parse(rule.pattern.pattern, rule.pattern.flags)
-    except re.error:
-        return False
-    heads = _heads(list(parsed), frozenset({("", True)}), max(map(len, keywords)))
-    return all(head.startswith(keywords) for head, _ in heads)
-
-
-def _heads(items: list[tuple[Any, Any]], heads: _Heads, size: int) -> _Heads:
-    for op, av in items:
-        if not any(grows and len(head) < size for head, grows in heads):
-            break
-        if _zero_width(op, av):
-            continue
-        if op is sre_parse.LITERAL and av < 0x80:  # ASCII: lower() is exact
-            char = chr(av).lower()
-            heads = frozenset((h + char, True) if g and len(h) < size else (h, False)
-                              for h, g in heads)  # fmt: skip
-        elif op is sre_parse.SUBPATTERN:
-            heads = _heads(list(av[3]), heads, size)
-        elif op is sre_parse.BRANCH:
-            heads = frozenset().union(*(_heads(list(alt), heads, size) for alt in av[1]))
-        else:
-            heads = frozenset((head, False) for head, _ in heads)
-    return heads
-
-
-def _zero_width(op: Any, av: Any) -> bool:
-    if op in (sre_parse.AT, sre_parse.ASSERT, sre_parse.ASSERT_NOT):
-        return True
-    if op is sre_parse.BRANCH:
-        return all(all(_zero_width(o, a) for o, a in alt) for alt in av[1])
-    return False
+    heads = literal_heads(rule.pattern, max(map(len, keywords)))
+    return heads is not None and all(head.startswith(keywords) for head, _ in heads)
 
 
 _NEWLINE = re.compile("\n")

@@ -1,0 +1,62 @@
+"""What text every match of a regular expression must begin with, read from the parsed pattern.
+
+A scanner that knows a rule's matches all begin with one of a few strings can look for those
+strings (``str.find`` runs at memory speed) and try the rule only there, instead of letting
+``re`` try it at every position of the text: ``re`` cannot skip ahead to a pattern that opens
+with ``\\b``, a look-around or an alternation of words. Used by the secrets scanner (keyword
+starts) and the prompt-injection patterns (word heads).
+
+The analysis reads CPython's own parse of the pattern (``re._parser``), so it agrees with the
+engine. It follows literal ASCII characters through groups and alternations, skips zero-width
+assertions, and stops a head at anything else: where it cannot know, a head is cut short, which
+only makes a caller less selective, never wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from re import _parser as sre_parse
+from typing import Any
+
+Heads = frozenset[tuple[str, bool]]  # text a match may begin with; whether it could grow
+
+
+def literal_heads(pattern: re.Pattern[str], size: int) -> Heads | None:
+    """The texts (lower-cased, at most ``size`` characters) every match begins with one of;
+    None when the pattern cannot be parsed. A head of ``""`` means some match may begin with
+    anything."""
+    try:
+        parsed = sre_parse.parse(pattern.pattern, pattern.flags)
+    except re.error:
+        return None
+    return _heads(list(parsed), frozenset({("", True)}), size)
+
+
+def _heads(items: list[tuple[Any, Any]], heads: Heads, size: int) -> Heads:
+    for op, av in items:
+        if not any(grows and len(head) < size for head, grows in heads):
+            break
+        if _zero_width(op, av):
+            continue
+        if op is sre_parse.LITERAL and av < 0x80:  # ASCII: lower() is exact
+            char = chr(av).lower()
+            heads = frozenset((h + char, True) if g and len(h) < size else (h, False)
+                              for h, g in heads)  # fmt: skip
+        elif op is sre_parse.SUBPATTERN:
+            heads = _heads(list(av[3]), heads, size)
+        elif op is sre_parse.BRANCH:
+            heads = frozenset().union(*(_heads(list(alt), heads, size) for alt in av[1]))
+        else:
+            heads = frozenset((head, False) for head, _ in heads)
+    return heads
+
+
+def _zero_width(op: Any, av: Any) -> bool:
+    if op in (sre_parse.AT, sre_parse.ASSERT, sre_parse.ASSERT_NOT):
+        return True
+    if op is sre_parse.BRANCH:
+        return all(all(_zero_width(o, a) for o, a in alt) for alt in av[1])
+    return False
+
+
+__all__ = ["Heads", "literal_heads"]
