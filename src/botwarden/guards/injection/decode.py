@@ -21,13 +21,21 @@ MAX_BLOB_CHARS = 4096
 MAX_DECODED_TOTAL = 16384
 MAX_VIEW_CHARS = 65536
 
+# What each decoder takes. Where a pattern would open with a look-behind (which keeps ``re``
+# from skipping ahead to its first character), the first character comes first and the
+# look-behind after it, over two characters: the same matches, found faster.
 _BASE64 = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{20,}={0,2}")
-_HEX = re.compile(r"(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}[ :]?){12,}")
+_HEX = re.compile(r"[0-9A-Fa-f](?<![0-9A-Fa-f].)[0-9A-Fa-f][ :]?(?:[0-9A-Fa-f]{2}[ :]?){11,}")
 _BASE32 = re.compile(r"(?<![A-Za-z0-9])[A-Z2-7]{24,}=*")
 _ASCII85 = re.compile(r"<~[!-u\s]{10,4096}?~>")
-_BINARY = re.compile(r"(?<![01])(?:[01]{8}[ ]?){6,}")
-_PERCENT = re.compile(r"[^\s%]{0,40}(?:%[0-9A-Fa-f]{2}[^\s%]{0,40}){3,}")
+_BINARY = re.compile(r"[01](?<![01].)[01]{7}[ ]?(?:[01]{8}[ ]?){5,}")
+# percent-encoding: up to 40 plain characters, then three or more %XX each followed by up to 40;
+# found from each '%' (the plain run before it is read backwards), not tried at every position
+_PERCENT_TAIL = re.compile(r"(?:%[0-9A-Fa-f]{2}[^\s%]{0,40}){3,}")
+_PERCENT_LEAD = 40
 _ESCAPES = re.compile(r"(?:\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}){4,}")
+# base64 and base32 runs hold no whitespace: they lie inside a word at least this long
+_SHORTEST = {"base64": 20, "base32": 24}
 _ROT13 = str.maketrans(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
     "nopqrstuvwxyzabcdefghijklmNOPQRSTUVWXYZABCDEFGHIJKLM",
@@ -124,22 +132,26 @@ _DECODERS = (
     (_ASCII85, "ascii85", _ascii85),
     (_HEX, "hex", _hex),
     (_BINARY, "binary", _binary),
-    (_PERCENT, "percent-encoded", _percent),
+    (_PERCENT_TAIL, "percent-encoded", _percent),
     (_ESCAPES, "escaped", _escapes),
 )
 _LONG_RUN = 16
 
 
-def _gates(raw: str) -> dict[str, bool]:
+def _gates(raw: str, words: list[str]) -> dict[str, bool]:
     """Cheap tests of whether each decoder's regex can match at all, decided once per text."""
-    words = raw.split()
-    long_run = any(len(w) >= _LONG_RUN for w in words)
+    lengths = list(map(len, words))
+    long_run = bool(lengths) and max(lengths) >= _LONG_RUN
     return {
         "base64": long_run,
         "base32": long_run,
         "ascii85": "<~" in raw,
-        "hex": long_run or sum(1 for w in words if len(w) == 2) >= 12,
-        "binary": long_run or sum(1 for w in words if len(w) == 8 and not w.strip("01")) >= 6,
+        "hex": long_run or lengths.count(2) >= 12,
+        "binary": long_run
+        or (
+            lengths.count(8) >= 6
+            and sum(1 for w in words if len(w) == 8 and not w.strip("01")) >= 6
+        ),
         "percent-encoded": "%" in raw,
         "escaped": "\\u" in raw or "\\x" in raw,
     }
@@ -149,19 +161,69 @@ def blobs(raw: str) -> Iterator[View]:
     """Decoded blobs of ``raw``, first ones first, within the budget."""
     budget = MAX_DECODED_TOTAL
     seen = 0
-    gates = _gates(raw)
+    words = raw.split()
+    gates = _gates(raw, words)
     for regex, encoding, decode in _DECODERS:
         if not gates[encoding]:
             continue
-        for m in regex.finditer(raw):
+        for start, end in _candidates(regex, encoding, raw, words):
             if seen >= MAX_BLOBS or budget <= 0:
                 return
             seen += 1
-            text = decode(m.group())
+            text = decode(raw[start:end])
             if text is not None:
                 text = text[:budget]
                 budget -= len(text)
-                yield View(encoding, text, m.start(), m.end())
+                yield View(encoding, text, start, end)
+
+
+def _candidates(
+    regex: re.Pattern[str], encoding: str, raw: str, words: list[str]
+) -> Iterator[tuple[int, int]]:
+    """The spans ``regex.finditer(raw)`` gives, in order (``_PERCENT_TAIL`` standing for the
+    whole percent pattern)."""
+    if encoding in _SHORTEST:
+        for start, end in _long_words(raw, words, _SHORTEST[encoding]):
+            # a match lies inside one word; the look-behind still sees the character before
+            for m in regex.finditer(raw, start, end):
+                yield m.start(), m.end()
+    elif encoding == "percent-encoded":
+        yield from _percent_runs(raw)
+    else:
+        for m in regex.finditer(raw):
+            yield m.start(), m.end()
+
+
+def _long_words(raw: str, words: list[str], shortest: int) -> Iterator[tuple[int, int]]:
+    """Where the words (``raw.split()``) of at least ``shortest`` characters stand, in order.
+    Between the end of one and the next, only shorter words and whitespace, which cannot hold
+    it: ``find`` lands on the word itself."""
+    at = 0
+    for word in words:
+        if len(word) >= shortest:
+            at = raw.find(word, at)
+            yield at, at + len(word)
+            at += len(word)
+
+
+def _percent_runs(raw: str) -> Iterator[tuple[int, int]]:
+    """``[^\\s%]{0,40}(?:%XX[^\\s%]{0,40}){3,}`` matches, left to right. A match's plain lead
+    ends at its first '%' (it cannot hold one), so a match exists at a '%' exactly when the tail
+    matches there, and the leftmost start is as far back as the lead may reach."""
+    pos = 0
+    percent = raw.find("%")
+    while percent != -1:
+        tail = _PERCENT_TAIL.match(raw, percent)
+        if tail is None:
+            percent = raw.find("%", percent + 1)
+            continue
+        start = percent
+        floor = max(pos, percent - _PERCENT_LEAD)
+        while start > floor and raw[start - 1] != "%" and not raw[start - 1].isspace():
+            start -= 1
+        yield start, tail.end()
+        pos = tail.end()
+        percent = raw.find("%", pos)
 
 
 def rot13(canon: str) -> View:
