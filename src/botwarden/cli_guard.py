@@ -143,6 +143,8 @@ def _item(raw: bytes, number: int, kind: str, tool: str | None) -> dict[str, Any
         data = json.loads(raw)
     except (UnicodeDecodeError, ValueError) as exc:
         raise UsageError(f"line {number}: not a JSON object ({exc})") from None
+    except RecursionError:
+        raise UsageError(f"line {number}: JSON nested too deeply") from None
     if not isinstance(data, dict) or not isinstance(data.get("text"), str):
         raise UsageError(f'line {number}: expected an object with a string "text" field')
     item: dict[str, Any] = {"text": data["text"], "kind": data.get("kind", kind),

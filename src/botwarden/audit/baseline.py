@@ -33,6 +33,8 @@ class Baseline:
             raise BaselineError(f"{path}: cannot be read: {exc}") from None
         except json.JSONDecodeError as exc:
             raise BaselineError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+        except RecursionError:
+            raise BaselineError(f"{path}: JSON nested too deeply to be a baseline") from None
         entries = data.get("findings") if isinstance(data, dict) else None
         if not isinstance(entries, list) or data.get("version") != BASELINE_VERSION:
             raise BaselineError(

@@ -151,7 +151,7 @@ def _import_one(
     except OSVError as exc:
         report.problem(exc.message)
         return
-    except (ValueError, OSError, zipfile.BadZipFile) as exc:  # JSON, UTF-8, CRC errors
+    except (ValueError, OSError, zipfile.BadZipFile, RecursionError) as exc:  # JSON, UTF-8, CRC
         report.problem(f"{name}: not readable as JSON: {str(exc)[:200]}")
         return
     if advisory.withdrawn:
@@ -226,7 +226,7 @@ class VulnDB:
         for ident, blob in rows:
             try:
                 found.append(parse(json.loads(zlib.decompress(blob)), f"{self.path}:{ident}"))
-            except (OSVError, ValueError, zlib.error) as exc:
+            except (OSVError, ValueError, zlib.error, RecursionError) as exc:
                 raise VulnDBError(f"{self.path}: advisory {ident} is damaged: {exc}") from None
         result = tuple(found)
         self._cache[package] = result

@@ -275,7 +275,7 @@ def _json_object(data: bytes) -> dict[str, Any] | None:
         return None
     try:
         body = json.loads(data)
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return None
     return body if isinstance(body, dict) else None
 

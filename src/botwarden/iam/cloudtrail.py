@@ -134,6 +134,8 @@ def _load(path: Path) -> object:
         raise CloudTrailError(f"{path}: cannot be read: {exc}") from None
     except json.JSONDecodeError as exc:
         raise CloudTrailError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise CloudTrailError(f"{path}: JSON nested too deeply to be a CloudTrail log") from None
 
 
 def _events(path: Path, data: object) -> Iterator[Event]:

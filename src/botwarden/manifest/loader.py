@@ -59,6 +59,9 @@ def parse_manifest(text: str, path: str = MANIFEST_NAME) -> Manifest:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ManifestError([_toml_issue(exc, path)]) from None
+    except RecursionError:
+        message = "arrays or tables nested too deeply to be a manifest"
+        raise ManifestError([ManifestIssue(path, None, "", message)]) from None
     lines = locate_keys(text)
     try:
         manifest = Manifest.model_validate(data)

@@ -203,7 +203,7 @@ class LocalStore:
             raw = handle.read()
         try:
             document = json.loads(raw)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
             where = f" (line {exc.lineno})" if isinstance(exc, json.JSONDecodeError) else ""
             raise SecretError(f"{self.path}: not a botwarden secrets store{where}") from None
         return _validated(document, self.path)

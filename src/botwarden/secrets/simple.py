@@ -40,7 +40,7 @@ def pick_field(text: str, field: str | None, where: str) -> str:
 def _json_or_none(text: str) -> object:
     try:
         return json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 

@@ -146,7 +146,7 @@ class RedisStore:
         try:
             data = cast(dict[str, Any], json.loads(record))
             return Kill(bot, str(data["reason"]), str(data["by"]), float(data["at"]))
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, RecursionError) as exc:
             raise self._error(
                 f"killed {bot!r}", ValueError(f"unreadable kill record: {exc}")
             ) from exc

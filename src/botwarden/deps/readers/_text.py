@@ -127,6 +127,8 @@ def load_toml(text: str, shown: str) -> dict[str, Any] | ReadProblem:
             found = _TOML_LINE.search(str(exc))
             lineno = int(found.group(1)) if found else 0
         return ReadProblem(shown, lineno, f"not valid TOML: {exc}")
+    except RecursionError:
+        return ReadProblem(shown, 0, "arrays or tables nested too deeply to be read")
 
 
 _HEADER = re.compile(r"^\s*(\[\[?)([^\[\]]+)\]\]?\s*(?:#.*)?$")

@@ -71,6 +71,8 @@ def read_environment(
         listed = json.loads(done.stdout.decode("utf-8", "replace"))
     except json.JSONDecodeError as exc:
         return [], [ReadProblem(python, 0, f"the interpreter's answer is not JSON: {exc.msg}")]
+    except RecursionError:
+        return [], [ReadProblem(python, 0, "the interpreter's answer is nested too deeply")]
     return _requirements(python, listed)
 
 

@@ -167,7 +167,7 @@ def parse(blob: bytes) -> HashedModel:
         thresholds = {str(k): float(v) for k, v in head["thresholds"].items()}
         crc = int(head["crc32"])
         features = str(head.get("features", "w12"))
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise InjectionModelError(f"injection model file has a corrupt header: {exc}") from exc
     raw = blob[body:]
     if buckets <= 0 or buckets & (buckets - 1) or len(raw) != buckets:

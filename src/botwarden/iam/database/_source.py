@@ -123,3 +123,7 @@ def parse(origin: Origin, data: bytes) -> Any:
         raise IamDatabaseError(
             f"IAM definition {origin.describe()}: not valid JSON: the file is not UTF-8 text"
         ) from None
+    except RecursionError:
+        raise IamDatabaseError(
+            f"IAM definition {origin.describe()}: JSON nested too deeply to be IAM definitions"
+        ) from None

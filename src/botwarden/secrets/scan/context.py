@@ -92,6 +92,8 @@ class ScanConfig:
             raise UsageError(f"{path}: cannot be read: {exc}") from None
         except tomllib.TOMLDecodeError as exc:
             raise UsageError(f"{path}: not valid TOML: {exc}") from None
+        except RecursionError:
+            raise UsageError(f"{path}: TOML nested too deeply to be a scan config") from None
         return cls.from_data(data, path.as_posix())
 
     @classmethod
