@@ -103,6 +103,31 @@ _DROP = _w(
     "delete",
     "reset",
 )
+# Every word _DROP's phrases hold one of (the anchors of the rules that open with _DROP).
+_DROP_ANCHORS = (
+    "ignor",
+    "disregard",
+    "forget",
+    "bypass",
+    "overr",
+    "overwr",
+    "discard",
+    "abandon",
+    "dismiss",
+    "drop",
+    "skip",
+    "neglect",
+    "scrap",
+    "aside",
+    "throw",
+    "attention",
+    "follow",
+    "obey",
+    "cancel",
+    "erase",
+    "delete",
+    "reset",
+)
 _BEFORE = _w(
     "previous",
     "previously",
@@ -318,30 +343,7 @@ _ENGLISH: tuple[Rule, ...] = (
         OVERRIDE,
         5.0,
         rf"\b{_DROP}\b(?:\s+\S+){{0,2}}?\s+{_BEFORE}\b(?:\s+\S+){{0,2}}?\s+{_ORDERS}\b",
-        (
-            "ignor",
-            "disregard",
-            "forget",
-            "bypass",
-            "overr",
-            "overwr",
-            "discard",
-            "abandon",
-            "dismiss",
-            "drop",
-            "skip",
-            "neglect",
-            "scrap",
-            "aside",
-            "throw",
-            "attention",
-            "follow",
-            "obey",
-            "cancel",
-            "erase",
-            "delete",
-            "reset",
-        ),
+        _DROP_ANCHORS,
         also=(
             (
                 "instructions",
@@ -380,40 +382,14 @@ _ENGLISH: tuple[Rule, ...] = (
         r"document|context|prompt|conversation))?\s+(?:(?:and|then)\s+)?(?:instead\s+)?"
         r"(?:just\s+|only\s+|simply\s+|now\s+)?(?:say|print|output|reveal|repeat|translate|"
         r"generate|pretend|act as|tell me|write|(?:respond|reply|answer)\s+(?:with|only))\b",
-        (
-            "ignor",
-            "disregard",
-            "forget",
-            "bypass",
-            "overr",
-            "discard",
-            "dismiss",
-            "drop",
-            "skip",
-            "neglect",
-            "scrap",
-            "aside",
-            "attention",
-        ),
+        _DROP_ANCHORS,
     ),
     # "forget everything above", "ignore what you were told"
     _rule(
         OVERRIDE,
         4.5,
         rf"\b{_DROP}\s+(?:about\s+)?{_EVERYTHING}(?:\s+\S+){{0,2}}?\s+{_TOLD}",
-        (
-            "ignor",
-            "disregard",
-            "forget",
-            "discard",
-            "dismiss",
-            "drop",
-            "skip",
-            "aside",
-            "attention",
-            "obey",
-            "follow",
-        ),
+        _DROP_ANCHORS,
         also=(("everything", "all", "anything", "whatever", "what"),),
     ),
     # "your new instructions are", "new task:", "updated system instructions"
@@ -513,7 +489,7 @@ _ENGLISH: tuple[Rule, ...] = (
         r"(?:now\s+|immediately\s+|also\s+|first\s+)?(?:send|forward|email|transfer|record|"
         r"include|add|append|delete|execute|run|call|invoke|visit|open|reply|respond|ignore|"
         r"output|reveal)\b",
-        ("assistant", "ai ", "model", "agent", "llm", "bot"),
+        ("assistant", "ai ", "model", "agent", "llm", "bot", "chatbot"),
     ),
     # persona switches and unrestricted modes
     _rule(
@@ -546,6 +522,7 @@ _ENGLISH: tuple[Rule, ...] = (
         r"censorship)|no (?:restrictions|limits|rules|filters|ethics))\b",
         (
             "act",
+            "acting",
             "behave",
             "respond",
             "answer",
@@ -619,6 +596,44 @@ _ENGLISH: tuple[Rule, ...] = (
         r"(?:you|your)\s+(?:are|have|were|had|can|could)\b(?:\s+\S+){0,3}?\s+(?:no|any|without|"
         r"free|unrestricted|able to)\b",
         ("pretend", "imagine", "suppose", "hypothetic", "act as", "game"),
+    ),
+    # the model's own credentials asked for: "reveal your API key", "tell me the admin password".
+    # Not advice ("never share your password", "type your password") nor questions about rules
+    # ("what is your password policy").
+    _rule(
+        EXTRACTION,
+        4.0,
+        r"\b(?:(?:tell|give|show|share|send|write|type|spell|read|list)\s+(?:me|us)|"
+        r"(?<!never )(?<!not )(?<!don t )(?:reveal|print|leak|disclose|output|repeat|dump|expose)|"
+        r"what\s+(?:is|s|are|was|were)|whats)\s+(?:your|the\s+(?:secret|hidden|admin|master|"
+        r"system))\s+(?:\S+\s+)?(?:password|passphrase|passcode|pin|secret|secret key|api key|"
+        r"credentials|token)\b(?!\s+(?:policy|policies|requirements?|rules|reset|manager|strength|"
+        r"length|expir\w*|change|recovery|hint|field|box))",
+        ("password", "passphrase", "passcode", "pin", "secret", "api", "credentials", "token"),
+        also=(
+            (
+                "tell",
+                "give",
+                "show",
+                "share",
+                "send",
+                "write",
+                "type",
+                "spell",
+                "read",
+                "list",
+                "reveal",
+                "print",
+                "leak",
+                "disclose",
+                "output",
+                "repeat",
+                "dump",
+                "expose",
+                "what",
+                "whats",
+            ),
+        ),
     ),
     # system-prompt extraction
     _rule(
