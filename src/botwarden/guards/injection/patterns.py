@@ -384,6 +384,30 @@ _ENGLISH: tuple[Rule, ...] = (
         r"generate|pretend|act as|tell me|write|(?:respond|reply|answer)\s+(?:with|only))\b",
         _DROP_ANCHORS,
     ),
+    # "your instructions have been updated by the administrator": a change of orders announced
+    _rule(
+        OVERRIDE,
+        3.5,
+        r"\b(?:your|the\s+(?:assistant|model|ai|agent|bot)\s+s)\s+(?:instructions|rules|guidelines|"
+        r"directives|system prompt|orders|programming|policies|restrictions|constraints)\s+(?:have|"
+        r"has)\s+(?:now\s+)?(?:been\s+)?(?:updated|changed|revised|replaced|overridden|modified|"
+        r"lifted|removed|revoked|suspended|reset|rewritten)\b",
+        ("your", "assistant", "model", "ai", "agent", "bot"),
+        also=(
+            (
+                "instructions",
+                "rules",
+                "guidelines",
+                "directives",
+                "system",
+                "orders",
+                "programming",
+                "policies",
+                "restrictions",
+                "constraints",
+            ),
+        ),
+    ),
     # "forget everything above", "ignore what you were told"
     _rule(
         OVERRIDE,
@@ -777,8 +801,8 @@ _ENGLISH: tuple[Rule, ...] = (
         5.0,
         r"\b(?:note|message|notice|instructions?|attention|reminder|memo|hint|directive|"
         r"request)\s+(?:to|for)\s+(?:the\s+|any\s+|all\s+)?"
-        r"(?:ai|llm|assistant|assistants|bot|bots|chatbot|model|language model|agent|agents|"
-        r"copilot|email assistant|ai assistant|ai agents?|ai models?|gpt|claude)\b|"
+        r"(?:ai|ais|llm|llms|assistant|assistants|bot|bots|chatbots?|models?|language models?|"
+        r"agents?|copilot|email assistant|ai assistants?|ai agents?|ai models?|gpt|claude)\b|"
         r"\b(?:ai|llm|assistant|bot|chatbot|model|agent)\s+(?:note|notice|instructions?|directive)\s\s",
         (
             "ai",
@@ -814,7 +838,9 @@ _ENGLISH: tuple[Rule, ...] = (
             ),
             (
                 "ai",
+                "ais",
                 "llm",
+                "llms",
                 "assistant",
                 "assistants",
                 "bot",
@@ -838,6 +864,8 @@ _ENGLISH: tuple[Rule, ...] = (
         r"claude|ai assistant|ai agent)\b|"
         r"\bif you are an?\s+(?:ai|llm|assistant|language model|bot|agent|ai assistant|"
         r"automated (?:system|agent))\b|"
+        r"\bif you are (?:reading|processing|parsing|summari[sz]ing|seeing)\s+this\s+(?:as\s+part\s+"
+        r"of|in|through|via|with|from)\s+(?:an?\s+)?(?:automated|ai|llm|agentic|autonomous)\b|"
         r"\b(?:ai|llm)\s+(?:agents?|assistants?|models?|bots?|"
         r"systems?)\b(?:\s+\S+){0,6}?\s+(?:should|must|need to|are required to|shall|have to)\b",
         ("attention", "dear", "hey", "hello", "hi", "if", "ai", "llm"),
@@ -874,7 +902,7 @@ _ENGLISH: tuple[Rule, ...] = (
         ROLE_PLAY,
         4.0,
         r"\b(?:safety|security|content|ethical|moderation)\s+(?:\S+\s+)?(?:protocols?|checks?|"
-        r"filters?|guidelines?|rules|restrictions|measures|policies|guardrails)\s+"
+        r"filters?|guidelines?|rules|restrictions|measures|policies|guardrails|training)\s+"
         r"(?:are\s+|is\s+|have been\s+|has been\s+|were\s+)?(?:now\s+)?(?:disabled|off|"
         r"suspended|lifted|removed|bypassed|deactivated|turned off|do not apply|don t apply|"
         r"no longer apply|not apply|does not apply)\b|"
