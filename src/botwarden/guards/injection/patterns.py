@@ -864,8 +864,9 @@ _ENGLISH: tuple[Rule, ...] = (
         r"claude|ai assistant|ai agent)\b|"
         r"\bif you are an?\s+(?:ai|llm|assistant|language model|bot|agent|ai assistant|"
         r"automated (?:system|agent))\b|"
-        r"\bif you are (?:reading|processing|parsing|summari[sz]ing|seeing)\s+this\s+(?:as\s+part\s+"
-        r"of|in|through|via|with|from)\s+(?:an?\s+)?(?:automated|ai|llm|agentic|autonomous)\b|"
+        r"\bif you are (?:reading|processing|parsing|summari[sz]ing|seeing)\s+this\s+"
+        r"(?:as\s+part\s+of|in|through|via|with|from)\s+(?:an?\s+)?(?:automated|ai|llm|agentic|"
+        r"autonomous)\b|"
         r"\b(?:ai|llm)\s+(?:agents?|assistants?|models?|bots?|"
         r"systems?)\b(?:\s+\S+){0,6}?\s+(?:should|must|need to|are required to|shall|have to)\b",
         ("attention", "dear", "hey", "hello", "hi", "if", "ai", "llm"),
