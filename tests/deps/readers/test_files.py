@@ -30,6 +30,9 @@ def test_discover_finds_dependency_files_and_skips_environments(tmp_path: Path) 
         "services/web/Pipfile.lock",
         "pylock.toml",
         "pylock.ci.toml",
+        "Pipfile",
+        "lib/setup.cfg",
+        "lib/setup.py",
     ]
     for name in wanted:
         touch(tmp_path / name)
@@ -45,7 +48,8 @@ def test_discover_finds_dependency_files_and_skips_environments(tmp_path: Path) 
         "__pycache__/requirements.txt",
         ".tox/py311/requirements.txt",
         "lib/site-packages/pkg/pyproject.toml",
-        "Pipfile",
+        "lib/site-packages/pkg/setup.py",
+        "tox.ini",
     ]:
         touch(tmp_path / name)
     assert discover(tmp_path) == sorted(tmp_path / name for name in wanted)
@@ -65,13 +69,16 @@ def test_read_file_dispatches_on_the_name(tmp_path: Path) -> None:
     requirements, problems = read_file(tmp_path / "a" / "constraints.txt", tmp_path)
     assert problems == []
     assert [(r.path, r.source) for r in requirements] == [("a/constraints.txt", "requirements")]
-    touch(tmp_path / "setup.py", "")
-    requirements, problems = read_file(tmp_path / "setup.py", tmp_path)
+    touch(tmp_path / "tox.ini", "")
+    requirements, problems = read_file(tmp_path / "tox.ini", tmp_path)
     assert requirements == []
     assert [p.message for p in problems] == ["not a dependency file this reader knows, by its name"]
 
 
-@pytest.mark.parametrize("name", ["requirements.txt", "pyproject.toml", "uv.lock", "Pipfile.lock"])
+@pytest.mark.parametrize(
+    "name",
+    ["requirements.txt", "pyproject.toml", "uv.lock", "Pipfile.lock", "Pipfile", "setup.py"],
+)
 def test_oversized_files_are_not_read(tmp_path: Path, name: str) -> None:
     path = tmp_path / name
     with path.open("wb") as handle:

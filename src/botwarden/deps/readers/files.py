@@ -7,10 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from botwarden.deps.readers import pipfile_lock, poetry_lock, pylock, pyproject, uv_lock
+from botwarden.deps.readers import pipfile, pipfile_lock, poetry_lock, pylock, pyproject, uv_lock
 from botwarden.deps.readers._text import display_path, load_toml, read_text, within
 from botwarden.deps.readers.model import ReadProblem, Requirement
 from botwarden.deps.readers.requirements import read_requirements
+from botwarden.deps.readers.setuptools import read_setup_cfg, read_setup_py
 
 Result = tuple[list[Requirement], list[ReadProblem]]
 _TomlReader = Callable[[dict[str, Any], str, str], Result]
@@ -19,6 +20,12 @@ _TOML: dict[str, _TomlReader] = {
     "pyproject.toml": pyproject.read,
     "poetry.lock": poetry_lock.read,
     "uv.lock": uv_lock.read,
+    "Pipfile": pipfile.read,
+}
+_TEXT: dict[str, Callable[[str, str], Result]] = {
+    "setup.cfg": read_setup_cfg,
+    "setup.py": read_setup_py,
+    "Pipfile.lock": pipfile_lock.read,
 }
 # Directories that hold installed or generated code, never a project's own dependency files.
 SKIPPED_DIRS = frozenset(
@@ -37,7 +44,7 @@ def _is_pylock(name: str) -> bool:
 def kind(path: Path) -> str | None:
     """The format ``read_file`` reads ``path`` as, from its name; ``None`` if none."""
     name = path.name
-    if name in _TOML or name == "Pipfile.lock":
+    if name in _TOML or name in _TEXT:
         return name
     if _is_pylock(name):
         return "pylock"
@@ -50,7 +57,7 @@ def _discoverable(path: Path) -> bool:
     """Dependency files by name; plain ``*.txt``/``*.in`` only as ``requirements*`` or in a
     ``requirements/`` folder, as ``MANIFEST.in`` or ``LICENSE.txt`` are not requirements."""
     name, lower = path.name, path.name.lower()
-    if name in _TOML or name == "Pipfile.lock" or _is_pylock(name):
+    if name in _TOML or name in _TEXT or _is_pylock(name):
         return True
     if not lower.endswith((".txt", ".in")):
         return False
@@ -86,8 +93,8 @@ def read_file(path: Path, root: Path) -> Result:
     text = read_text(path, shown)
     if isinstance(text, ReadProblem):
         return [], [text]
-    if fmt == "Pipfile.lock":
-        return pipfile_lock.read(text, shown)
+    if fmt in _TEXT:
+        return _TEXT[fmt](text, shown)
     data = load_toml(text, shown)
     if isinstance(data, ReadProblem):
         return [], [data]

@@ -14,7 +14,18 @@ from dataclasses import dataclass
 NOT_MATCHABLE = "is not matchable"
 
 SOURCES = frozenset(
-    {"requirements", "pyproject", "poetry.lock", "uv.lock", "Pipfile.lock", "pylock", "environment"}
+    {
+        "requirements",
+        "pyproject",
+        "poetry.lock",
+        "uv.lock",
+        "Pipfile",
+        "Pipfile.lock",
+        "pylock",
+        "setup.cfg",
+        "setup.py",
+        "environment",
+    }
 )
 
 
