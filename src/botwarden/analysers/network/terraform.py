@@ -15,16 +15,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from botwarden.hcl_tree import attributes as _attributes
+from botwarden.hcl_tree import blocks as _blocks
+from botwarden.hcl_tree import hcl_failures as _hcl_failures
+from botwarden.hcl_tree import parse as _parse
+from botwarden.hcl_tree import value as _value
 from botwarden.iam.jsonlines import Key, PolicyParseError, parse_json_with_lines
-from botwarden.iam.sources.terraform import (
-    _attributes,
-    _blocks,
-    _hcl_failures,
-    _parse,
-    _value,
-    is_plan,
-    plan_resources,
-)
+from botwarden.iam.sources.terraform import is_plan, plan_resources
 
 __all__ = ["NETWORK_TYPES", "Resource", "TerraformError", "read_terraform"]
 

@@ -16,17 +16,20 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from botwarden.iam.jsonlines import Key, PolicyParseError
+from botwarden.hcl_tree import Block as _Block
+from botwarden.hcl_tree import attributes as _attributes
+from botwarden.hcl_tree import blocks as _blocks
+from botwarden.hcl_tree import hcl_failures as _hcl_failures
+from botwarden.hcl_tree import line_of as _line
+from botwarden.hcl_tree import options as _options
+from botwarden.hcl_tree import parse as _parse
+from botwarden.hcl_tree import unwrap as _unwrap
+from botwarden.hcl_tree import value as _value
+from botwarden.iam.jsonlines import Key
 from botwarden.iam.model import PolicyDocument, PolicyKind
 from botwarden.iam.parse import policy_from_data, policy_from_json_text
-
-if TYPE_CHECKING:
-    from hcl2.utils import SerializationOptions
-    from lark.exceptions import UnexpectedInput
 
 _IDENTITY, _RESOURCE, _TRUST = PolicyKind.IDENTITY, PolicyKind.RESOURCE, PolicyKind.TRUST
 _POLICY = (("policy", _RESOURCE),)
@@ -71,112 +74,6 @@ _HEREDOC = re.compile(
     r"<<-?(?P<marker>[A-Za-z][\w.-]*)\r?\n(?P<body>.*?)[ \t]*(?P=marker)\s*", re.DOTALL
 )
 _MERGED = ("source_policy_documents", "override_policy_documents", "source_json", "override_json")
-
-
-# python-hcl2 and lark cost ~45 ms to import: only runs that read a .tf file pay for them.
-@cache
-def _options() -> SerializationOptions:
-    from hcl2.utils import SerializationOptions
-
-    return SerializationOptions(
-        with_comments=False, strip_string_quotes=True, preserve_heredocs=False
-    )
-
-
-@cache
-def _hcl_failures() -> tuple[type[BaseException], ...]:
-    """What python-hcl2 raises from its tree when given constructs it cannot render."""
-    from lark.exceptions import LarkError
-
-    return (LarkError, RuntimeError, ValueError, TypeError, AttributeError, IndexError,
-            KeyError, RecursionError)  # fmt: skip
-
-
-# -- HCL syntax tree -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Block:
-    labels: tuple[str, ...]
-    body: Any
-    line: int | None
-
-
-def _line(node: Any) -> int | None:
-    """python-hcl2 keeps lark's positions in ``_meta``; it has no public accessor for them."""
-    line = getattr(getattr(node, "_meta", None), "line", None)
-    return line if isinstance(line, int) else None
-
-
-def _blocks(body: Any, kind: str | None = None) -> list[_Block]:
-    blocks = []
-    for child in body.children:
-        if child is not None and child.lark_name() == "block":
-            labels = tuple(str(label.serialize(_options())) for label in child.labels)
-            if kind is None or labels[0] == kind:
-                blocks.append(_Block(labels, child.body, _line(child)))
-    return blocks
-
-
-def _attributes(body: Any) -> dict[str, tuple[Any, int | None]]:
-    """Attribute name -> (expression, line)."""
-    found = {}
-    for child in body.children:
-        if child is not None and child.lark_name() == "attribute":
-            found[str(child.identifier.serialize(_options()))] = (child.expression, _line(child))
-    return found
-
-
-def _unwrap(expression: Any) -> Any:
-    while expression.lark_name() == "expr_term" and not expression.parentheses:
-        expression = expression.expression
-    return expression
-
-
-def _value(expression: Any, path: Key, lines: dict[Key, int]) -> Any:
-    """An HCL expression as JSON-shaped data; lines of nested keys and items go to ``lines``."""
-    node = _unwrap(expression)
-    line = _line(node)
-    if line is not None:
-        lines.setdefault(path, line)
-    kind = node.lark_name()
-    if kind == "object":
-        result = {}
-        for element in node.elements:
-            key = str(element.key.serialize(_options()))
-            element_line = _line(element)
-            if element_line is not None:
-                lines[(*path, key)] = element_line
-            result[key] = _value(element.expression, (*path, key), lines)
-        return result
-    if kind == "tuple":
-        return [_value(item, (*path, index), lines) for index, item in enumerate(node.elements)]
-    return node.serialize(_options())
-
-
-def _parse(text: str, path: str) -> Any:
-    import hcl2
-    from lark.exceptions import UnexpectedInput
-
-    try:
-        return hcl2.parses(text)
-    except UnexpectedInput as exc:
-        line = exc.line if isinstance(exc.line, int) and exc.line > 0 else None
-        raise PolicyParseError(path, line, f"not valid HCL: {_unexpected(exc)}") from None
-    except _hcl_failures() as exc:
-        raise PolicyParseError(path, None, f"not valid HCL: {exc}") from None
-
-
-def _unexpected(error: UnexpectedInput) -> str:
-    """Lark's own messages list every expected token; one short phrase is more use."""
-    from lark.exceptions import UnexpectedCharacters, UnexpectedToken
-
-    if isinstance(error, UnexpectedCharacters):
-        return f"unexpected character {error.char!r}"
-    if isinstance(error, UnexpectedToken):
-        text = str(error.token).strip()
-        return f"unexpected {text.splitlines()[0]!r}" if text else "unexpected end of file"
-    return "unexpected end of file"
 
 
 # -- .tf files -------------------------------------------------------------------------------
