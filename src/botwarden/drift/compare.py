@@ -112,7 +112,9 @@ def _grant_changes(old: tuple[str, ...], new: tuple[str, ...]) -> tuple[list[str
 def _key_changes(old: Mapping[str, str] | None, new: Mapping[str, str] | None) -> str:
     """Which keys changed, by name only: values may be secrets."""
     if old is None or new is None:
-        return "its content changed (not a TOML or JSON file botwarden could read, so no keys)"
+        return (
+            "its content changed (not a TOML, JSON or YAML file botwarden could read, so no keys)"
+        )
     changed = sorted(k for k in old.keys() & new.keys() if old[k] != new[k])
     added = sorted(new.keys() - old.keys())
     removed = sorted(old.keys() - new.keys())

@@ -1,10 +1,12 @@
 """What the lock records about a file: its digest, a digest per config key, an IAM policy's grants.
 
-Per-key digests let drift say *which* keys of a TOML or JSON file changed without ever storing or
-printing a value: a key's digest covers its dotted path and its value, domain-separated, so two
-keys holding the same value do not share a digest. A lock stores no salt (it must be
-deterministic), so a digest of a short, guessable value could be guessed back; the whole file's
-digest has the same property, and both are no worse than the file the repository already holds.
+Per-key digests let drift say *which* keys of a TOML, JSON or YAML file changed without ever
+storing or printing a value: a key's digest covers its dotted path and its value,
+domain-separated, so two keys holding the same value do not share a digest. YAML with aliases
+keeps its whole-file digest only (aliases can make values exponentially large once written
+out). A lock stores no salt (it must be deterministic), so a digest of a short, guessable value
+could be guessed back; the whole file's digest has the same property, and both are no worse than
+the file the repository already holds.
 Values are never shown, only key names.
 
 Grants are normalised to one line per (effect, action, resource, conditions), lowercase actions,
@@ -36,15 +38,22 @@ def sha256_hex(data: bytes) -> str:
 
 
 def key_digests(name: str, raw: bytes) -> dict[str, str] | None:
-    """Dotted key path -> digest of its value, for TOML and JSON files; None for other files
-    or files that do not parse (their whole-file digest still tracks them)."""
+    """Dotted key path -> digest of its value, for TOML, JSON and YAML files; None for other
+    files or files that do not parse (their whole-file digest still tracks them)."""
     lower = name.lower()
-    if not lower.endswith((".toml", ".json")):
+    if not lower.endswith((".toml", ".json", ".yaml", ".yml")):
         return None
     try:
         text = raw.decode("utf-8-sig")
-        data = tomllib.loads(text) if lower.endswith(".toml") else json.loads(text)
+        if lower.endswith(".toml"):
+            data = tomllib.loads(text)
+        elif lower.endswith(".json"):
+            data = json.loads(text)
+        else:
+            data = _yaml(text)
     except (UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError, RecursionError):
+        return None
+    if data is _UNREAD:
         return None
     found: dict[str, str] = {}
     for path, value in _leaves(data, ()):
@@ -53,6 +62,24 @@ def key_digests(name: str, raw: bytes) -> dict[str, str] | None:
         key = field_name(path) or "(top level)"
         found[key] = _value_digest(key, value)
     return dict(sorted(found.items()))
+
+
+_UNREAD = object()
+
+
+def _yaml(text: str) -> Any:
+    """The YAML document (a list of them when there are several), or ``_UNREAD``: for text that
+    does not parse, and for text with aliases, whose values a few lines can make exponentially
+    large once written out (the "billion laughs"); its whole-file digest still tracks it."""
+    import yaml
+
+    try:
+        if any(isinstance(token, yaml.AliasToken) for token in yaml.scan(text)):
+            return _UNREAD
+        documents = list(yaml.safe_load_all(text))
+    except yaml.YAMLError:
+        return _UNREAD
+    return documents[0] if len(documents) == 1 else documents
 
 
 def _leaves(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], Any]]:
