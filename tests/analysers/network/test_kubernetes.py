@@ -186,8 +186,10 @@ items:
          {("k8s.invalid-manifest", "medium", 7)}),
         ("apiVersion: v1\nkind: Pod\nspec:\n  hostPID: {{ .Values.pid }}\n", set()),  # Helm
         ("name: not kubernetes\nitems: [\n", set()),
+        ("apiVersion: v1\nkind: Pod\nspec:\n  a: \x0e\n",  # a control character: no line
+         {("k8s.invalid-manifest", "medium", None)}),
     ],
-    ids=["cronjob", "list", "configmap", "invalid", "helm-template", "other-yaml"],
+    ids=["cronjob", "list", "configmap", "invalid", "helm-template", "other-yaml", "control"],
 )  # fmt: skip
 def test_kinds_and_lines(tmp_path: Path, text: str, expected: set[tuple[str, str, int]]) -> None:
     write(tmp_path, {"deploy.yaml": text})

@@ -90,14 +90,17 @@ _Loader.add_multi_constructor("!", _any_tag)
 def read_documents(text: str) -> list[Document]:
     """Every object in the stream, in order. Raise :class:`ManifestError` on invalid YAML."""
     documents: list[Document] = []
-    loader = _Loader(text)
     try:
-        while loader.check_node():
-            node = loader.get_node()
-            if node is None:
-                continue
-            data = loader.construct_document(node)
-            documents.extend(_objects(data, _node_lines(node)))
+        loader = _Loader(text)  # reads the characters already: a control character fails here
+        try:
+            while loader.check_node():
+                node = loader.get_node()
+                if node is None:
+                    continue
+                data = loader.construct_document(node)
+                documents.extend(_objects(data, _node_lines(node)))
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         reason = exc.problem or exc.context or "unreadable"
@@ -105,8 +108,6 @@ def read_documents(text: str) -> list[Document]:
     except (yaml.YAMLError, RecursionError, ValueError, TypeError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ManifestError(None, f"not valid YAML: {reason}") from None
-    finally:
-        loader.dispose()
     return documents
 
 
