@@ -1,7 +1,7 @@
 """The recorded state against the current one: one finding per item added, removed or changed.
 
 Items are the manifest, each deployed file and the generated least-privilege policy. For a
-changed TOML or JSON file the finding names the keys that changed, never their values; for an
+changed TOML, JSON or YAML file the finding names the keys that changed, never their values; for an
 IAM policy it names the grants added and removed. Fingerprints use the item and its current
 digest, so a baseline accepts one reviewed change and a later change is reported again.
 """
