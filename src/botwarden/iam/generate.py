@@ -43,6 +43,9 @@ class Companion:
     actions: frozenset[str]
     reason: str
     derive: Callable[[str], Grant | None]
+    # The companion carries the capability's own actions to other resources (a table's indexes):
+    # only those the capability declares, never the others it could have named.
+    declared_only: bool = False
 
 
 _S3_OBJECT = re.compile(r"^arn:(?P<p>[^:]+):s3:::(?P<bucket>[^/*?]+)/(?P<prefix>.*)$")
@@ -69,7 +72,8 @@ def _s3_abort_multipart(resource: str) -> Grant | None:
 
 
 def _dynamo_indexes(resource: str) -> Grant | None:
-    """Query and Scan on a table's secondary indexes are authorised on the index ARNs."""
+    """Query and Scan on a table's secondary indexes are authorised on the index ARNs (each
+    only when the capability declares it: ``declared_only``)."""
     match = _DYNAMO_TABLE.match(resource)
     if match is None:
         return None
@@ -93,7 +97,12 @@ COMPANIONS: tuple[Companion, ...] = (
         _s3_list_bucket,
     ),
     Companion(frozenset({"s3:putobject"}), "multipart uploads", _s3_abort_multipart),
-    Companion(frozenset({"dynamodb:query", "dynamodb:scan"}), "secondary indexes", _dynamo_indexes),
+    Companion(
+        frozenset({"dynamodb:query", "dynamodb:scan"}),
+        "secondary indexes",
+        _dynamo_indexes,
+        declared_only=True,
+    ),
     Companion(frozenset({"logs:putlogevents"}), "writing to new log streams", _log_stream_create),
 )
 
@@ -158,10 +167,13 @@ def _companions(
         for resource in resources:
             grant = companion.derive(resource)
             if grant is not None:
+                granted = grant.actions
+                if companion.declared_only:
+                    granted = tuple(a for a in grant.actions if a.lower() in wanted)
                 found.append(
                     Grant(
                         f"{sid}{grant.sid}",
-                        grant.actions,
+                        granted,
                         grant.resources,
                         grant.conditions + conditions,
                         companion.reason,
