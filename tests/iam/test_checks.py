@@ -484,3 +484,75 @@ def test_documented_path_count_matches_the_code() -> None:
 
     rules_doc = (Path(__file__).parents[2] / "docs" / "rules.md").read_text(encoding="utf-8")
     assert f"The {len(PATHS)} paths" in rules_doc
+
+
+# -- who may use a resource or trust policy ------------------------------------------------------
+
+GITHUB = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+BUCKET = "arn:aws:s3:::bucket/*"
+
+
+def grant(principal: Any, action: Any = "s3:GetObject", **extra: Any) -> dict[str, Any]:
+    statement = {"Effect": "Allow", "Principal": principal, "Action": action, **extra}
+    if not str(action).startswith("sts:"):
+        statement["Resource"] = BUCKET
+    return statement
+
+
+def web(condition: dict[str, Any] | None = None, action: str = "sts:AssumeRoleWithWebIdentity"):
+    extra = {"Condition": condition} if condition is not None else {}
+    return grant({"Federated": GITHUB}, action, **extra)
+
+
+SUB = "token.actions.githubusercontent.com:sub"
+AUD = {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}
+
+
+@pytest.mark.parametrize(
+    ("statement", "expected"),
+    [
+        (grant("*"), {"iam.public-principal"}),
+        (grant({"AWS": "*"}), {"iam.public-principal"}),
+        (grant({"AWS": ["arn:aws:iam::123456789012:root", "*"]}), {"iam.public-principal"}),
+        (grant({"AWS": "*"}, "sts:AssumeRole"), {"iam.public-principal"}),
+        (grant("*", Condition={"StringEquals": {"aws:PrincipalOrgID": "o-abc"}}), set()),
+        (grant("*", Condition={"StringEquals": {"aws:SourceVpce": "vpce-1"}}), set()),
+        (grant("*", Condition={"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}), set()),
+        # conditions that do not limit the caller
+        (grant("*", Condition={"StringLike": {"aws:PrincipalOrgID": "*"}}),
+         {"iam.public-principal"}),
+        (grant("*", Condition={"StringEqualsIfExists": {"aws:SourceVpce": "vpce-1"}}),
+         {"iam.public-principal"}),
+        (grant("*", Condition={"StringNotEquals": {"aws:PrincipalOrgID": "o-abc"}}),
+         {"iam.public-principal"}),
+        (grant("*", Condition={"StringEquals": {"s3:ExistingObjectTag/x": "y"}}),
+         {"iam.public-principal"}),
+        (grant({"AWS": "arn:aws:iam::123456789012:root"}), set()),
+        (grant({"Service": "lambda.amazonaws.com"}), set()),
+        ({"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": BUCKET}, set()),
+        # shared OIDC providers
+        (web(AUD), {"iam.web-identity-unscoped"}),
+        (web(), {"iam.web-identity-unscoped"}),
+        (web({"StringLike": {SUB: "repo:*"}}), {"iam.web-identity-unscoped"}),
+        (web({"StringLike": {SUB: "*"}}), {"iam.web-identity-unscoped"}),
+        (web({"StringLike": {SUB: ["repo:acme/bot:*", "repo:*"]}}), {"iam.web-identity-unscoped"}),
+        (web({"StringEquals": {**AUD, SUB: "repo:acme/bot:ref:refs/heads/main"}}), set()),
+        (web({"StringLike": {SUB: "repo:acme/*"}}), set()),
+        (web(AUD, action="sts:*"), {"iam.web-identity-unscoped"}),
+        (web(AUD, action="sts:AssumeRole"), set()),
+        (grant({"Federated": "arn:aws:iam::1:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/X"},
+               "sts:AssumeRoleWithWebIdentity"), set()),  # a cluster's own issuer
+    ],
+)  # fmt: skip
+def test_who_may_use_the_grant(statement: dict[str, Any], expected: set[str]) -> None:
+    found = {f.rule for f in findings(doc(statement))} & {
+        "iam.public-principal",
+        "iam.web-identity-unscoped",
+    }
+    assert found == expected
+
+
+def test_not_principal_is_not_read_as_public() -> None:
+    statement = {"Effect": "Allow", "NotPrincipal": {"AWS": "arn:aws:iam::1:root"},
+                 "Action": "s3:GetObject", "Resource": BUCKET}  # fmt: skip
+    assert "iam.public-principal" not in rules(doc(statement))

@@ -17,7 +17,7 @@ from botwarden.iam.analysis import PrincipalView, StatementGrant
 from botwarden.iam.database import ActionSet, IamDatabase
 from botwarden.iam.escalation import PATHS, SELF_MODIFYING, EscalationPath
 from botwarden.iam.matching import arn_matches, string_like
-from botwarden.iam.model import Condition, Effect, PolicyDocument, Statement
+from botwarden.iam.model import Condition, Effect, PolicyDocument, PolicyKind, Statement
 
 ADMIN_SHARE = 0.9  # allowed on every resource: at least this share of all known actions
 SAMPLE = 5
@@ -359,6 +359,93 @@ def check_document(db: IamDatabase, document: PolicyDocument) -> Iterator[Findin
         yield from _condition_mistakes(document, statement)
         if statement.effect is Effect.ALLOW:
             yield from _resource_mismatch(db, document, statement)
+            yield from _public_principal(document, statement)
+            yield from _web_identity_unscoped(document, statement)
+
+
+# Condition keys that limit who the caller is (or where the call comes from): with one of them
+# under a positive operator and a value that is not a bare wildcard, a Principal "*" statement
+# is not open to everyone (AWS Access Analyzer reads them the same way).
+_CALLER_KEYS = frozenset({
+    "aws:principalorgid", "aws:principalorgpaths", "aws:principalaccount", "aws:principalarn",
+    "aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid", "aws:sourceorgpaths",
+    "aws:sourcevpc", "aws:sourcevpce", "aws:sourceip", "aws:userid", "aws:username",
+    "aws:principalservicename", "aws:sourceowner",
+})  # fmt: skip
+_POSITIVE = ("StringEquals", "StringLike", "ArnEquals", "ArnLike", "IpAddress")
+
+
+def _limits(condition: Condition, keys: frozenset[str]) -> bool:
+    """Whether ``condition`` limits one of ``keys`` to values other than a bare wildcard."""
+    return (
+        condition.key.lower() in keys
+        and condition.base.removesuffix("IgnoreCase") in _POSITIVE
+        and not condition.if_exists
+        and bool(condition.values)
+        and all(value.strip("*?") for value in condition.values)
+    )
+
+
+def _public_principal(document: PolicyDocument, statement: Statement) -> Iterator[Finding]:
+    principal = statement.principal
+    if principal is None or statement.not_principal:
+        return
+    public = principal.any or any(
+        value == "*" for kind, value in principal.entries if kind in ("AWS", "*")
+    )
+    if not public or any(_limits(c, _CALLER_KEYS) for c in statement.conditions):
+        return
+    actions = ", ".join(statement.action_values) or "its actions"
+    who = "assume this role" if document.kind is PolicyKind.TRUST else f"call {actions}"
+    yield Finding.of(
+        iam_rules.PUBLIC_PRINCIPAL,
+        f"{_label(document, statement)}: Principal '*' and no condition on the caller: any AWS "
+        f"account may {who}",
+        _where(document, statement.line),
+        key=f"{_label(document, statement)}:public",
+        evidence=actions,
+    )
+
+
+# Shared OpenID Connect issuers (anyone can get a token from them) and the claim that names the
+# workload; the audience alone does not limit who.
+_SHARED_ISSUERS = {
+    "token.actions.githubusercontent.com": "token.actions.githubusercontent.com:sub",
+    "gitlab.com": "gitlab.com:sub",
+    "app.terraform.io": "app.terraform.io:sub",
+    "accounts.google.com": "accounts.google.com:sub",
+    "cognito-identity.amazonaws.com": "cognito-identity.amazonaws.com:aud",
+}
+# "repo:*", "project_path:*", "organization:*": a subject whose first part is a wildcard
+_WILDCARD_SUBJECT = re.compile(r"^(?:[a-z_]+:)?\*")
+
+
+def _web_identity_unscoped(document: PolicyDocument, statement: Statement) -> Iterator[Finding]:
+    principal = statement.principal
+    if principal is None or statement.not_principal:
+        return
+    actions = [a.lower() for a in statement.action_values]
+    if not any(a in ("*", "sts:*", "sts:assumerolewithwebidentity") for a in actions):
+        return
+    for kind, value in principal.entries:
+        if kind != "Federated":
+            continue
+        issuer = next((i for i in _SHARED_ISSUERS if value == i or value.endswith(f"/{i}")), None)
+        if issuer is None:
+            continue
+        claim = _SHARED_ISSUERS[issuer]
+        scoped = [c for c in statement.conditions if _limits(c, frozenset({claim}))]
+        if scoped and not any(_WILDCARD_SUBJECT.match(v) for c in scoped for v in c.values):
+            continue
+        why = "only a wildcard" if scoped else "no condition"
+        yield Finding.of(
+            iam_rules.WEB_IDENTITY_UNSCOPED,
+            f"{_label(document, statement)}: tokens from {issuer} may assume the role with {why} "
+            f"on {claim}: any of its users can",
+            _where(document, statement.line),
+            key=f"{_label(document, statement)}:{issuer}",
+            evidence=value,
+        )
 
 
 def _label(document: PolicyDocument, statement: Statement) -> str:

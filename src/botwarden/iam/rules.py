@@ -83,6 +83,23 @@ UNUSED = _r("iam.unused", Severity.MEDIUM, "Granted but not used",
     "A grant that the evidence (CloudTrail or the ledger) shows was not used in the "
     "window.")  # fmt: skip
 
+PUBLIC_PRINCIPAL = _r("iam.public-principal", Severity.CRITICAL, "Anyone may use this grant",
+    "Name the principals (account, role or service ARNs), or add a condition that limits the "
+    "caller: aws:PrincipalOrgID, aws:PrincipalAccount, aws:SourceAccount, aws:SourceArn, "
+    "aws:SourceVpce or aws:SourceIp.",
+    "A resource or trust policy allows Principal '*' (or {\"AWS\": \"*\"}) with no condition on "
+    "who calls: any AWS account, and anonymous callers where the service allows them, get the "
+    "grant.")  # fmt: skip
+WEB_IDENTITY_UNSCOPED = _r("iam.web-identity-unscoped", Severity.CRITICAL,
+    "Any workload of a shared identity provider may assume the role",
+    "Add a StringEquals (or StringLike) condition on the provider's subject claim naming your "
+    "repository, project or workspace, e.g. 'token.actions.githubusercontent.com:sub': "
+    "'repo:ORG/REPO:ref:refs/heads/main'.",
+    "A trust policy lets a shared OpenID Connect provider (GitHub Actions, GitLab, Terraform "
+    "Cloud, Google, Cognito) assume the role without limiting the subject (or with a subject "
+    "that is only a wildcard): every user of that provider can.")  # fmt: skip
+
 RULES = (ADMIN, SERVICE_WILDCARD, WRITE_ALL, PERMISSIONS_MGMT, ESCALATION, EXFILTRATION,
          CREDENTIALS, RESOURCE_EXPOSURE, PASS_ROLE, UNKNOWN_ACTION, RESOURCE_MISMATCH, PREFIX_LEAK,
-         CONDITION_MISTAKE, INVALID, OVER_PRIVILEGED, UNDER_PRIVILEGED, UNUSED)  # fmt: skip
+         CONDITION_MISTAKE, INVALID, OVER_PRIVILEGED, UNDER_PRIVILEGED, UNUSED, PUBLIC_PRINCIPAL,
+         WEB_IDENTITY_UNSCOPED)  # fmt: skip
