@@ -5,8 +5,9 @@ of ``aws_security_group`` (``cidr_blocks``, ``ipv6_cidr_blocks``), ``aws_securit
 (``type``), the newer ``aws_vpc_security_group_ingress_rule``/``egress_rule`` (``cidr_ipv4``,
 ``cidr_ipv6``, ``ip_protocol``), and ``aws_network_acl`` blocks and ``aws_network_acl_rule``
 (``cidr_block``, ``rule_action``, ``egress``). Each becomes one :class:`Opening` per CIDR that is
-open to the world (``0.0.0.0/0``, ``::/0``); narrower ranges are not judged (they name networks the
-checks cannot relate to host names).
+open to the world (``0.0.0.0/0``, ``::/0``), or one for a list of narrower ranges that together
+cover every address (``0.0.0.0/1`` and ``128.0.0.0/1``); narrower ranges are not judged otherwise
+(they name networks the checks cannot relate to host names).
 
 Protocol ``-1``/``all`` (or the number of no port-carrying protocol) means every port.
 Values Terraform must compute (``${var.cidr}``) are skipped: only literals are judged.
@@ -105,11 +106,17 @@ def _sg_rule(
     for attribute in attributes:
         values = block.get(attribute)
         items = values if isinstance(values, list) else [values]
+        whole = False
         for index, cidr in enumerate(items):
             if isinstance(cidr, str) and is_world(cidr):
+                whole = True
                 line = resource.line_of(*at, attribute, index) if isinstance(values, list) else (
                     resource.line_of(*at, attribute))  # fmt: skip
                 yield Opening(resource, kind, direction, cidr.strip(), ports, protocol, line, label)
+        if not whole and isinstance(values, list) and covers_world(values):
+            shown = ", ".join(str(v).strip() for v in values) + " (together, every address)"
+            yield Opening(resource, kind, direction, shown, ports, protocol,
+                          resource.line_of(*at, attribute), label)  # fmt: skip
 
 
 def _vpc_rule(resource: Resource, direction: str) -> Iterator[Opening]:
@@ -150,6 +157,25 @@ def _port(value: Any) -> int | None:
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         return int(value.strip())
     return None
+
+
+def covers_world(cidrs: list[Any]) -> bool:
+    """Whether ranges that are each narrower add up to every address of their IP version
+    (``0.0.0.0/1`` and ``128.0.0.0/1``: a way around a check for ``0.0.0.0/0`` alone)."""
+    networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
+    for cidr in cidrs:
+        if not isinstance(cidr, str):
+            continue
+        try:
+            networks.append(ipaddress.ip_network(cidr.strip(), strict=False))
+        except ValueError:
+            continue
+    for version in (4, 6):
+        same = [n for n in networks if n.version == version]
+        merged = ipaddress.collapse_addresses(same)  # type: ignore[type-var]
+        if any(network.prefixlen == 0 for network in merged):
+            return True
+    return False
 
 
 def is_world(cidr: str) -> bool:
