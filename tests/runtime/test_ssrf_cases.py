@@ -206,3 +206,40 @@ def test_the_async_path_agrees(gate: Gate) -> None:
         return [(await gate.adecide_url("GET", url)).code for _, url, _ in CASES]
 
     assert asyncio.run(all_codes()) == [code for _, _, code in CASES]
+
+
+# -- ranges in the allow-list: only one that holds no public address opens refused ones -----------
+
+BROAD = """
+schema_version = 1
+[bot]
+name = "b"
+owner = "o"
+[egress]
+allow = ["0.0.0.0/0", "0.0.0.0/1:8080", "128.0.0.0/1:8080", "10.0.0.0/8:9000",
+         "169.254.0.0/16:80", "::/0", "[::ffff:0:0/96]:7000"]
+"""
+BROAD_DNS = {"any.example.com": ["8.8.8.8", "10.1.2.3"]}
+
+
+@pytest.mark.parametrize(
+    ("url", "code"),
+    [
+        ("https://8.8.8.8/", Code.ALLOWED),  # "any IPv4 address" admits public ones
+        ("https://10.1.2.3/", Code.PRIVATE),  # ... and opens no refused one with them
+        ("https://127.0.0.1/", Code.LOOPBACK),
+        ("https://169.254.169.254/", Code.METADATA),
+        ("http://169.254.169.254:8080/", Code.METADATA),  # halves that add up to everything
+        ("http://10.1.2.3:8080/", Code.PRIVATE),
+        ("http://10.1.2.3:9000/", Code.ALLOWED),  # a private range, listed: opens its addresses
+        ("http://169.254.169.254/", Code.ALLOWED),  # the link-local range holds the metadata one
+        ("https://[2606:4700::1111]/", Code.ALLOWED),
+        ("https://[::1]/", Code.LOOPBACK),
+        ("https://[fd00:ec2::254]/", Code.METADATA),
+        ("http://[::ffff:a01:203]:7000/", Code.PRIVATE),  # mapped forms: only the address opens
+    ],
+)
+def test_a_broad_range_opens_no_refused_address(url: str, code: Code) -> None:
+    gate = Gate.from_manifest(parse_manifest(BROAD), resolver=Resolver(BROAD_DNS))
+    decision = gate.decide_url("GET", url)
+    assert decision.code is code, decision.reason

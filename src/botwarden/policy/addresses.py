@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
+from functools import cache
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_network
 
 from botwarden.policy.decision import Code
@@ -130,6 +131,24 @@ def classify(address: IPv4Address | IPv6Address) -> Code | None:
     return _V6.find(value)[0]
 
 
+@cache
+def only_refused(network: IPv4Network | IPv6Network) -> bool:
+    """Whether every address of ``network`` is refused (it holds no public address).
+
+    Only such a range, listed in ``[egress].allow``, lets the refused addresses inside it be
+    reached: ``10.0.0.0/8`` does, ``0.0.0.0/0`` (meant as "any public IPv4 address") does not
+    open loopback, private networks and the metadata service with them. IPv6 forms that carry an
+    IPv4 address are public in the IPv6 table, so only the address itself, listed, opens one."""
+    table = _V4 if network.version == 4 else _V6
+    start, end = int(network.network_address), int(network.broadcast_address)
+    index = bisect_right(table.starts, start) - 1
+    while index < len(table.starts) and table.starts[index] <= end:
+        if table.entries[index][0] is None:
+            return False
+        index += 1
+    return True
+
+
 def describe(code: Code, address: IPv4Address | IPv6Address) -> str:
     """A sentence saying why ``address`` is refused, e.g. for a Decision's reason."""
     value = int(address)
@@ -167,4 +186,4 @@ def _embedded(value: int) -> tuple[tuple[str, int], ...]:
     return ()
 
 
-__all__ = ["IPV4_RANGES", "IPV6_RANGES", "classify", "describe"]
+__all__ = ["IPV4_RANGES", "IPV6_RANGES", "classify", "describe", "only_refused"]

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 from botwarden.iam.matching import action_matcher, arn_matcher
 from botwarden.manifest.egress import EgressEntry, EntryKind, normalise_host
 from botwarden.manifest.model import AwsCapability, HttpCapability, Manifest, Mode
+from botwarden.policy.addresses import only_refused
 from botwarden.policy.decision import Code, Decision, Verdict, deny, report
 from botwarden.policy.paths import path_forms, query_forms
 from botwarden.policy.request import Target
@@ -345,10 +346,14 @@ class Policy:
         return report(denial) if self._egress_report else denial
 
     def lists_address(self, address: IPAddress, port: int) -> EgressEntry | None:
-        """The entry that lists ``address`` explicitly on ``port``: the exception to SSRF rules."""
+        """The entry that lists ``address`` explicitly on ``port``: the exception to SSRF rules.
+
+        The address itself, or a range that holds no public address (``10.0.0.0/8``): a range
+        that does (``0.0.0.0/0``, "any public IPv4 address") opens no refused address with it."""
         for compiled in self._egress.addresses(address):
-            if compiled.entry.port == port:
-                return compiled.entry
+            entry = compiled.entry
+            if entry.port == port and (entry.network is None or only_refused(entry.network)):
+                return entry
         return None
 
     def request(self, method: str, target: Target) -> Decision:

@@ -112,8 +112,8 @@ class Gate:
             what = "" if target.host_is_ip else f"{target.host} resolves to it: "
             denial = deny(
                 code,
-                f"{what}{describe(code, address)}; list the address or range in [egress].allow "
-                "to allow it",
+                f"{what}{describe(code, address)}; list the address, or a range holding no public "
+                "address, in [egress].allow to allow it",
                 "egress.address-policy",
                 host=target.host,
                 port=target.port,
