@@ -231,3 +231,11 @@ def test_tool_schemas_are_read_as_the_guard_reads_them(
         assert (
             finding.location.line == text.splitlines().index('search = "schemas/search.json"') + 1
         )
+
+
+def test_a_range_with_public_addresses_opens_no_metadata_address() -> None:
+    """0.0.0.0/0 admits public addresses only (docs/ssrf.md): broad, not a metadata opening."""
+    text = replace('"api.example.com", ', '"0.0.0.0/0:80", "api.example.com", ')
+    rules = {finding.rule for finding in findings_for(text)}
+    assert "manifest.egress-broad-network" in rules
+    assert "manifest.egress-metadata-address" not in rules

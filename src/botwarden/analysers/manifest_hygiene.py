@@ -17,6 +17,7 @@ from botwarden.findings import Finding, Location, Rule, Severity
 from botwarden.manifest import MANIFEST_NAME, EgressEntry, EntryKind, Manifest, Mode
 from botwarden.manifest.egress import entry_covers_host, normalise_host, parse_egress_entry
 from botwarden.manifest.model import AwsCapability, HttpCapability
+from botwarden.policy.addresses import only_refused
 
 R = Rule
 MISSING = R("manifest.missing", Severity.HIGH, "The bot has no manifest",
@@ -178,6 +179,8 @@ def _has_metadata(entry: EgressEntry) -> bool:
         return any(entry_covers_host(entry, host) for host in METADATA_HOSTS)
     if entry.kind is EntryKind.ANY:
         return False  # reported as manifest.egress-any; addresses still need explicit listing
+    if entry.network is not None and not only_refused(entry.network):
+        return False  # a range with public addresses opens no refused one (docs/ssrf.md)
     network = entry.network or ipaddress.ip_network(entry.host)
     return any(
         network.overlaps(meta) for meta in METADATA_NETWORKS if network.version == meta.version
