@@ -518,6 +518,15 @@ AUD = {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}
         (grant("*", Condition={"StringEquals": {"aws:PrincipalOrgID": "o-abc"}}), set()),
         (grant("*", Condition={"StringEquals": {"aws:SourceVpce": "vpce-1"}}), set()),
         (grant("*", Condition={"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}), set()),
+        # AWS's own patterns: a KMS key for one account's EBS, S3 access point delegation
+        (grant({"AWS": "*"}, "kms:Decrypt", Condition={"StringEquals": {
+            "kms:CallerAccount": "123456789012", "kms:ViaService": "ec2.eu-west-1.amazonaws.com"}}),
+         set()),
+        (grant({"AWS": "*"}, Condition={"StringEquals": {"s3:DataAccessPointAccount": "1234"}}),
+         set()),
+        (grant("*", Condition={"Bool": {"aws:PrincipalIsAWSService": "true"}}), set()),
+        (grant("*", Condition={"Bool": {"aws:PrincipalIsAWSService": "false"}}),
+         {"iam.public-principal"}),
         # conditions that do not limit the caller
         (grant("*", Condition={"StringLike": {"aws:PrincipalOrgID": "*"}}),
          {"iam.public-principal"}),

@@ -370,18 +370,24 @@ _CALLER_KEYS = frozenset({
     "aws:principalorgid", "aws:principalorgpaths", "aws:principalaccount", "aws:principalarn",
     "aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid", "aws:sourceorgpaths",
     "aws:sourcevpc", "aws:sourcevpce", "aws:sourceip", "aws:userid", "aws:username",
-    "aws:principalservicename", "aws:sourceowner",
+    "aws:principalservicename", "aws:sourceowner", "aws:vpceaccount", "aws:vpceorgid",
+    "aws:vpceorgpaths", "kms:calleraccount", "s3:dataaccesspointaccount",
+    "s3:dataaccesspointarn", "aws:principalisawsservice",
 })  # fmt: skip
 _POSITIVE = ("StringEquals", "StringLike", "ArnEquals", "ArnLike", "IpAddress")
+_AWS_SERVICES_ONLY = "aws:principalisawsservice"  # Bool true: only AWS services call
 
 
 def _limits(condition: Condition, keys: frozenset[str]) -> bool:
     """Whether ``condition`` limits one of ``keys`` to values other than a bare wildcard."""
+    if condition.if_exists or not condition.values:
+        return False
+    key = condition.key.lower()
+    if key == _AWS_SERVICES_ONLY and _AWS_SERVICES_ONLY in keys:
+        return condition.base == "Bool" and all(v.lower() == "true" for v in condition.values)
     return (
-        condition.key.lower() in keys
+        key in keys
         and condition.base.removesuffix("IgnoreCase") in _POSITIVE
-        and not condition.if_exists
-        and bool(condition.values)
         and all(value.strip("*?") for value in condition.values)
     )
 
