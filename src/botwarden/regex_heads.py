@@ -3,8 +3,9 @@
 A scanner that knows a rule's matches all begin with one of a few strings can look for those
 strings (``str.find`` runs at memory speed) and try the rule only there, instead of letting
 ``re`` try it at every position of the text: ``re`` cannot skip ahead to a pattern that opens
-with ``\\b``, a look-around or an alternation of words. Used by the secrets scanner (keyword
-starts) and the prompt-injection patterns (word heads).
+with ``\\b``, a look-around or an alternation of words. :func:`literal_heads` names those
+strings; :func:`matches_at` then gives what ``finditer`` would, trying only the places found.
+Used by the secrets scanner (keyword starts) and the prompt-injection patterns (word heads).
 
 The analysis reads CPython's own parse of the pattern (``re._parser``), so it agrees with the
 engine. It follows literal ASCII characters through groups and alternations, skips zero-width
@@ -30,6 +31,31 @@ def literal_heads(pattern: re.Pattern[str], size: int) -> Heads | None:
     except re.error:
         return None
     return _heads(list(parsed), frozenset({("", True)}), size)
+
+
+def matches_at(
+    pattern: re.Pattern[str], text: str, windows: list[tuple[int, int]], starts: list[int]
+) -> list[re.Match[str]]:
+    """What ``pattern.finditer`` finds in each of ``windows`` (sorted, disjoint) in turn, when
+    only ``starts`` (sorted) can begin a match: those are tried with ``pattern.match``, in one
+    pass. Like ``finditer``, a match resumes the search at its end (an anchored match is never
+    empty: it holds a keyword; and it ends inside its window, before the next one begins), a
+    start outside every window is not tried, and a look-behind at a start sees the text before
+    it just as it does inside a window."""
+    found: list[re.Match[str]] = []
+    pos, index, last = 0, 0, len(windows)
+    for start in starts:
+        while windows[index][1] <= start:
+            index += 1
+            if index == last:
+                return found
+        if start < windows[index][0] or start < pos:
+            continue
+        match = pattern.match(text, start, windows[index][1])
+        if match is not None:
+            found.append(match)
+            pos = match.end()
+    return found
 
 
 def _heads(items: list[tuple[Any, Any]], heads: Heads, size: int) -> Heads:
@@ -59,4 +85,4 @@ def _zero_width(op: Any, av: Any) -> bool:
     return False
 
 
-__all__ = ["Heads", "literal_heads"]
+__all__ = ["Heads", "literal_heads", "matches_at"]

@@ -23,7 +23,7 @@ from tests.guards.output.test_properties import SOUP
 
 from botwarden.guards.output import OutputPolicy, OutputSanitizer, html, pii, redact, urls
 from botwarden.guards.output.urls import LinkJudge
-from botwarden.secrets.scan import engine
+from botwarden.regex_heads import matches_at
 
 PROPERTY = settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -173,7 +173,7 @@ def test_anchored_search_finds_what_windows_find(text: str, data: st.DataObject)
     if not windows:
         return
     expected = [m.span() for m in _per_window(_KEYED, text, windows, starts)]
-    assert [m.span() for m in engine._anchored(_KEYED, text, windows, starts)] == expected
+    assert [m.span() for m in matches_at(_KEYED, text, windows, starts)] == expected
 
 
 class _Counting:

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from botwarden.guards.injection.canon import fold
-from botwarden.regex_heads import literal_heads
+from botwarden.regex_heads import literal_heads, matches_at
 
 OVERRIDE = "injection.instruction-override"
 ROLE_PLAY = "injection.role-play"
@@ -1465,10 +1465,9 @@ def scan(
 
 
 def _at_heads(rule: Rule, text: str, heads: tuple[str, ...]) -> list[Hit]:
-    """``rule.regex.finditer(text)``, trying the rule only where a head occurs. Every match
-    begins at such a place, and ``match`` there reads the text before it (``\\b`` and
-    look-behinds see it) as a search would, so taking the places in order and skipping those
-    inside the previous match gives the same matches."""
+    """``rule.regex.finditer(text)``, trying the rule only where a head occurs: every match
+    begins at such a place (and is not empty: a head is at least two characters), which is what
+    :func:`~botwarden.regex_heads.matches_at` needs to give the same matches."""
     starts: set[int] = set()
     for head in heads:
         at = text.find(head)
@@ -1477,14 +1476,5 @@ def _at_heads(rule: Rule, text: str, heads: tuple[str, ...]) -> list[Hit]:
             at = text.find(head, at + 1)
     if not starts:
         return []
-    found: list[Hit] = []
-    match = rule.regex.match
-    end = 0
-    for at in sorted(starts):
-        if at < end:
-            continue
-        m = match(text, at)
-        if m is not None:
-            found.append(Hit(rule, at, m.end()))
-            end = max(m.end(), at + 1)
-    return found
+    found = matches_at(rule.regex, text, [(0, len(text))], sorted(starts))
+    return [Hit(rule, m.start(), m.end()) for m in found]

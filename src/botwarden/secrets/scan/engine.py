@@ -28,7 +28,7 @@ import ahocorasick  # type: ignore[import-not-found]
 
 from botwarden.errors import Error
 from botwarden.findings import Finding, Location
-from botwarden.regex_heads import literal_heads
+from botwarden.regex_heads import literal_heads, matches_at
 from botwarden.secrets.rule import SecretRule
 from botwarden.secrets.scan.context import (
     FILTERS,
@@ -161,7 +161,7 @@ class SecretScanner:
             anchored = bool(hits) and ascii_only and self._anchored[index]
             starts = sorted({start for start, _ in hits}) if anchored else None
             if starts is not None:
-                found: Iterable[re.Match[str]] = _anchored(rule.pattern, text, windows, starts)
+                found: Iterable[re.Match[str]] = matches_at(rule.pattern, text, windows, starts)
             else:
                 found = [m for s, e in windows for m in rule.pattern.finditer(text, s, e)]
             spans.extend(self._matches(rule, text, lines, path, found))
@@ -209,31 +209,6 @@ class SecretScanner:
 
 def _end(hit: tuple[int, int]) -> int:
     return hit[1]
-
-
-def _anchored(
-    pattern: re.Pattern[str], text: str, windows: list[tuple[int, int]], starts: list[int]
-) -> list[re.Match[str]]:
-    """What ``pattern.finditer`` finds in each of ``windows`` (sorted, disjoint) in turn, when
-    only ``starts`` (sorted) can begin a match: those are tried with ``pattern.match``, in one
-    pass. Like ``finditer``, a match resumes the search at its end (an anchored match is never
-    empty: it holds a keyword; and it ends inside its window, before the next one begins), a
-    start outside every window is not tried, and a look-behind at a start sees the text before
-    it just as it does inside a window."""
-    found: list[re.Match[str]] = []
-    pos, index, last = 0, 0, len(windows)
-    for start in starts:
-        while windows[index][1] <= start:
-            index += 1
-            if index == last:
-                return found
-        if start < windows[index][0] or start < pos:
-            continue
-        match = pattern.match(text, start, windows[index][1])
-        if match is not None:
-            found.append(match)
-            pos = match.end()
-    return found
 
 
 _LETTER_ORDER = " etaoinsrhldcumfpgwybvkxjqz._-/:=0123456789"  # commonest first, roughly
