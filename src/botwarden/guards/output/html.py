@@ -30,6 +30,7 @@ from contextvars import ContextVar
 import nh3
 
 from botwarden.guards.finding import GuardFinding
+from botwarden.guards.output.redact import DATUM_STARTS
 from botwarden.guards.output.urls import LinkJudge, shown
 
 Sink = list[GuardFinding]
@@ -41,9 +42,9 @@ _TAG = re.compile(r"<[A-Za-z][^>]*>?")
 _ATTRIBUTE = re.compile(r"([^\s\"'>/=]+)(?:\s*=\s*[^\s>]*)?")
 _QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
 # Kept escaped before what opens markup or a character reference, and before what a redacted
-# datum may start with (a word character, "+", "(", "-"; see redact._STARTS) or its placeholder
-# ("["): the next sanitising must meet the same escapes (sanitising twice equals once).
-_UNESCAPE = re.compile(r"&gt;|&lt;(?![\w/!?\[+(\-])|&amp;(?![\w#\[+(\-])")
+# datum may start with (redact.DATUM_STARTS) or its placeholder ("["): the next sanitising must
+# meet the same escapes (sanitising twice equals once).
+_UNESCAPE = re.compile(rf"&gt;|&lt;(?![{DATUM_STARTS}/!?\[])|&amp;(?![{DATUM_STARTS}#\[])")
 _INERT = {"&gt;": ">", "&lt;": "<", "&amp;": "&"}
 _URL_ATTRIBUTE = re.compile(
     r"""(\s)(href|src|srcset|action|formaction|poster|background|cite|data|xlink:href|ping|"""

@@ -37,7 +37,8 @@ _MAX_ROUNDS = 3
 # character, so a datum beside it may now be bounded where it was not: one that ends just
 # before the span (a word character there), or one that starts just after it.
 _ENDS = re.compile(r"\w")
-_STARTS = re.compile(r"[\w+(\-]")
+DATUM_STARTS = r"\w+(\-"  # what a redacted datum may start with (a class body, for re)
+_STARTS = re.compile(f"[{DATUM_STARTS}]")
 
 
 class _Span(NamedTuple):  # a tuple: made for every find, and sorted and compared as one
