@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from botwarden.deps.readers import _pep508
+from botwarden.deps.readers._lock import add
 from botwarden.deps.readers._text import TomlLines
 from botwarden.deps.readers.model import NOT_MATCHABLE, ReadProblem, Requirement
 
@@ -32,11 +33,7 @@ def read(
             continue
         for name, value in table.items():
             line = lines.locate((category, name))
-            result = _one(str(name), value, shown, line)
-            if isinstance(result, Requirement):
-                requirements.append(result)
-            else:
-                problems.append(result)
+            add(_one(str(name), value, shown, line), requirements, problems)
     return requirements, problems
 
 

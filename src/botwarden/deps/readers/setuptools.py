@@ -20,6 +20,7 @@ import ast
 import re
 
 from botwarden.deps.readers import _pep508
+from botwarden.deps.readers._lock import add
 from botwarden.deps.readers.model import ReadProblem, Requirement
 
 Result = tuple[list[Requirement], list[ReadProblem]]
@@ -54,7 +55,7 @@ def read_setup_cfg(text: str, shown: str) -> Result:
             [(first[0], part.strip()) for part in first[1].split(";") if part.strip()]
         )  # fmt: skip
         for line, item in items:
-            _add(_pep508.parse(item, path=shown, line=line, source=SETUP_CFG),
+            add(_pep508.parse(item, path=shown, line=line, source=SETUP_CFG),
                  requirements, problems)  # fmt: skip
     return requirements, problems
 
@@ -114,7 +115,7 @@ def read_setup_py(text: str, shown: str) -> Result:
             else:
                 continue
             for line, item in strings:
-                _add(_pep508.parse(item, path=shown, line=line, source=SETUP_PY),
+                add(_pep508.parse(item, path=shown, line=line, source=SETUP_PY),
                      requirements, problems)  # fmt: skip
     return requirements, problems
 
@@ -194,15 +195,6 @@ def _computed(shown: str, node: ast.AST, what: str) -> ReadProblem:
         f"{what} is computed when setup.py runs ({type(node).__name__}), and setup.py is not "
         "run: its requirements are not read",
     )
-
-
-def _add(
-    result: Requirement | ReadProblem, requirements: list[Requirement], problems: list[ReadProblem]
-) -> None:
-    if isinstance(result, Requirement):
-        requirements.append(result)
-    else:
-        problems.append(result)
 
 
 __all__ = ["SETUP_CFG", "SETUP_PY", "read_setup_cfg", "read_setup_py"]
