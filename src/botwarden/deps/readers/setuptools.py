@@ -55,8 +55,9 @@ def read_setup_cfg(text: str, shown: str) -> Result:
             [(first[0], part.strip()) for part in first[1].split(";") if part.strip()]
         )  # fmt: skip
         for line, item in items:
-            add(_pep508.parse(item, path=shown, line=line, source=SETUP_CFG),
-                 requirements, problems)  # fmt: skip
+            add(
+                _pep508.parse(item, path=shown, line=line, source=SETUP_CFG), requirements, problems
+            )
     return requirements, problems
 
 
@@ -115,8 +116,11 @@ def read_setup_py(text: str, shown: str) -> Result:
             else:
                 continue
             for line, item in strings:
-                add(_pep508.parse(item, path=shown, line=line, source=SETUP_PY),
-                     requirements, problems)  # fmt: skip
+                add(
+                    _pep508.parse(item, path=shown, line=line, source=SETUP_PY),
+                    requirements,
+                    problems,
+                )
     return requirements, problems
 
 
