@@ -14,6 +14,8 @@ afterwards:
   relay      relay.py: a bare asyncio forward proxy with no checks (uvloop), the Python floor
   botwarden  `botwarden proxy --manifest M --listen 127.0.0.1:PORT`, the same two entries allowed
   botwarden-2w  the same with `--workers 2` (two processes accepting on one socket)
+  botwarden-nl  the same with `--no-ledger`: what the ledger costs (not a configuration the
+                issue's target counts)
 
 Per peer: wrk (absolute-form requests through absolute.lua) with 50 connections x 2 threads for
 --seconds on /1k and /1m, then one connection for unloaded latency, then one CONNECT tunnel that
@@ -47,7 +49,7 @@ PEERS_DIR = HERE / "peers"
 LUA = HERE / "absolute.lua"
 PYTHON = sys.executable
 BOTWARDEN = Path(sys.executable).parent / "botwarden"
-ALL_PEERS = ("direct", "squid", "tinyproxy", "relay", "botwarden", "botwarden-2w")
+ALL_PEERS = ("direct", "squid", "tinyproxy", "relay", "botwarden", "botwarden-2w", "botwarden-nl")
 UNAVAILABLE = "botwarden: proxy not available"
 
 
@@ -214,6 +216,7 @@ def start_peer(name: str, fx: Fixture) -> tuple[Child | None, int]:
             "--listen",
             f"127.0.0.1:{port}",
             *(["--workers", "2"] if name == "botwarden-2w" else []),
+            *(["--no-ledger"] if name == "botwarden-nl" else []),
         ]
     return start(name, argv, fx.workdir, port, fx.cpu), port
 
