@@ -54,7 +54,8 @@ def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> 
 
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
-    path = tmp_path / "state.db"
+    """The ledger a SQLite state store at ``tmp_path / "state.db"`` has beside it."""
+    path = tmp_path / "ledger.db"
     ledgers = {name: open_ledger(f"sqlite:///{path}", instance=name) for name in ("i-1", "i-2")}
     for instance, record in RECORDS:
         ledgers[instance].append(record)
@@ -134,10 +135,34 @@ def test_store_defaults_to_the_current_folder(
     monkeypatch.chdir(db.parent)
     code, _, err = run("verify")
     assert code == 2
-    assert "sqlite:///.botwarden/state.db: no ledger database at .botwarden/state.db" in err
+    assert "sqlite:///.botwarden/ledger.db: no ledger database at .botwarden/ledger.db" in err
     (db.parent / ".botwarden").mkdir()
-    db.rename(db.parent / ".botwarden" / "state.db")
+    db.rename(db.parent / ".botwarden" / "ledger.db")
     assert run("verify")[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("store_url", "ledger_url"),
+    [
+        ("sqlite:///.botwarden/state.db", "sqlite:///.botwarden/ledger.db"),
+        ("sqlite:///state.db?synchronous=full", "sqlite:///ledger.db?synchronous=full"),
+        ("sqlite:////srv/bw/state.db?timeout=3", "sqlite:////srv/bw/ledger.db?timeout=3"),
+        ("sqlite:////srv/bw/ledger.db", "sqlite:////srv/bw/ledger.db"),
+        ("postgresql://bw@db/bw", "postgresql://bw@db/bw"),
+        ("memory://x", "memory://x"),
+    ],
+)
+def test_a_sqlite_stores_ledger_is_a_file_beside_it(store_url: str, ledger_url: str) -> None:
+    from botwarden.ledger import ledger_url_beside
+
+    assert ledger_url_beside(store_url) == ledger_url
+
+
+def test_ledger_option_names_the_ledger_itself(run: Run, db: Path) -> None:
+    elsewhere = db.rename(db.parent / "audit.db")
+    assert run("verify", "--store", store(db.parent / "state.db"))[0] == 2  # none beside it
+    code, out, _ = run("show", "--ledger", f"sqlite:///{elsewhere}")
+    assert (code, len(out.splitlines())) == (0, 3)
 
 
 def test_verify_ok_then_tampered(run: Run, db: Path) -> None:
@@ -158,13 +183,13 @@ def test_verify_with_a_public_key(run: Run, tmp_path: Path) -> None:
     ledger = open_ledger(store(tmp_path / "l.db"), signing_key=key)
     ledger.append({"bot": "b"})
     ledger.close()
-    code, out, _ = run("verify", "--store", store(tmp_path / "l.db"), "--public-key", str(public))
+    code, out, _ = run("verify", "--ledger", store(tmp_path / "l.db"), "--public-key", str(public))
     assert (code, out.strip()) == (
         0,
         "ok: 1 entries in 1 instance chains; 1 signed checkpoints verified",
     )
     other, _ = write_key_pair(tmp_path / "other.key")
-    code, out, _ = run("verify", "--store", store(tmp_path / "l.db"), "--public-key", str(other))
+    code, out, _ = run("verify", "--ledger", store(tmp_path / "l.db"), "--public-key", str(other))
     assert code == 1
     assert "checkpoint signed by key" in out
 
@@ -213,7 +238,7 @@ def test_bad_stores_exit_2(run: Run, tmp_path: Path) -> None:
         ("sqlite://relative.db", "three slashes"),
     ]
     for url, message in cases:
-        code, _, err = run("verify", "--store", url)
+        code, _, err = run("verify", "--ledger", url)
         assert code == 2, url
         assert message in err
         assert len(err.strip().splitlines()) <= 2  # the error, and maybe a hint
@@ -224,9 +249,9 @@ def test_a_database_without_ledger_tables_is_an_empty_ledger(run: Run, tmp_path:
     path = tmp_path / "state.db"
     with closing(sqlite3.connect(path)) as connection:
         connection.execute("CREATE TABLE budgets (key TEXT)")
-    code, out, _ = run("verify", "--store", store(path))
+    code, out, _ = run("verify", "--ledger", store(path))
     assert (code, out.split(";")[0]) == (0, "ok: 0 entries in 0 instance chains")
-    assert run("show", "--store", store(path)) == (0, "", "")
+    assert run("show", "--ledger", store(path)) == (0, "", "")
 
 
 def test_keygen(run: Run, tmp_path: Path) -> None:

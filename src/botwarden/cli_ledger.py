@@ -1,9 +1,10 @@
 """``botwarden ledger``: show, verify and export the decision ledger; make a signing key.
 
-Wiring only: the library is :mod:`botwarden.ledger`. Every command reads the store named by
-``--store``, else ``$BOTWARDEN_STORE``, else ``sqlite:///.botwarden/state.db`` in the current
-folder, and opens it read-only: a missing database is an input error (exit 2), not an empty
-ledger.
+Wiring only: the library is :mod:`botwarden.ledger`. Every command reads the ledger named by
+``--ledger``, else the one beside the state store named by ``--store``, else by
+``$BOTWARDEN_STORE``, else ``.botwarden/state.db`` in the current folder (a SQLite store's
+ledger is ``ledger.db`` in its folder), and opens it read-only: a missing database is an input
+error (exit 2), not an empty ledger.
 """
 
 from __future__ import annotations
@@ -31,8 +32,13 @@ Store = Annotated[
     str | None,
     typer.Option(
         "--store",
-        help="Store URL (default: $BOTWARDEN_STORE, then sqlite:///.botwarden/state.db).",
+        help="State store URL whose ledger to read (default: $BOTWARDEN_STORE, then "
+        "sqlite:///.botwarden/state.db; a SQLite store's ledger is ledger.db beside it).",
     ),
+]
+LedgerOption = Annotated[
+    str | None,
+    typer.Option("--ledger", help="The ledger's own URL, as given to --ledger of proxy or run."),
 ]
 Bot = Annotated[str | None, typer.Option("--bot", help="Only this bot's entries.")]
 Since = Annotated[
@@ -45,10 +51,10 @@ VerdictOption = Annotated[
 Instance = Annotated[str | None, typer.Option("--instance", help="Only this instance's chain.")]
 
 
-def open_for_reading(store: str | None) -> Ledger:
-    from botwarden.ledger import open_ledger, resolve_store_url
+def open_for_reading(store: str | None, ledger: str | None) -> Ledger:
+    from botwarden.ledger import ledger_url_beside, open_ledger, resolve_store_url
 
-    return open_ledger(resolve_store_url(store), read_only=True)
+    return open_ledger(ledger or ledger_url_beside(resolve_store_url(store)), read_only=True)
 
 
 def filters(
@@ -68,6 +74,7 @@ def filters(
 @app.command("show")
 def show(
     store: Store = None,
+    ledger: LedgerOption = None,
     bot: Bot = None,
     since: Since = None,
     verdict: VerdictOption = None,
@@ -79,7 +86,7 @@ def show(
     """List recorded decisions, oldest first."""
     if output_format not in ("text", "json"):
         raise UsageError(f"--format {output_format!r}: expected text or json")
-    entries = open_for_reading(store).entries(**filters(bot, since, verdict, instance))
+    entries = open_for_reading(store, ledger).entries(**filters(bot, since, verdict, instance))
     with _stdout_may_close():
         if output_format == "json":
             _write(json.dumps(e.to_json(), ensure_ascii=False) + "\n" for e in entries)
@@ -92,6 +99,7 @@ def show(
 @app.command("verify")
 def verify(
     store: Store = None,
+    ledger: LedgerOption = None,
     public_key: Annotated[
         Path | None,
         typer.Option(
@@ -100,7 +108,7 @@ def verify(
     ] = None,
 ) -> None:
     """Check every chain and checkpoint; exit 1 naming the first bad entry."""
-    result = open_for_reading(store).verify(public_key)
+    result = open_for_reading(store, ledger).verify(public_key)
     typer.echo(summary(result))
     raise typer.Exit(EXIT_CLEAN if result.ok else EXIT_FINDINGS)
 
@@ -109,6 +117,7 @@ def verify(
 def export(
     output_format: Annotated[str, typer.Option("--format", help="jsonl or csv.")],
     store: Store = None,
+    ledger: LedgerOption = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
     ] = None,
@@ -122,15 +131,15 @@ def export(
 
     if output_format not in EXPORT_FORMATS:
         raise UsageError(f"--format {output_format!r}: expected jsonl or csv")
-    ledger = open_for_reading(store)
+    reader = open_for_reading(store, ledger)
     chosen = filters(bot, since, verdict, instance)
     if output is None:
         with _stdout_may_close():
-            count = ledger.export(sys.stdout, output_format, **chosen)
+            count = reader.export(sys.stdout, output_format, **chosen)
     else:
         try:
             with output.open("w", encoding="utf-8", newline="") as handle:
-                count = ledger.export(handle, output_format, **chosen)
+                count = reader.export(handle, output_format, **chosen)
         except OSError as exc:
             raise UsageError(f"{output}: cannot be written: {exc.strerror or exc}") from None
     err.print(f"botwarden: exported {count} entries", markup=False)

@@ -54,8 +54,8 @@ LedgerUrl = Annotated[
     str | None,
     typer.Option(
         "--ledger",
-        help="Ledger URL (sqlite:///PATH or postgresql://...); default: the store when it can "
-        "hold a ledger, else sqlite beside the manifest.",
+        help="Ledger URL (sqlite:///PATH or postgresql://...); default: a PostgreSQL store "
+        "itself, ledger.db beside a SQLite store, else .botwarden/ledger.db by the manifest.",
     ),
 ]
 NoLedger = Annotated[bool, typer.Option("--no-ledger", help="Do not record decisions.")]

@@ -1,8 +1,9 @@
 """``botwarden kill``, ``revive`` and ``status``, and where every command finds its store. Wiring.
 
 The store URL comes from ``--store``, else ``$BOTWARDEN_STORE``, else the SQLite file
-``.botwarden/state.db`` beside the manifest. The ledger lives in the same store when that store
-can hold one (SQLite, PostgreSQL); a Redis store keeps its ledger in the SQLite default.
+``.botwarden/state.db`` beside the manifest. The ledger lives in a PostgreSQL store itself, in
+``ledger.db`` beside a SQLite store (a file of its own: see :func:`~botwarden.ledger.
+ledger_url_beside`), and for a Redis store in ``.botwarden/ledger.db`` beside the manifest.
 """
 
 from __future__ import annotations
@@ -44,11 +45,15 @@ def store_url_for(option: str | None, base: Path) -> str:
 
 
 def ledger_url_for(option: str | None, store_url: str, base: Path) -> str:
+    """``--ledger``, else the ledger beside the state store (``ledger.db`` in a SQLite store's
+    folder), else, for a store that cannot hold one (Redis), ``.botwarden/ledger.db``."""
+    from botwarden.ledger import ledger_url_beside
+
     if option:
         return option
     if store_url.startswith(("sqlite:", "postgresql:", "postgres:", "memory:")):
-        return store_url
-    return f"sqlite:///{(base / '.botwarden' / 'state.db').resolve()}"
+        return ledger_url_beside(store_url)
+    return f"sqlite:///{(base / '.botwarden' / 'ledger.db').resolve()}"
 
 
 def open_store_at(url: str, *, lease: bool = False) -> StateStore:

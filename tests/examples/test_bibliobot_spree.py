@@ -133,7 +133,7 @@ def test_the_spree_is_cut_off_and_the_ledger_tells_the_story(
     ]
 
     assert botwarden("ledger", "verify", cwd=tmp_path).returncode == 0
-    database = tmp_path / ".botwarden" / "state.db"
+    database = tmp_path / ".botwarden" / "ledger.db"  # beside the state store
     with sqlite3.connect(database) as connection:  # an operator hides the breaker's refusal
         changed = connection.execute(
             "UPDATE ledger_entries SET verdict = 'allow' WHERE (instance, seq) = "

@@ -195,7 +195,7 @@ def test_output_redacts_personal_data_and_scripts() -> None:
 
 def test_guard_decisions_are_recorded_in_the_ledger_without_the_text(tmp_path: Path) -> None:
     import botwarden
-    from botwarden.ledger import open_ledger
+    from botwarden.ledger import ledger_url_beside, open_ledger
 
     path = tmp_path / "botwarden.toml"
     path.write_text(HEAD, encoding="utf-8")
@@ -207,7 +207,7 @@ def test_guard_decisions_are_recorded_in_the_ledger_without_the_text(tmp_path: P
         guard_.sanitize_output("nothing to remove")
     finally:
         guard_.close()
-    with open_ledger(url, read_only=True) as ledger:
+    with open_ledger(ledger_url_beside(url), read_only=True) as ledger:
         records = [entry.record for entry in ledger.entries()]
     assert [(r["target"], r["verdict"]) for r in records] == [
         ("input:document", "block"),

@@ -16,7 +16,13 @@ from botwarden.ledger.export import EXPORT_FORMATS, ExportFormat
 from botwarden.ledger.interface import Checkpoint, Entry, LedgerError, Verification
 from botwarden.ledger.keys import write_key_pair
 from botwarden.ledger.ledger import Ledger, default_instance, open_ledger
-from botwarden.ledger.urls import ENVIRONMENT, default_store_url, redact, resolve_store_url
+from botwarden.ledger.urls import (
+    ENVIRONMENT,
+    default_store_url,
+    ledger_url_beside,
+    redact,
+    resolve_store_url,
+)
 
 __all__ = [
     "ENVIRONMENT",
@@ -29,6 +35,7 @@ __all__ = [
     "Verification",
     "default_instance",
     "default_store_url",
+    "ledger_url_beside",
     "open_ledger",
     "redact",
     "resolve_store_url",

@@ -48,6 +48,26 @@ def redact(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
+LEDGER_FILE = "ledger.db"
+
+
+def ledger_url_beside(store_url: str) -> str:
+    """Where the ledger of the state store at ``store_url`` lives: for a SQLite store, the file
+    ``ledger.db`` in the same folder (with the same options); any other store holds both.
+
+    Why a file of its own: SQLite lets one writer at a time into a database, and the proxy
+    renews its budget leases on the event loop. In one file, every renewal that met the ledger
+    writer's batch waited in SQLite's busy handler (1 ms sleeps and up), stalling every
+    connection, and one that waited past the store's timeout failed closed. Measured in
+    ``docs/performance.md``. PostgreSQL locks rows, not the database, so it keeps one store.
+    """
+    if not store_url.lower().startswith("sqlite:///"):
+        return store_url
+    location, mark, query = store_url[len("sqlite:///") :].partition("?")
+    folder, slash, _ = location.rpartition("/")
+    return f"sqlite:///{folder}{slash}{LEDGER_FILE}{mark}{query}"
+
+
 def store_from_url(url: str) -> LedgerStore:
     """The backend ``url`` names; an unknown or unsuitable scheme is a :class:`LedgerError`."""
     scheme = url.split(":", 1)[0].lower() if ":" in url else ""

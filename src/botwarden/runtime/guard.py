@@ -187,8 +187,8 @@ def guard(
 
     With ``store`` (a store URL such as ``sqlite:///.botwarden/state.db`` or ``redis://...``),
     budgets, breaker and kill switch apply too, shared with every process using that store, and
-    each request is recorded in the ledger (``ledger``, by default the store when it can hold
-    one). Call :meth:`Guard.close` at exit to flush the ledger.
+    each request is recorded in the ledger (``ledger``; by default a PostgreSQL store itself,
+    ``ledger.db`` beside a SQLite store). Call :meth:`Guard.close` at exit to flush the ledger.
     """
     loaded = manifest if isinstance(manifest, Manifest) else load_manifest(manifest)
     resolver = Resolver(resolve) if resolve else None

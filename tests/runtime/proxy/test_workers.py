@@ -61,7 +61,7 @@ def test_workers_serve_on_one_socket_with_a_chain_each(tmp_path: Path, upstream:
         child.send_signal(signal.SIGTERM)
         _, err = child.communicate(timeout=30)
     assert child.returncode == 0, err
-    with open_ledger(f"sqlite:///{tmp_path / 'state.db'}", read_only=True) as ledger:
+    with open_ledger(f"sqlite:///{tmp_path / 'ledger.db'}", read_only=True) as ledger:
         entries = list(ledger.entries())
         assert ledger.verify().ok
     assert len(entries) == 30
