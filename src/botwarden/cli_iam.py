@@ -49,7 +49,11 @@ BaselineFile = Annotated[
 ]
 FromLedger = Annotated[
     str | None,
-    typer.Option("--from-ledger", help="Use the decision ledger at this store URL as evidence."),
+    typer.Option(
+        "--from-ledger",
+        help="Use the decision ledger at this URL as evidence (a SQLite store's ledger is "
+        "ledger.db beside it, as in sqlite:///.botwarden/ledger.db).",
+    ),
 ]
 
 
@@ -125,7 +129,7 @@ def _evidence(
 ) -> Evidence:
     """The observed calls, from CloudTrail files or the ledger (exactly one of them)."""
     if bool(from_cloudtrail) == (from_ledger is not None):
-        raise UsageError("give the evidence: --from-cloudtrail FILE... or --from-ledger STORE")
+        raise UsageError("give the evidence: --from-cloudtrail FILE... or --from-ledger URL")
     if from_ledger is not None:
         from botwarden.iam.ledger_evidence import read_ledger
 
