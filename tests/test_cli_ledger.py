@@ -141,23 +141,6 @@ def test_store_defaults_to_the_current_folder(
     assert run("verify")[0] == 0
 
 
-@pytest.mark.parametrize(
-    ("store_url", "ledger_url"),
-    [
-        ("sqlite:///.botwarden/state.db", "sqlite:///.botwarden/ledger.db"),
-        ("sqlite:///state.db?synchronous=full", "sqlite:///ledger.db?synchronous=full"),
-        ("sqlite:////srv/bw/state.db?timeout=3", "sqlite:////srv/bw/ledger.db?timeout=3"),
-        ("sqlite:////srv/bw/ledger.db", "sqlite:////srv/bw/ledger.db"),
-        ("postgresql://bw@db/bw", "postgresql://bw@db/bw"),
-        ("memory://x", "memory://x"),
-    ],
-)
-def test_a_sqlite_stores_ledger_is_a_file_beside_it(store_url: str, ledger_url: str) -> None:
-    from botwarden.ledger import ledger_url_beside
-
-    assert ledger_url_beside(store_url) == ledger_url
-
-
 def test_ledger_option_names_the_ledger_itself(run: Run, db: Path) -> None:
     elsewhere = db.rename(db.parent / "audit.db")
     assert run("verify", "--store", store(db.parent / "state.db"))[0] == 2  # none beside it

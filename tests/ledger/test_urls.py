@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from botwarden.ledger import LedgerError, default_store_url, redact, resolve_store_url
+from botwarden.ledger import (
+    LedgerError,
+    default_store_url,
+    ledger_url_beside,
+    redact,
+    resolve_store_url,
+)
 from botwarden.ledger.sqlite import SqliteLedgerStore
 from botwarden.ledger.urls import store_from_url
 
@@ -77,3 +84,42 @@ def test_redact_never_shows_a_password(password: str) -> None:
     url = f"postgresql://bw:{quote(password, safe='')}@db/x?password={quote(password, safe='')}"
     shown = redact(url)
     assert shown == "postgresql://bw:***@db/x?password=***"
+
+
+@pytest.mark.parametrize(
+    ("store_url", "ledger_url"),
+    [
+        ("sqlite:///.botwarden/state.db", "sqlite:///.botwarden/ledger.db"),
+        ("sqlite:///state.db?synchronous=full", "sqlite:///ledger.db?synchronous=full"),
+        ("sqlite:////srv/bw/state.db?timeout=3", "sqlite:////srv/bw/ledger.db?timeout=3"),
+        ("SQLITE:////srv/bw/state.db", "sqlite:////srv/bw/ledger.db"),
+        ("sqlite:////srv/bw/ledger.db", "sqlite:////srv/bw/ledger.db"),
+        ("postgresql://bw@db/bw", "postgresql://bw@db/bw"),
+        ("memory://x", "memory://x"),
+        ("redis://127.0.0.1:6379/0", "redis://127.0.0.1:6379/0"),
+    ],
+)
+def test_a_sqlite_stores_ledger_is_a_file_beside_it(store_url: str, ledger_url: str) -> None:
+    assert ledger_url_beside(store_url) == ledger_url
+
+
+_SEGMENT = st.lists(
+    st.sampled_from(["a", "b9", "X.", "_-", " ", "%2F", "%20", "%25", "%"]), min_size=1, max_size=4
+).map("".join)
+
+
+@given(
+    st.lists(_SEGMENT, min_size=1, max_size=4), st.booleans(), st.sampled_from(["", "?timeout=3"])
+)
+def test_the_ledger_beside_a_store_is_in_its_folder(
+    parts: list[str], absolute: bool, query: str
+) -> None:
+    location = ("/" if absolute else "") + "/".join(parts)
+    beside = ledger_url_beside(f"sqlite:///{location}{query}")
+    store = store_from_url(beside)
+    assert isinstance(store, SqliteLedgerStore)
+    opened = Path(unquote(location))  # the file the state store opens
+    assume(not unquote(location).endswith("/"))
+    assert (store.path.parent, store.path.name) == (opened.parent, "ledger.db")
+    assert beside.endswith(query)
+    assert ledger_url_beside(beside) == beside

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urlsplit, urlunsplit
 
 from botwarden.ledger.interface import LedgerError, LedgerStore
 
@@ -64,8 +64,8 @@ def ledger_url_beside(store_url: str) -> str:
     if not store_url.lower().startswith("sqlite:///"):
         return store_url
     location, mark, query = store_url[len("sqlite:///") :].partition("?")
-    folder, slash, _ = location.rpartition("/")
-    return f"sqlite:///{folder}{slash}{LEDGER_FILE}{mark}{query}"
+    folder, slash, _ = unquote(location).rpartition("/")  # as the store reads it: %2F is a '/'
+    return f"sqlite:///{quote(folder)}{slash}{LEDGER_FILE}{mark}{query}"
 
 
 def store_from_url(url: str) -> LedgerStore:
