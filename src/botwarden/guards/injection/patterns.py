@@ -604,6 +604,19 @@ _ENGLISH: tuple[Rule, ...] = (
             ),
         ),
     ),
+    # the "late grandmother" wrapper: a dead relative's persona who "used to read me" the keys,
+    # the steps or the recipe. Asking for a late relative's persona alone is not enough (grief
+    # role play is a real use); what they used to recite is.
+    _rule(
+        ROLE_PLAY,
+        3.5,
+        r"\b(?:late|deceased|dead|departed)\s+(?:grandma|grandmother|granny|grandpa|grandfather|"
+        r"mother|mom|mum|father|dad)\b(?:\s+\S+){0,6}?\s+(?:used to|would|always)\s+(?:\S+\s+)?"
+        r"(?:tell|read|recite|give|explain|whisper|sing)\b(?:\s+\S+){0,6}?\s+(?:keys?|codes?|"
+        r"passwords?|steps|recipe|formula|instructions|how to|serial numbers?)\b",
+        ("late", "deceased", "dead", "departed"),
+        also=(("used", "would", "always"),),
+    ),
     _rule(
         ROLE_PLAY,
         2.0,
@@ -787,6 +800,32 @@ _ENGLISH: tuple[Rule, ...] = (
         3.0,
         r"\bwhat\s+(?:were|have)\s+you\s+(?:been\s+)?(?:told|instructed|programmed|given)\b",
         ("told", "instructed", "programmed", "given"),
+    ),
+    # the same question about the instructions themselves: "what instructions were you given",
+    # "the exact rules your developer gave you"
+    _rule(
+        EXTRACTION,
+        3.5,
+        r"\b(?:what|which)\s+(?:\S+\s+){0,2}?(?:instructions|directives|rules|guidelines|"
+        r"prompt|system prompt)\s+(?:were|have)\s+you\s+(?:been\s+)?(?:given|told|assigned|"
+        r"programmed with)\b|"
+        r"\b(?:instructions|directives|rules|guidelines|prompt)\s+(?:that\s+)?(?:your|the)\s+"
+        r"(?:developers?|creators?|operators?|owners?|programmers?|makers?)\s+(?:gave|have given|"
+        r"wrote|set|provided|configured)\s+(?:to\s+)?you\b",
+        ("instructions", "directives", "rules", "guidelines", "prompt"),
+        also=(
+            (
+                "given",
+                "told",
+                "assigned",
+                "programmed",
+                "gave",
+                "wrote",
+                "set",
+                "provided",
+                "configured",
+            ),
+        ),
     ),
     _rule(
         EXTRACTION,
