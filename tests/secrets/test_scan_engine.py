@@ -60,6 +60,30 @@ def test_a_rule_runs_only_where_its_keyword_is(text: str) -> None:
         assert any(keyword in lowered for keyword in RULES[index].keywords)
 
 
+@settings(max_examples=150)
+@given(
+    text=st.lists(
+        st.one_of(FRAGMENTS, st.sampled_from(["é", "😀", "ключ", "İ", "ß", "ghp", "_"])),
+        max_size=30,
+    ).map("".join)
+)
+def test_keyword_ends_are_every_occurrence(text: str) -> None:
+    """Every occurrence of every keyword, overlapping ones too, at character offsets (non-ASCII
+    text included), as a plain search of the lower-cased text finds them."""
+    lowered = text.lower()
+    expected: dict[int, set[tuple[int, int]]] = {}
+    for index, rule in enumerate(RULES):
+        for keyword in {k.lower() for k in rule.keywords}:
+            at = lowered.find(keyword)
+            while at != -1:
+                expected.setdefault(index, set()).add((at, at + len(keyword) - 1))
+                at = lowered.find(keyword, at + 1)
+    found = SCANNER._keyword_ends(text)
+    assert {index: set(hits) for index, hits in found.items() if hits} == expected
+    for hits in found.values():
+        assert [end for _, end in hits] == sorted(end for _, end in hits)
+
+
 def test_no_keyword_no_regex(monkeypatch: pytest.MonkeyPatch) -> None:
     """A text without any keyword runs no regex at all."""
     assert SCANNER.candidate_rules("nothing to see here\n" * 50) == []
