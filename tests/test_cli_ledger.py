@@ -135,10 +135,42 @@ def test_store_defaults_to_the_current_folder(
     monkeypatch.chdir(db.parent)
     code, _, err = run("verify")
     assert code == 2
-    assert "sqlite:///.botwarden/ledger.db: no ledger database at .botwarden/ledger.db" in err
+    expected = db.parent.resolve() / ".botwarden" / "ledger.db"
+    assert f"no ledger database at {expected}" in err
     (db.parent / ".botwarden").mkdir()
     db.rename(db.parent / ".botwarden" / "ledger.db")
     assert run("verify")[0] == 0
+
+
+def _bot_folder(db: Path) -> Path:
+    """A bot's folder with a manifest, holding ``db`` where ``run`` writes its ledger."""
+    folder = db.parent / "bot"
+    (folder / ".botwarden").mkdir(parents=True)
+    (folder / "botwarden.toml").write_text('[bot]\nname = "bibliobot"\n')
+    db.rename(folder / ".botwarden" / "ledger.db")
+    return folder
+
+
+@pytest.mark.parametrize("named", ["manifest", "folder"])
+def test_manifest_option_reads_the_ledger_run_writes_beside_it(
+    run: Run, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, named: str
+) -> None:
+    folder = _bot_folder(db)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert run("verify")[0] == 2  # nothing in the current folder
+    target = folder / "botwarden.toml" if named == "manifest" else folder
+    code, out, _ = run("show", "--manifest", str(target))
+    assert (code, len(out.splitlines())) == (0, 3)
+    assert run("verify", "-m", str(target))[0] == 0
+
+
+def test_a_redis_store_ledger_is_beside_the_manifest(run: Run, db: Path) -> None:
+    """Redis holds no ledger: ``run`` writes it to ``.botwarden/ledger.db`` by the manifest."""
+    folder = _bot_folder(db)
+    code, out, _ = run("show", "--store", "redis://127.0.0.1:6379/0", "-m", str(folder))
+    assert (code, len(out.splitlines())) == (0, 3)
 
 
 def test_ledger_option_names_the_ledger_itself(run: Run, db: Path) -> None:

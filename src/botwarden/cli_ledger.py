@@ -1,10 +1,12 @@
 """``botwarden ledger``: show, verify and export the decision ledger; make a signing key.
 
-Wiring only: the library is :mod:`botwarden.ledger`. Every command reads the ledger named by
+Wiring only: the library is :mod:`botwarden.ledger`. Every command reads the ledger that
+``botwarden run`` and ``botwarden proxy`` write for the same options: the one named by
 ``--ledger``, else the one beside the state store named by ``--store``, else by
-``$BOTWARDEN_STORE``, else ``.botwarden/state.db`` in the current folder (a SQLite store's
-ledger is ``ledger.db`` in its folder), and opens it read-only: a missing database is an input
-error (exit 2), not an empty ledger.
+``$BOTWARDEN_STORE``, else ``.botwarden/state.db`` beside the manifest (``--manifest``, by
+default the one in the current folder; a SQLite store's ledger is ``ledger.db`` in its folder,
+a Redis store's ``.botwarden/ledger.db`` beside the manifest). It opens the ledger read-only: a
+missing database is an input error (exit 2), not an empty ledger.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from botwarden.cli_state import ManifestOption, ledger_url_for, manifest_folder, store_url_for
 from botwarden.cli_support import EXIT_CLEAN, EXIT_FINDINGS, err
 from botwarden.errors import UsageError
 
@@ -33,7 +36,8 @@ Store = Annotated[
     typer.Option(
         "--store",
         help="State store URL whose ledger to read (default: $BOTWARDEN_STORE, then "
-        "sqlite:///.botwarden/state.db; a SQLite store's ledger is ledger.db beside it).",
+        ".botwarden/state.db beside the manifest; a SQLite store's ledger is ledger.db beside "
+        "it, a Redis store's .botwarden/ledger.db beside the manifest).",
     ),
 ]
 LedgerOption = Annotated[
@@ -51,10 +55,12 @@ VerdictOption = Annotated[
 Instance = Annotated[str | None, typer.Option("--instance", help="Only this instance's chain.")]
 
 
-def open_for_reading(store: str | None, ledger: str | None) -> Ledger:
-    from botwarden.ledger import ledger_url_beside, open_ledger, resolve_store_url
+def open_for_reading(store: str | None, ledger: str | None, manifest: Path) -> Ledger:
+    """The ledger ``run`` and ``proxy`` write with these options, opened read-only."""
+    from botwarden.ledger import open_ledger
 
-    return open_ledger(ledger or ledger_url_beside(resolve_store_url(store)), read_only=True)
+    base = manifest_folder(manifest)
+    return open_ledger(ledger_url_for(ledger, store_url_for(store, base), base), read_only=True)
 
 
 def filters(
@@ -75,6 +81,7 @@ def filters(
 def show(
     store: Store = None,
     ledger: LedgerOption = None,
+    manifest: ManifestOption = Path(),
     bot: Bot = None,
     since: Since = None,
     verdict: VerdictOption = None,
@@ -86,7 +93,9 @@ def show(
     """List recorded decisions, oldest first."""
     if output_format not in ("text", "json"):
         raise UsageError(f"--format {output_format!r}: expected text or json")
-    entries = open_for_reading(store, ledger).entries(**filters(bot, since, verdict, instance))
+    entries = open_for_reading(store, ledger, manifest).entries(
+        **filters(bot, since, verdict, instance)
+    )
     with _stdout_may_close():
         if output_format == "json":
             _write(json.dumps(e.to_json(), ensure_ascii=False) + "\n" for e in entries)
@@ -100,6 +109,7 @@ def show(
 def verify(
     store: Store = None,
     ledger: LedgerOption = None,
+    manifest: ManifestOption = Path(),
     public_key: Annotated[
         Path | None,
         typer.Option(
@@ -108,7 +118,7 @@ def verify(
     ] = None,
 ) -> None:
     """Check every chain and checkpoint; exit 1 naming the first bad entry."""
-    result = open_for_reading(store, ledger).verify(public_key)
+    result = open_for_reading(store, ledger, manifest).verify(public_key)
     typer.echo(summary(result))
     raise typer.Exit(EXIT_CLEAN if result.ok else EXIT_FINDINGS)
 
@@ -118,6 +128,7 @@ def export(
     output_format: Annotated[str, typer.Option("--format", help="jsonl or csv.")],
     store: Store = None,
     ledger: LedgerOption = None,
+    manifest: ManifestOption = Path(),
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
     ] = None,
@@ -131,7 +142,7 @@ def export(
 
     if output_format not in EXPORT_FORMATS:
         raise UsageError(f"--format {output_format!r}: expected jsonl or csv")
-    reader = open_for_reading(store, ledger)
+    reader = open_for_reading(store, ledger, manifest)
     chosen = filters(bot, since, verdict, instance)
     if output is None:
         with _stdout_may_close():

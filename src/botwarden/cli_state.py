@@ -81,7 +81,8 @@ def open_ledger_at(url: str, signing_key: Path | None = None) -> Ledger:
         raise UsageError(f"--ledger: {exc.message}") from None
 
 
-def _base(manifest: Path) -> Path:
+def manifest_folder(manifest: Path) -> Path:
+    """The folder whose ``.botwarden/`` holds the state of the bot of ``--manifest``."""
     from botwarden.manifest import find_manifest
 
     try:
@@ -105,7 +106,7 @@ def kill(
     manifest: ManifestOption = Path(),
 ) -> None:
     """Refuse every request of BOT, in every process that shares the store, within a second."""
-    opened = open_store_at(store_url_for(store, _base(manifest)))
+    opened = open_store_at(store_url_for(store, manifest_folder(manifest)))
     try:
         opened.kill(bot, reason, _operator())
     finally:
@@ -119,7 +120,7 @@ def revive(
     manifest: ManifestOption = Path(),
 ) -> None:
     """Lift the kill switch of BOT."""
-    opened = open_store_at(store_url_for(store, _base(manifest)))
+    opened = open_store_at(store_url_for(store, manifest_folder(manifest)))
     try:
         was_killed = opened.revive(bot)
     finally:
@@ -137,7 +138,7 @@ def status(
     if output_format not in ("text", "json"):
         raise UsageError(f"--format {output_format!r}: expected text or json")
     loaded = _manifest_or_none(manifest)
-    opened = open_store_at(store_url_for(store, _base(manifest)))
+    opened = open_store_at(store_url_for(store, manifest_folder(manifest)))
     try:
         report = collect_status(opened, loaded, bot)
     finally:

@@ -11,10 +11,8 @@ from hypothesis import strategies as st
 
 from botwarden.ledger import (
     LedgerError,
-    default_store_url,
     ledger_url_beside,
     redact,
-    resolve_store_url,
 )
 from botwarden.ledger.sqlite import SqliteLedgerStore
 from botwarden.ledger.urls import store_from_url
@@ -52,17 +50,6 @@ def test_sqlite_urls(url: str, path: Path, synchronous: str) -> None:
 def test_bad_urls(url: str, message: str) -> None:
     with pytest.raises(LedgerError, match=message):
         store_from_url(url)
-
-
-def test_default_store(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    assert default_store_url(Path()) == "sqlite:///.botwarden/state.db"
-    assert default_store_url(tmp_path) == f"sqlite:///{tmp_path}/.botwarden/state.db"
-    assert store_from_url(default_store_url(tmp_path)).path == tmp_path / ".botwarden/state.db"  # type: ignore[attr-defined]
-    monkeypatch.delenv("BOTWARDEN_STORE", raising=False)
-    assert resolve_store_url(None) == "sqlite:///.botwarden/state.db"
-    monkeypatch.setenv("BOTWARDEN_STORE", "postgresql://db/ledger")
-    assert resolve_store_url(None) == "postgresql://db/ledger"
-    assert resolve_store_url("memory://") == "memory://"
 
 
 @pytest.mark.parametrize(

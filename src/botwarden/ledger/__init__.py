@@ -17,15 +17,11 @@ from botwarden.ledger.interface import Checkpoint, Entry, LedgerError, Verificat
 from botwarden.ledger.keys import write_key_pair
 from botwarden.ledger.ledger import Ledger, default_instance, open_ledger
 from botwarden.ledger.urls import (
-    ENVIRONMENT,
-    default_store_url,
     ledger_url_beside,
     redact,
-    resolve_store_url,
 )
 
 __all__ = [
-    "ENVIRONMENT",
     "EXPORT_FORMATS",
     "Checkpoint",
     "Entry",
@@ -34,10 +30,8 @@ __all__ = [
     "LedgerError",
     "Verification",
     "default_instance",
-    "default_store_url",
     "ledger_url_beside",
     "open_ledger",
     "redact",
-    "resolve_store_url",
     "write_key_pair",
 ]

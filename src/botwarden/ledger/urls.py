@@ -9,24 +9,11 @@ budgets and kill state but not the ledger.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from urllib.parse import parse_qsl, quote, unquote, urlsplit, urlunsplit
 
 from botwarden.ledger.interface import LedgerError, LedgerStore
 
-ENVIRONMENT = "BOTWARDEN_STORE"
 SCHEMES = "sqlite:///PATH, postgresql://... or memory://"
-
-
-def default_store_url(base: Path) -> str:
-    """The embedded default: ``.botwarden/state.db`` under ``base``."""
-    return f"sqlite:///{(base / '.botwarden' / 'state.db').as_posix()}"
-
-
-def resolve_store_url(option: str | None, base: Path = Path()) -> str:
-    """``--store`` if given, else ``$BOTWARDEN_STORE``, else :func:`default_store_url`."""
-    return option or os.environ.get(ENVIRONMENT) or default_store_url(base)
 
 
 def redact(url: str) -> str:
