@@ -601,6 +601,10 @@ def main() -> None:
                 row(t, y, "prompt", f"synth/{'injection' if y else 'benign'}")
                 for t, y in synth.rows(random.Random(SEED))
             ),
+            (
+                row(t, y, "prompt", f"synth/prompts-{'injection' if y else 'benign'}")
+                for t, y in synth.prompt_rows(random.Random(SEED + 1))
+            ),
         )
         for r in gen
     ]

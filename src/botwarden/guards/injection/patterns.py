@@ -222,6 +222,9 @@ _SHOW = _w(
     "provide",
     "what (?:is|are|were)",
 )
+# a system prompt asked for as a kind of thing, or one the asker brought: "give me a system
+# prompt template", "what is a system prompt", "translate this system prompt", not "yours"
+_SOME = _w("a", "an", "this", "my", "our", "some", "another", "any")
 _HIDDEN = _w(
     "system",
     "initial",
@@ -416,7 +419,9 @@ _ENGLISH: tuple[Rule, ...] = (
         _DROP_ANCHORS,
         also=(("everything", "all", "anything", "whatever", "what"),),
     ),
-    # "your new instructions are", "new task:", "updated system instructions"
+    # "your new instructions are", "new task:", "updated system instructions"; a bare "system
+    # message:" only as a heading (first in its line or sentence, or "automated system notice")
+    # or as the model's own ("your system instructions"), not "over the system message?"
     _rule(
         OVERRIDE,
         3.5,
@@ -442,8 +447,8 @@ _ENGLISH: tuple[Rule, ...] = (
     _rule(
         OVERRIDE,
         3.0,
-        r"\b(?:new|updated|revised|important|urgent|priority|admin|administrator|developer|"
-        r"system|override)\s+"
+        r"(?:\b(?:new|updated|revised|important|urgent|priority|admin|administrator|developer|"
+        r"override)|(?:(?<=^)|(?<=^\s)|(?<=\s\s)|(?<=your\s)|(?<=automated\s))system)\s+"
         r"(?:system\s+)?(?:instructions?|directives?|commands?|orders?|override|update|notice|"
         r"message|task)(?:\s+(?:for|to)\s+(?:the\s+|any\s+|all\s+)?(?:ai|llm|assistants?|"
         r"models?|agents?|bots?|chatbots?)\b)?\s*(?:\s+from\s+\S+\s*)?(?=\s\s|\s*$)",
@@ -676,7 +681,9 @@ _ENGLISH: tuple[Rule, ...] = (
     _rule(
         EXTRACTION,
         4.0,
-        rf"\b{_SHOW}\b(?:\s+\S+){{0,3}}?\s+(?:{_HIDDEN}\s+){{0,3}}?(?:system\s+prompt|"
+        rf"\b{_SHOW}\b(?!(?:\s+\S+){{0,2}}?\s+{_SOME}\s+(?:\S+\s+){{0,2}}?system\s+"
+        rf"(?:prompt|message)\b)"
+        rf"(?:\s+\S+){{0,3}}?\s+(?:{_HIDDEN}\s+){{0,3}}?(?:system\s+prompt|"
         rf"system\s+message|"
         rf"{_SECRET}\s+(?:\S+\s+)?{_PROMPT})\b",
         (
@@ -838,8 +845,10 @@ _ENGLISH: tuple[Rule, ...] = (
     _rule(
         OVERRIDE,
         5.0,
-        r"\b(?:note|message|notice|instructions?|attention|reminder|memo|hint|directive|"
-        r"request)\s+(?:to|for)\s+(?:the\s+|any\s+|all\s+)?"
+        r"(?:\b(?:note|message|notice|attention|reminder|memo|hint|directive)|"
+        r"(?:^|\s\s|\b(?:new|updated|important|urgent|hidden|special|additional|secret|"
+        r"priority|mandatory|critical)\s)(?:instructions?|request))\s+(?:to|for)\s+"
+        r"(?:the\s+|any\s+|all\s+)?"
         r"(?:ai|ais|llm|llms|assistant|assistants|bot|bots|chatbots?|models?|language models?|"
         r"agents?|copilot|email assistant|ai assistants?|ai agents?|ai models?|gpt|claude)\b|"
         r"\b(?:ai|llm|assistant|bot|chatbot|model|agent)\s+(?:note|notice|instructions?|directive)\s\s",
