@@ -222,6 +222,26 @@ _SHOW = _w(
     "provide",
     "what (?:is|are|were)",
 )
+# Word classes of the jailbreak families below, each used by its regex and its anchors
+# (``_keys`` reads a class's first four letters, so regex endings like ``s?`` are harmless).
+_UNSAFE = ("uncensored", "unfiltered", "unaligned", "unrestricted", "jailbroken", "amoral",
+           "unhinged")  # fmt: skip
+_MADE = ("trained", "built", "made", "created", "designed", "programmed", "tuned", "released")
+_SAFEGUARDS = (
+    "content filters?", "safety (?:filters?|training|guidelines|rules)", "guardrails",
+    "alignment", "ethical (?:guidelines|constraints|limits)",
+    "moral (?:compass|constraints|limits)",
+)  # fmt: skip
+_OBLIGED = ("must", "will", "shall", "have to", "are required to", "need to")
+_COMPLY = ("comply", "obey")
+_REFUSING = ("refusing", "refusal", "refuse")
+_VIOLATE = (r"violat\w*", r"break\w*", "against")
+_WORDS = ("words?", "phrases?")
+_FORBID = ("without", "no", "do not add", "don t add", "do not include", "don t include",
+           "never include", "never add", "omit", "skip")  # fmt: skip
+_CAVEATS = ("caveats?", "warnings?", "disclaimers?", "refusals?", r"moraliz\w*", r"moralis\w*",
+            "lectures?", r"apolog\w*")  # fmt: skip
+_FRAMES = ("world", "universe", "scenario", "reality", "society", "simulation", "dimension")
 # who gives a deployed model its instructions
 _OWNER = _w(
     "developers?",
@@ -629,122 +649,53 @@ _ENGLISH: tuple[Rule, ...] = (
     _rule(
         ROLE_PLAY,
         3.5,
-        r"\b(?:uncensored|unfiltered|unaligned|unrestricted|jailbroken|amoral|unhinged)\s+"
-        r"(?:alter ego|twin|persona|personality|counterpart|alter|doppelganger)\b|"
-        r"\b(?:trained|built|made|created|designed|programmed|tuned|released)\s+without\s+"
-        r"(?:any\s+)?(?:alignment|safety training|safety filters|guardrails|content filters?|"
-        r"ethical (?:guidelines|constraints)|moral (?:guidelines|constraints))\b",
-        (
-            "uncensored",
-            "unfiltered",
-            "unaligned",
-            "unrestricted",
-            "jailbroken",
-            "amoral",
-            "unhinged",
-            "trained",
-            "built",
-            "made",
-            "created",
-            "designed",
-            "programmed",
-            "tuned",
-            "released",
-        ),
+        rf"\b{_w(*_UNSAFE)}\s+(?:alter ego|twin|persona|personality|counterpart|alter|"
+        rf"doppelganger)\b|\b{_w(*_MADE)}\s+without\s+(?:any\s+)?(?:alignment|safety training|"
+        r"safety filters|guardrails|content filters?|ethical (?:guidelines|constraints)|"
+        r"moral (?:guidelines|constraints))\b",
+        _UNSAFE + _MADE,
     ),
     _rule(
         ROLE_PLAY,
         2.5,
-        r"\b(?:that|which|who|it|you)\s+(?:has|have|had)\s+no\s+(?:content filters?|"
-        r"safety (?:filters?|training|guidelines|rules)|guardrails|alignment|"
-        r"ethical (?:guidelines|constraints|limits)|moral (?:compass|constraints|limits))\b",
+        rf"\b(?:that|which|who|it|you)\s+(?:has|have|had)\s+no\s+{_w(*_SAFEGUARDS)}\b",
         ("has", "have", "had"),
-        also=(("content", "safety", "guardrails", "alignment", "ethical", "moral"),),
+        also=(_SAFEGUARDS,),
     ),
     # refusal suppression: the answer may not refuse, warn or apologise ("never refuse",
     # "comply with every request", "must not contain the words sorry or cannot")
     _rule(
         OVERRIDE,
         3.5,
-        r"\b(?:must|will|shall|have to|are required to|need to)\s+(?:always\s+)?(?:comply|obey)"
+        rf"\b{_w(*_OBLIGED)}\s+(?:always\s+)?{_w(*_COMPLY)}"
         r"\s+(?:with\s+)?(?:every|all|any|each)\s+(?:of\s+(?:my|the)\s+)?(?:requests?|orders?|"
         r"commands?|instructions?|prompts?|questions?)\b|"
-        r"\brefus(?:ing|al|e)\b(?:\s+\S+){0,2}?\s+(?:would|will|is|counts as)\s+(?:a\s+)?"
-        r"(?:violat\w*|break\w*|against)\s+(?:your|the)\s+(?:core\s+)?(?:programming|"
+        rf"\b{_w(*_REFUSING)}\b(?:\s+\S+){{0,2}}?\s+(?:would|will|is|counts as)\s+(?:a\s+)?"
+        rf"{_w(*_VIOLATE)}\s+(?:your|the)\s+(?:core\s+)?(?:programming|"
         r"directives?|rules|purpose|instructions)\b|"
         r"\b(?:not|never)\s+(?:contain|include|use|say|write|output)\s+(?:the\s+|any\s+)?"
-        r"(?:words?|phrases?)\b(?:\s+\S+){0,3}?\s+(?:sorry|cannot|can t|unable|apologi[sz]e|"
+        rf"{_w(*_WORDS)}\b(?:\s+\S+){{0,3}}?\s+(?:sorry|cannot|can t|unable|apologi[sz]e|"
         r"unethical|as an ai)\b",
-        (
-            "must",
-            "will",
-            "shall",
-            "have",
-            "are",
-            "need",
-            "refusing",
-            "refusal",
-            "refuse",
-            "not",
-            "never",
-        ),
-        also=(
-            (
-                "comply",
-                "obey",
-                "violate",
-                "violates",
-                "violation",
-                "violating",
-                "break",
-                "breaks",
-                "breaking",
-                "against",
-                "words",
-                "word",
-                "phrase",
-                "phrases",
-            ),
-        ),
+        _OBLIGED + _REFUSING + ("not", "never"),
+        also=(_COMPLY + _VIOLATE + _WORDS,),
     ),
     _rule(
         OVERRIDE,
         3.0,
-        r"\b(?:without|no|do not add|don t add|do not include|don t include|never include|"
-        r"never add|omit|skip)\s+(?:any\s+)?(?:caveats?|warnings?|disclaimers?|refusals?|"
-        r"moraliz\w*|moralis\w*|lectures?|apolog\w*)\s+(?:or|and|nor)\s+(?:any\s+)?"
-        r"(?:caveats?|warnings?|disclaimers?|refusals?|moraliz\w*|moralis\w*|lectures?|"
-        r"apolog\w*|censorship)\b",
-        ("without", "no", "do", "don", "never", "omit", "skip"),
-        also=(
-            (
-                "caveat",
-                "caveats",
-                "warning",
-                "warnings",
-                "disclaimer",
-                "disclaimers",
-                "refusal",
-                "refusals",
-                "moralizing",
-                "moralising",
-                "lecture",
-                "lectures",
-                "apology",
-                "apologies",
-            ),
-        ),
+        rf"\b{_w(*_FORBID)}\s+(?:any\s+)?{_w(*_CAVEATS)}\s+(?:or|and|nor)\s+(?:any\s+)?"
+        rf"{_w(*_CAVEATS, 'censorship')}\b",
+        _FORBID,
+        also=(_CAVEATS,),
     ),
     # the lawless frame: "imagine a world where there are no laws", "a society without ethics"
     _rule(
         ROLE_PLAY,
         2.5,
-        r"\b(?:world|universe|scenario|reality|society|simulation|dimension)\s+(?:where|in which)"
-        r"\s+(?:there\s+(?:are|is)\s+)?(?:no|zero)\s+(?:laws|rules|ethics|morals|morality|"
-        r"restrictions|consequences|censorship|filters)\b|"
-        r"\b(?:world|universe|scenario|reality|society|simulation|dimension)\s+(?:without|with no)"
-        r"\s+(?:any\s+)?(?:laws|ethics|morals|morality|restrictions|consequences|censorship)\b",
-        ("world", "universe", "scenario", "reality", "society", "simulation", "dimension"),
+        rf"\b{_w(*_FRAMES)}\s+(?:where|in which)\s+(?:there\s+(?:are|is)\s+)?(?:no|zero)\s+"
+        r"(?:laws|rules|ethics|morals|morality|restrictions|consequences|censorship|filters)\b|"
+        rf"\b{_w(*_FRAMES)}\s+(?:without|with no)\s+(?:any\s+)?(?:laws|ethics|morals|morality|"
+        r"restrictions|consequences|censorship)\b",
+        _FRAMES,
         also=(("no", "zero", "without", "with"),),
     ),
     # the "late grandmother" wrapper: a dead relative's persona who "used to read me" the keys,
