@@ -57,9 +57,10 @@ def ledger_url_for(option: str | None, store_url: str, base: Path) -> str:
 
 
 def open_store_at(url: str, *, lease: bool = False) -> StateStore:
-    """The store at ``url``; with ``lease``, budgets are taken in small leases (stores.md), so
-    that most checks need no round trip to the store (a fleet still never exceeds a budget)."""
-    from botwarden.stores import LeasingStore, StoreError, open_state_store
+    """The store at ``url``; with ``lease`` (the runtime's store), budgets are taken in small
+    leases (stores.md), so that most checks need no round trip to the store (a fleet still never
+    exceeds a budget), and a store that stops answering fails at once until it answers again."""
+    from botwarden.stores import FailFastStore, LeasingStore, StoreError, open_state_store
 
     try:
         store = open_state_store(url)
@@ -68,7 +69,7 @@ def open_store_at(url: str, *, lease: bool = False) -> StateStore:
     except ValueError as exc:
         raise UsageError(f"--store: {exc}") from None
     if lease and not url.startswith("memory:"):
-        return LeasingStore(store)
+        return LeasingStore(FailFastStore(store))
     return store
 
 

@@ -9,9 +9,7 @@ loaded machine), and never a password in a message.
 
 from __future__ import annotations
 
-import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import time
@@ -20,6 +18,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from tests.stores.conftest import free_port
 
 from botwarden.stores import LeasingStore, StateStore, StoreError, open_state_store
 
@@ -50,44 +49,6 @@ def fails_fast(store: StateStore, name: str, op: Op) -> StoreError:
     assert time.monotonic() - started < TIMEOUT + SLACK, f"{name} hung"
     assert store.url in caught.value.message
     return caught.value
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def answers(port: int) -> bool:
-    with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) == 0
-
-
-# -- Redis ---------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def private_redis(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("no redis-server binary to start a private server")
-    port = free_port()
-    process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(tmp_path), "--requirepass", "s3cr3t-pw"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 10
-        while not answers(port):
-            if time.monotonic() > deadline or process.poll() is not None:
-                pytest.skip("the private redis-server did not start")
-            time.sleep(0.02)
-        yield process, port
-    finally:
-        process.send_signal(signal.SIGCONT)
-        process.kill()
-        process.wait(timeout=10)
 
 
 def test_redis_frozen_then_killed(private_redis: tuple[subprocess.Popen[bytes], int]) -> None:

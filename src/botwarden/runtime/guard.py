@@ -197,9 +197,9 @@ def guard(
     from botwarden.cli_state import ledger_url_for
     from botwarden.ledger import open_ledger
     from botwarden.runtime.enforcer import Enforcer
-    from botwarden.stores import open_state_store
+    from botwarden.stores import FailFastStore, open_state_store
 
-    opened = open_state_store(store)
+    opened = FailFastStore(open_state_store(store))
     base = Path(manifest).parent if not isinstance(manifest, Manifest) else Path()
     recorder = open_ledger(ledger_url_for(ledger, store, base))
     return Guard(loaded, resolver=resolver, enforcer=Enforcer(loaded, opened, recorder))

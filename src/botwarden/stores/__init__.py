@@ -8,10 +8,11 @@
         ...  # refuse, Retry-After: take.retry_after
 
 Backends: :class:`MemoryStore` (one process), ``SqliteStore`` (several processes on one host),
-``RedisStore`` and ``PostgresStore`` (a fleet; imported on demand), and :class:`LeasingStore`,
-which wraps any of them to answer most budget checks without a round trip. Semantics (the GCRA
-and sliding-window formulas, the breaker's states, what each backend guarantees, the Redis key
-layout): docs/stores.md.
+``RedisStore`` and ``PostgresStore`` (a fleet; imported on demand), and two wrappers for the
+runtime: :class:`LeasingStore` answers most budget checks without a round trip, and
+:class:`FailFastStore` fails at once while a store that stopped answering is down. Semantics
+(the GCRA and sliding-window formulas, the breaker's states, what each backend guarantees, the
+Redis key layout): docs/stores.md.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from botwarden.stores.base import (
     Take,
 )
 from botwarden.stores.factory import open_state_store
+from botwarden.stores.failfast import FailFastStore
 from botwarden.stores.leasing import LeasingStore, LocalTakes
 from botwarden.stores.memory import MemoryStore
 from botwarden.stores.urls import redact_url
@@ -32,6 +34,7 @@ from botwarden.stores.urls import redact_url
 __all__ = [
     "DEFAULT_TIMEOUT",
     "BreakerState",
+    "FailFastStore",
     "Kill",
     "LeasingStore",
     "LocalTakes",

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import signal
+import socket
+import threading
+import time
 from pathlib import Path
 
 import httpx
@@ -115,3 +119,52 @@ def test_serves_several_bots_until_sigterm(tmp_path: Path, upstream: Upstream) -
     assert child.returncode == 0
     assert f"botwarden: denied GET {url} (loopback-address:" in err
     assert "a-secret" not in err
+
+
+class BlackHole:
+    """A TCP server that accepts connections and never answers: a hung or partitioned store."""
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.held: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                self.held.append(self.sock.accept()[0])
+
+    def close(self) -> None:
+        self.sock.close()
+        for held in self.held:
+            held.close()
+
+
+def test_a_hung_store_costs_one_timeout_not_one_per_request(
+    tmp_path: Path, upstream: Upstream
+) -> None:
+    hole = BlackHole()
+    path = write_manifest(tmp_path, "alpha", f"127.0.0.1:{upstream.port}")
+    child = botwarden(
+        tmp_path, "proxy", "--listen", "127.0.0.1:0", "--manifest", str(path), "--no-ledger",
+        "--store", f"redis://127.0.0.1:{hole.port}/0?timeout=1",
+    )  # fmt: skip
+    try:
+        assert child.stdout is not None
+        line = child.stdout.readline()
+        host_port = line.split("http://", 1)[1].split()[0]
+        url = f"http://127.0.0.1:{upstream.port}/echo"
+        timings = []
+        for _ in range(4):
+            started = time.monotonic()
+            answer = httpx.get(url, proxy=f"http://{host_port}", trust_env=False, timeout=10)
+            timings.append(time.monotonic() - started)
+            assert answer.status_code == 503
+            assert "state store" in answer.text
+        assert timings[0] >= 0.9  # the first check waited for the store's timeout
+        assert max(timings[1:]) < 0.5, timings  # the others were refused at once
+    finally:
+        child.send_signal(signal.SIGTERM)
+        child.communicate(timeout=30)
+        hole.close()
