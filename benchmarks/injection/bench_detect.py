@@ -10,6 +10,7 @@ each peer. Nothing here was used to train the model or to choose its thresholds.
     --final       also the FINAL blind set (spikee, jailbreak-corpus-mini, unused READMEs)
     --aib         also the agent-injection-bench blind set
     --blind2      also the BLIND2 set (16 packages new in the third round; see README.md)
+    --blind3      also the BLIND3 set (14 packages new in the fourth round; see README.md)
     --model FILE  also score another model file (e.g. the previous one) as "botwarden (FILE)"
     -v            list botwarden's misses on TEST
 
@@ -36,6 +37,7 @@ BLINDS = {
     "--final": ("FINAL blind set", HERE / ".data" / "corpus" / "final.jsonl"),
     "--aib": ("agent-injection-bench 0.1.0", HERE / ".data" / "corpus" / "blind.jsonl"),
     "--blind2": ("BLIND2 set", HERE / ".data" / "corpus" / "blind2.jsonl"),
+    "--blind3": ("BLIND3 set", HERE / ".data" / "corpus" / "blind3.jsonl"),
 }
 Predict = Callable[[str, str], bool]
 # Developers' system prompts (inspect-evals b3): benign, but instructions to a model by design,

@@ -12,6 +12,8 @@ training) are dropped, so a jailbreak copied into two packages cannot score itse
 The second round adds ``train2.jsonl`` and the fresh blind set ``blind2.jsonl`` (sources2.py;
 README: TRAIN2, BLIND2): TRAIN2 rows that are near-duplicates of a held-out row are dropped, and
 BLIND2 rows that are near-duplicates of a TRAIN or TRAIN2 row are dropped, by the same filter.
+The fourth round's fresh blind set ``blind3.jsonl`` (sources3.py; README: BLIND3) is built the
+same way as BLIND2, from packages used in no other set.
 
 Indirect injections for training are made the way the literature makes them: an attack sentence
 from the training sources put into a benign training document at a random place. The test side
@@ -35,6 +37,7 @@ from email.parser import Parser
 from pathlib import Path
 
 import sources2
+import sources3
 import synth
 import yaml
 
@@ -246,6 +249,7 @@ def docstrings(rng: random.Random, role: str = "train", limit: int = 1500) -> It
     names = {s["package"].replace("-", "_") for s in sources if s["role"] == role}
     names -= {"garak", "pyrit", "deepeval", "agentdojo", "spikee", "jailbreak_corpus_mini_py"}
     names -= sources2.DATA_PACKAGES
+    names -= sources3.DATA_PACKAGES
     found: list[str] = []
     for name in sorted(names):
         for f in sorted((X / name).rglob("*.py")):
@@ -549,6 +553,7 @@ def readmes(role: str) -> Iterator[Row]:
     names -= {"garak", "pyrit", "deepeval", "bastioncorpus", "inspect_evals", "agentdojo"}
     names -= {"spikee", "jailbreak_corpus_mini_py"}
     names -= sources2.DATA_PACKAGES
+    names -= sources3.DATA_PACKAGES
     for meta in sorted(X.glob("*/*.dist-info/METADATA")):
         pkg = meta.parent.parent.name
         if pkg not in names:
@@ -663,6 +668,16 @@ def main() -> None:
             ]
         )
     )
+    # BLIND3: the same construction and filter as BLIND2, from the fourth round's packages.
+    blind3_rows, blind3_dropped = unseen(
+        dedupe(
+            [
+                *sources3.blind3(),
+                *readmes("blind3"),
+                *docstrings(random.Random(SEED), "blind3", 300),
+            ]
+        )
+    )
     OUT.mkdir(parents=True, exist_ok=True)
     sets = (
         ("train", train),
@@ -671,6 +686,7 @@ def main() -> None:
         ("final", final_rows),
         ("train2", train2),
         ("blind2", blind2_rows),
+        ("blind3", blind3_rows),
     )
     for name, rows in sets:
         with (OUT / f"{name}.jsonl").open("w") as fh:
@@ -687,7 +703,7 @@ def main() -> None:
     print(
         "rows dropped as near-duplicates of training rows: "
         f"test {dropped}, blind {blind_dropped}, final {final_dropped}, "
-        f"blind2 {blind2_dropped} (against train and train2)"
+        f"blind2 {blind2_dropped}, blind3 {blind3_dropped} (against train and train2)"
     )
     print(f"train2 rows dropped as near-duplicates of held-out rows: {train2_dropped}")
 

