@@ -150,14 +150,24 @@ _TAG_BASE = 0xE0000
 _SHOWN_WORDS = 4
 _DECODED_MAX = 4 * EVIDENCE_MAX
 _SPELLING_KINDS = frozenset({"invisible.tag-block", "invisible.variation-selector"})
+# Zero-width characters spell bytes eight at a time (two of them as bits), so more are kept for
+# decoding: up to 1 KB of hidden text.
+_ZERO_WIDTH_MAX = 8 * 1024
+_ZERO_WIDTH_SHORTEST = 4 * 8  # four bytes' worth: fewer is no message
+_KEPT = dict.fromkeys(_SPELLING_KINDS, _DECODED_MAX) | {"invisible.zero-width": _ZERO_WIDTH_MAX}
 
 
 @dataclass(frozen=True, slots=True)
 class Normalized:
-    """The normalised text and what was removed (or noticed) on the way."""
+    """The normalised text and what was removed (or noticed) on the way.
+
+    ``hidden`` holds the texts invisible characters spelt, decoded (Unicode tag characters as
+    ASCII, variation selectors as bytes, zero-width characters as bits), so that a detector can
+    read what a reviewer could not see; only text that reads as text is kept."""
 
     text: str
     findings: tuple[GuardFinding, ...]
+    hidden: tuple[str, ...] = ()
 
 
 def kind_of(char: str) -> str | None:
@@ -201,7 +211,8 @@ def normalize(text: str) -> Normalized:
     confusable = _mixed_script(stripped, offsets)
     if confusable is not None:
         findings.append(confusable)
-    return Normalized(unicodedata.normalize("NFKC", stripped), tuple(findings))
+    hidden = tuple(t for t in (_spelt(kind, tally) for kind, tally in tallies.items()) if t)
+    return Normalized(unicodedata.normalize("NFKC", stripped), tuple(findings), hidden)
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,7 +261,14 @@ def _orthographic(text: str, position: int, char: str) -> bool:
         return False
     if char == _ZWJ and _within(after, _EMOJI):
         return _within(before, _EMOJI) or before == _EMOJI_STYLE
-    return _within(before, _JOINING_SCRIPTS) and _within(after, _JOINING_SCRIPTS)
+    # letters on both sides: U+FEFF (a zero-width no-break space) lies in a presentation-forms
+    # block, and "ig<FEFF><ZWNJ><FEFF>nore" must not keep the ZWNJ that splits the word
+    return (
+        _within(before, _JOINING_SCRIPTS)
+        and _within(after, _JOINING_SCRIPTS)
+        and kind_of(before) is None
+        and kind_of(after) is None
+    )
 
 
 def _flag_spans(text: str) -> list[tuple[int, int]]:
@@ -283,7 +301,7 @@ def _strip(text: str) -> tuple[str, dict[str, _Tally], _Offsets]:
             tally.end = position + 1
         tally.count += 1
         tally.codes[ord(char)] += 1
-        if kind in _SPELLING_KINDS and len(tally.hidden) < _DECODED_MAX:
+        if len(tally.hidden) < _KEPT.get(kind, 0):
             tally.hidden.append(char)
         action = _action(kind, char)
         if action == _KEEP:
@@ -335,17 +353,81 @@ def _report(tallies: dict[str, _Tally]) -> list[GuardFinding]:
 def _evidence(kind: str, tally: _Tally) -> str:
     """What the hidden characters say where they can spell something, else which they were."""
     if kind == "invisible.tag-block":
-        spelt = "".join(
-            chr(ord(char) - _TAG_BASE)
-            for char in tally.hidden
-            if 0x20 <= ord(char) - _TAG_BASE < 0x7F
-        )
+        spelt = _tag_text(tally.hidden)
         if spelt:
             return "hidden text: " + excerpt(spelt)
     if kind == "invisible.variation-selector" and not set(tally.codes) <= {0xFE0E, 0xFE0F}:
         return "hidden bytes: " + excerpt(decode_variation_selectors("".join(tally.hidden)))
+    if kind == "invisible.zero-width":
+        bits = decode_zero_width("".join(tally.hidden))
+        if bits:
+            return "hidden text: " + excerpt(bits)
     listed = ", ".join(f"U+{code:04X}x{count}" for code, count in tally.codes.most_common())
     return excerpt(listed, limit=EVIDENCE_MAX)
+
+
+def _tag_text(tags: list[str]) -> str:
+    return "".join(
+        chr(ord(char) - _TAG_BASE) for char in tags if 0x20 <= ord(char) - _TAG_BASE < 0x7F
+    )
+
+
+def _spelt(kind: str, tally: _Tally) -> str | None:
+    """The text a class of removed characters spelt, when it reads as text."""
+    if kind == "invisible.tag-block":
+        return _tag_text(tally.hidden) or None
+    if kind == "invisible.variation-selector" and not set(tally.codes) <= {0xFE0E, 0xFE0F}:
+        return reads_as_text(decode_variation_selectors("".join(tally.hidden)))
+    if kind == "invisible.zero-width":
+        return decode_zero_width("".join(tally.hidden))
+    return None
+
+
+def reads_as_text(text: str) -> str | None:
+    """``text`` when it reads as text (nearly all printable, half of it letters), else None: the
+    test that tells a decoded message from the noise a wrong decoding gives."""
+    if not text:
+        return None
+    printable = sum(1 for c in text if c.isprintable() or c in "\n\r\t")
+    letters = sum(1 for c in text if c.isalpha())
+    if printable < 0.9 * len(text) or letters < 0.5 * len(text.replace(" ", "")):
+        return None
+    return text
+
+
+def decode_zero_width(chars: str) -> str | None:
+    """The text a run of zero-width characters spells as bits, or None.
+
+    The published schemes write each byte as eight characters, one of two zero-width characters
+    for each bit (most significant first), sometimes with a third between the bytes. Each choice
+    of which character is 0, and of which (if any) separates bytes, is tried; the first decoding
+    that is UTF-8 and reads as text wins. A random or watermark pattern almost never does: eight
+    printable bytes in a row from random bits have odds of about 1 in 3,000.
+    """
+    symbols = sorted(set(chars))
+    if len(chars) < _ZERO_WIDTH_SHORTEST or not 2 <= len(symbols) <= 3:
+        return None
+    layouts: list[tuple[list[str], str, str]] = []  # (groups of bits, zero, one)
+    if len(symbols) == 2:
+        stream = [chars[i : i + 8] for i in range(0, len(chars) - len(chars) % 8, 8)]
+        layouts += [(stream, symbols[0], symbols[1]), (stream, symbols[1], symbols[0])]
+    else:
+        for separator in symbols:
+            groups = [g for g in chars.split(separator) if g]
+            if not groups or any(len(g) != 8 for g in groups):
+                continue
+            zero, one = (c for c in symbols if c != separator)
+            layouts += [(groups, zero, one), (groups, one, zero)]
+    for groups, zero, one in layouts:
+        table = str.maketrans({zero: "0", one: "1"})
+        try:
+            data = bytes(int(group.translate(table), 2) for group in groups)
+            text = data.decode("utf-8")
+        except (ValueError, UnicodeDecodeError):
+            continue
+        if len(text) >= _ZERO_WIDTH_SHORTEST // 8 and reads_as_text(text):
+            return text
+    return None
 
 
 def decode_variation_selectors(selectors: str) -> str:

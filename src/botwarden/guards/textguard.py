@@ -8,8 +8,10 @@ call, and the prompt-injection detector. The output side is the sanitiser of
 **Verdicts.** ``block`` when a limit or a tool's schema is broken (fail closed: such text never
 reaches the model), or when the detector flags an injection and ``prompt_injection = "block"``;
 ``flag`` when it flags one and the setting is ``"flag"``, or when the section (or the bot) is in
-``mode = "report"``, which never blocks; ``allow`` otherwise. Text hidden in the Unicode tag
-block (ASCII smuggling) is an injection by itself: nothing benign spells letters invisibly.
+``mode = "report"``, which never blocks; ``allow`` otherwise. Text hidden in invisible
+characters (the Unicode tag block's ASCII smuggling; zero-width characters as bits, or variation
+selectors as bytes, when they decode to text) is an injection by itself: nothing benign spells
+letters invisibly. The detector also reads what it says.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any, Literal
 from botwarden.errors import Error, UsageError
 from botwarden.guards.finding import GuardFinding
 from botwarden.guards.injection import InjectionDetector, TextKind
-from botwarden.guards.normalize import check_limits, normalize
+from botwarden.guards.normalize import Normalized, check_limits, normalize
 from botwarden.guards.output import LinkPolicy, OutputPolicy, OutputSanitizer, Sanitized
 from botwarden.guards.output.policy import Format, check_format
 from botwarden.guards.toolargs import Arguments, MalformedArgumentsError, ToolSchemas
@@ -116,7 +118,7 @@ class TextGuard:
         hard = bool(findings)
         normalised = normalize(text)
         findings.extend(normalised.findings)
-        return self._verdict(normalised.text, kind, findings, hard=hard)
+        return self._verdict(normalised, kind, findings, hard=hard)
 
     def check_tool_call(self, tool: str, arguments: Arguments) -> InputVerdict:
         """A tool call's arguments: the tool's declared schema, then every string in them."""
@@ -134,19 +136,20 @@ class TextGuard:
         findings.extend(limits)
         normalised = normalize(joined)
         findings.extend(normalised.findings)
-        return self._verdict(normalised.text, "tool-args", findings, hard=hard)
+        return self._verdict(normalised, "tool-args", findings, hard=hard)
 
     def _verdict(
-        self, text: str, kind: TextKind, findings: list[GuardFinding], *, hard: bool
+        self, normalised: Normalized, kind: TextKind, findings: list[GuardFinding], *, hard: bool
     ) -> InputVerdict:
+        text = normalised.text
         score = 0.0
-        injection = any(finding.kind in _HIDDEN_TEXT for finding in findings)
+        injection = bool(normalised.hidden) or any(f.kind in _HIDDEN_TEXT for f in findings)
         # text over max_chars is blocked anyway: the detector (about 1 ms per KB) is not run on
         # it, so an oversized input costs linear, cheap work only
         oversized = any(finding.kind == "limit.max-chars" for finding in findings)
         detector = self.detector if self.input.prompt_injection != "off" else None
-        if detector is not None and text and not oversized:
-            result = detector.scan(text, kind=kind)
+        if detector is not None and (text or normalised.hidden) and not oversized:
+            result = detector.scan_normalized(normalised, kind=kind)
             score = result.score
             flagged = result.flagged
             if self.input.threshold is not None:

@@ -21,7 +21,7 @@ from botwarden.guards.finding import GuardFinding, excerpt
 from botwarden.guards.injection import decode, patterns
 from botwarden.guards.injection.canon import canonical
 from botwarden.guards.injection.model import HashedModel, shipped
-from botwarden.guards.normalize import normalize
+from botwarden.guards.normalize import Normalized, normalize
 
 TextKind = Literal["prompt", "document", "tool-args"]
 MODEL = "injection.model"
@@ -106,6 +106,24 @@ def pattern_findings(raw: str, canon: str, depth: int = 0) -> list[GuardFinding]
     return found
 
 
+def _hidden_findings(hidden: str) -> list[GuardFinding]:
+    """The rules on text invisible characters spelt (``normalize`` decoded it): what they find
+    there counts as an encoded instruction. It has no offsets in the visible text."""
+    inner = pattern_findings(hidden, canonical(hidden), 1)
+    if not inner:
+        return []
+    strongest = max(inner, key=lambda f: f.weight)
+    return [
+        GuardFinding(
+            patterns.ENCODED,
+            "text hidden in invisible characters contains "
+            + strongest.kind.removeprefix("injection."),
+            excerpt(strongest.evidence),
+            weight=strongest.weight + 0.5,
+        )
+    ]
+
+
 def pattern_logit(findings: Iterable[GuardFinding]) -> float:
     """The strongest weight of each family, added up and capped."""
     best: dict[str, float] = {}
@@ -157,12 +175,22 @@ class InjectionDetector:
         self._model = model or shipped()
 
     def scan(self, text: str, *, kind: TextKind = "prompt") -> InjectionResult:
+        return self.scan_normalized(normalize(text), kind=kind)
+
+    def scan_normalized(
+        self, normalized: Normalized, *, kind: TextKind = "prompt"
+    ) -> InjectionResult:
+        """:meth:`scan` for a caller that already has ``normalize(text)`` (its findings are the
+        caller's to report; the text hidden in invisible characters is read here)."""
         threshold = self._model.thresholds.get(kind)
         if threshold is None:
             raise ValueError(f"unknown text kind {kind!r}; expected prompt, document or tool-args")
-        raw = normalize(text).text
+        raw = normalized.text
         canon = canonical(raw)
-        findings = _dedupe(pattern_findings(raw, canon))
+        found = pattern_findings(raw, canon)
+        for hidden in normalized.hidden:
+            found.extend(_hidden_findings(hidden))
+        findings = _dedupe(found)
         scored = self._model.score(canon)
         logit = max(scored.logit, MODEL_FLOOR) + pattern_logit(findings)
         if scored.logit > 0:
