@@ -3,7 +3,11 @@ an impossible date, a date or version shaped like a number) are left alone."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from botwarden.guards.output import OutputPolicy, OutputSanitizer
 from botwarden.guards.output.pii import find_pii
@@ -123,3 +127,44 @@ def test_what_overlaps_a_secret_is_not_left_half_shown(text: str) -> None:
     shown = OutputSanitizer(OutputPolicy()).sanitize(text, "text").text
     assert "corp.invalid" not in shown
     assert "AKIA" not in shown
+
+
+# The address pattern as a whole, for the property below: what a search for it may still find.
+_WHOLE_ADDRESS = re.compile(
+    r"[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62}[A-Za-z0-9])?)*\.[A-Za-z]{2,63}(?![\w\-])"
+)
+
+
+_ADDRESS_PIECES = st.sampled_from(
+    ["jo@b.co", "jane@corp.invalid", "a", "b1", "@", ".", "-", "_", " ", "x@", "@y.io"]
+)
+
+
+@given(
+    st.one_of(
+        st.text(st.sampled_from("ab.@-_1 "), max_size=90),
+        st.lists(
+            st.tuples(_ADDRESS_PIECES, st.integers(1, 6)).map(lambda r: r[0] * r[1]), max_size=8
+        ).map("".join),
+    )
+)
+def test_addresses_leave_no_address_behind(text: str) -> None:
+    """Found addresses do not overlap, each is one whole address, and once they are blanked out
+    no address is left: chained ones ("a@b.coa@b.co...") included, so a second pass finds none."""
+    found = [m for m in find_pii(text) if m.kind == "email"]
+    last = 0
+    for match in found:
+        assert match.start >= last
+        assert _WHOLE_ADDRESS.fullmatch(text, match.start, match.end)
+        last = match.end
+    blanked = list(text)
+    for match in found:
+        blanked[match.start : match.end] = " " * (match.end - match.start)
+    assert _WHOLE_ADDRESS.search("".join(blanked)) is None
+
+
+def test_chained_addresses_are_all_found_at_once() -> None:
+    text = "jane@corp.invalid" * 5
+    spans = [(m.start, m.end) for m in find_pii(text) if m.kind == "email"]
+    assert spans == [(0, 21), (22, 55), (56, 85)]
