@@ -34,6 +34,7 @@ PROPERTY = settings(max_examples=300, deadline=None, suppress_health_check=[Heal
 @example("AKIAZ3MXQ2Y4N5P6R7TW.jane@corp.invalid", "markdown")  # a key inside an address
 @example("jane@corp.invalid+1 415 555 01320", "markdown")  # the placeholder frees the phone
 @example("+1 415 555 0132jane@corp.invalid", "text")
+@example("jane@corp.invalid" * 5, "markdown")  # chained addresses, all found in one pass
 def test_idempotent(text: str, fmt: str) -> None:
     once = GUARD.sanitize(text, fmt).text  # type: ignore[arg-type]
     assert GUARD.sanitize(once, fmt).text == once  # type: ignore[arg-type]
