@@ -10,6 +10,8 @@ afterwards:
 
   direct     wrk straight at nginx (origin-form): the ceiling
   squid      caching off, no logs, allow-list = the upstream's address and two ports
+  squid-log  the same with its access log on (squid's native format, to a file): a record of
+             every request, as botwarden's ledger keeps one (ratios stay against `squid`)
   tinyproxy  default-deny URL filter admitting the same, CONNECT only to the source's port
   relay      relay.py: a bare asyncio forward proxy with no checks (uvloop), the Python floor
   botwarden  `botwarden proxy --manifest M --listen 127.0.0.1:PORT`, the same two entries allowed
@@ -49,7 +51,8 @@ PEERS_DIR = HERE / "peers"
 LUA = HERE / "absolute.lua"
 PYTHON = sys.executable
 BOTWARDEN = Path(sys.executable).parent / "botwarden"
-ALL_PEERS = ("direct", "squid", "tinyproxy", "relay", "botwarden", "botwarden-2w", "botwarden-nl")
+ALL_PEERS = ("direct", "squid", "squid-log", "tinyproxy", "relay", "botwarden", "botwarden-2w",
+             "botwarden-nl")  # fmt: skip
 UNAVAILABLE = "botwarden: proxy not available"
 
 
@@ -195,8 +198,13 @@ def start_peer(name: str, fx: Fixture) -> tuple[Child | None, int]:
         "UPSTREAM_PORT": fx.upstream,
         "SOURCE_PORT": fx.source,
     }
-    if name == "squid":
-        conf = render("squid.conf", fx.workdir / "squid.conf", **values)
+    if name in ("squid", "squid-log"):
+        conf = render("squid.conf", fx.workdir / f"{name}.conf", **values)
+        if name == "squid-log":  # every request logged, as botwarden's ledger records each one
+            log = fx.workdir / "squid-access.log"
+            conf.write_text(
+                conf.read_text().replace("access_log none", f"access_log stdio:{log} squid")
+            )
         argv = [shutil.which("squid") or "/usr/sbin/squid", "-N", "-f", str(conf)]
     elif name == "tinyproxy":
         conf = render("tinyproxy.conf", fx.workdir / "tinyproxy.conf", **values)
