@@ -294,3 +294,9 @@ def test_docs_describe_every_option_of_every_command() -> None:
             for option in param.opts:
                 if option.startswith("--"):
                     assert re.search(rf"`{re.escape(option)}\b", section), (name, option)
+
+
+def test_a_manifest_that_does_not_exist_is_an_error(run: Run, tmp_path: Path) -> None:
+    code, _, err = run("show", "--manifest", str(tmp_path / "no-such-bot"))
+    assert code == 2
+    assert "--manifest" in err and "no such file or folder" in err

@@ -347,3 +347,9 @@ def test_a_kill_reaches_a_running_proxy_within_a_second(
     )  # fmt: skip
     assert revived.returncode == 0, revived.stderr
     assert looper.first(200, "", after=time.monotonic(), within=5) is not None
+
+
+def test_a_manifest_that_does_not_exist_is_an_error(run: Run, tmp_path: Path) -> None:
+    code, _, err = run("status", "--manifest", str(tmp_path / "no-such-bot"))
+    assert code == 2
+    assert "no such file or folder" in err

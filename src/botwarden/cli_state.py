@@ -83,9 +83,12 @@ def open_ledger_at(url: str, signing_key: Path | None = None) -> Ledger:
 
 
 def manifest_folder(manifest: Path) -> Path:
-    """The folder whose ``.botwarden/`` holds the state of the bot of ``--manifest``."""
+    """The folder whose ``.botwarden/`` holds the state of the bot of ``--manifest``; a path
+    that does not exist is a usage error (a typo must not read another bot's state)."""
     from botwarden.manifest import find_manifest
 
+    if not manifest.exists():
+        raise UsageError(f"--manifest {manifest}: no such file or folder")
     try:
         return find_manifest(manifest).parent
     except Exception:  # noqa: BLE001 -- no manifest here: the store sits in this folder
