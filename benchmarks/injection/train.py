@@ -135,8 +135,10 @@ def validate(
     det = InjectionDetector(model=model)
     by_kind: dict[str, tuple[list[float], list[int]]] = {"prompt": ([], []), "document": ([], [])}
     for r in val:
-        s, y = by_kind[str(r["kind"])]
-        s.append(det.scan(str(r["text"]), kind="prompt").score)
+        kind = str(r["kind"])
+        s, y = by_kind[kind]
+        # a row is scored as the kind it is: some rules weigh less in a user's own prompt
+        s.append(det.scan(str(r["text"]), kind="prompt" if kind == "prompt" else "document").score)
         y.append(int(r["label"]))  # type: ignore[call-overload]
     return by_kind
 

@@ -53,7 +53,7 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-def _hit_finding(hit: patterns.Hit, raw: str, canon: str) -> GuardFinding:
+def _hit_finding(hit: patterns.Hit, raw: str, canon: str, prompt: bool = False) -> GuardFinding:
     rule = hit.rule
     span = raw[hit.start : hit.end]
     notes = [] if rule.lang in ("en", "any") else [rule.lang]
@@ -70,7 +70,7 @@ def _hit_finding(hit: patterns.Hit, raw: str, canon: str) -> GuardFinding:
         excerpt(raw, hit.start, hit.end),
         hit.start,
         hit.end,
-        rule.weight,
+        rule.weight_for(prompt),
     )
 
 
@@ -86,19 +86,22 @@ def _encoded_finding(view: decode.View, inner: list[GuardFinding]) -> GuardFindi
     )
 
 
-def pattern_findings(raw: str, canon: str, depth: int = 0) -> list[GuardFinding]:
-    """Findings of the rules on the text and on its decoded views, nested up to ``MAX_DEPTH``."""
-    found = [_hit_finding(h, raw, canon) for h in patterns.scan(canon, raw)]
+def pattern_findings(
+    raw: str, canon: str, depth: int = 0, *, prompt: bool = False
+) -> list[GuardFinding]:
+    """Findings of the rules on the text and on its decoded views, nested up to ``MAX_DEPTH``;
+    ``prompt``: weighed as a user's own prompt (``Rule.prompt_weight``), else as a document."""
+    found = [_hit_finding(h, raw, canon, prompt) for h in patterns.scan(canon, raw)]
     if depth >= MAX_DEPTH:
         return found
     for view in decode.blobs(raw):
-        inner = pattern_findings(view.text, canonical(view.text), depth + 1)
+        inner = pattern_findings(view.text, canonical(view.text), depth + 1, prompt=prompt)
         if inner:
             found.append(_encoded_finding(view, inner))
     if depth == 0:
         for view in (decode.rot13(canon), decode.reversed_text(canon)):
             inner = [
-                _hit_finding(h, view.text, view.text)
+                _hit_finding(h, view.text, view.text, prompt)
                 for h in patterns.scan(view.text, view.text, _ENGLISH_WORD_RULES)
             ]
             if inner:
@@ -106,10 +109,10 @@ def pattern_findings(raw: str, canon: str, depth: int = 0) -> list[GuardFinding]
     return found
 
 
-def _hidden_findings(hidden: str) -> list[GuardFinding]:
+def _hidden_findings(hidden: str, prompt: bool) -> list[GuardFinding]:
     """The rules on text invisible characters spelt (``normalize`` decoded it): what they find
     there counts as an encoded instruction. It has no offsets in the visible text."""
-    inner = pattern_findings(hidden, canonical(hidden), 1)
+    inner = pattern_findings(hidden, canonical(hidden), 1, prompt=prompt)
     if not inner:
         return []
     strongest = max(inner, key=lambda f: f.weight)
@@ -187,9 +190,10 @@ class InjectionDetector:
             raise ValueError(f"unknown text kind {kind!r}; expected prompt, document or tool-args")
         raw = normalized.text
         canon = canonical(raw)
-        found = pattern_findings(raw, canon)
+        prompt = kind == "prompt"
+        found = pattern_findings(raw, canon, prompt=prompt)
         for hidden in normalized.hidden:
-            found.extend(_hidden_findings(hidden))
+            found.extend(_hidden_findings(hidden, prompt))
         findings = _dedupe(found)
         scored = self._model.score(canon)
         logit = max(scored.logit, MODEL_FLOOR) + pattern_logit(findings)
