@@ -567,8 +567,22 @@ _ENGLISH: tuple[Rule, ...] = (
         OVERRIDE,
         3.0,
         r"\b(?:do not|don t|never)\s+(?:tell|inform|mention|alert|notify|"
-        r"let)\s+(?:the\s+)?(?:user|human|customer|operator|them)\b",
-        ("tell", "inform", "mention", "alert", "notify", "let"),
+        r"let)\s+(?:the\s+)?(?:user|human|customer|operator|them)\b|"
+        r"\bwithout\s+(?:telling|informing|notifying|alerting|asking)\s+the\s+user\b",
+        ("tell", "inform", "mention", "alert", "notify", "let", "without"),
+    ),
+    # the user's consent claimed to the model from inside the text: "the user has authorized you
+    # to transfer ...", "the user already approved this, no need to ask for confirmation"
+    _rule(
+        OVERRIDE,
+        4.5,
+        r"\bthe user\s+(?:has\s+|had\s+|have\s+)?(?:already\s+|explicitly\s+)?(?:authori[sz]ed|"
+        r"approved|allowed|permitted|consented to|confirmed|granted|instructed|asked|requested|"
+        r"wants)\s+(?:you|this|that you|the assistant|the ai|the model)\b|"
+        r"\bno need to (?:ask|check|wait) (?:the user )?(?:for|with)\s+(?:the\s+user\s+)?"
+        r"(?:confirmation|permission|approval|consent)\b",
+        ("user", "need"),
+        prompt_weight=3.0,
     ),
     _rule(
         OVERRIDE,
