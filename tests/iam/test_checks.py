@@ -565,3 +565,19 @@ def test_not_principal_is_not_read_as_public() -> None:
     statement = {"Effect": "Allow", "NotPrincipal": {"AWS": "arn:aws:iam::1:root"},
                  "Action": "s3:GetObject", "Resource": BUCKET}  # fmt: skip
     assert "iam.public-principal" not in rules(doc(statement))
+
+
+@pytest.mark.parametrize(
+    "action",
+    ["dynamodb:Scan", "dynamodb:BatchGetItem", "sqs:ReceiveMessage", "kinesis:GetRecords",
+     "logs:FilterLogEvents", "dynamodb:*"],
+)  # fmt: skip
+def test_bulk_reads_of_every_table_queue_stream_or_log_are_exfiltration(action: str) -> None:
+    assert "iam.data-exfiltration" in rules(doc(allow(action)))
+    scoped = {
+        "dynamodb": "arn:aws:dynamodb:eu-west-1:123456789012:table/orders",
+        "sqs": "arn:aws:sqs:eu-west-1:123456789012:jobs",
+        "kinesis": "arn:aws:kinesis:eu-west-1:123456789012:stream/events",
+        "logs": "arn:aws:logs:eu-west-1:123456789012:log-group:/bots/spree:*",
+    }[action.partition(":")[0]]
+    assert "iam.data-exfiltration" not in rules(doc(allow(action, scoped)))

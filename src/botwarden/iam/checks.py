@@ -31,6 +31,16 @@ DATA_READ = (
     "ssm:GetParametersByPath",
     "secretsmanager:GetSecretValue",
     "dynamodb:ExportTableToPointInTime",
+    # bulk reads of the other stores a bot keeps data in: every table, queue, stream, log group
+    "dynamodb:Scan",
+    "dynamodb:Query",
+    "dynamodb:GetItem",
+    "dynamodb:BatchGetItem",
+    "dynamodb:PartiQLSelect",
+    "sqs:ReceiveMessage",
+    "kinesis:GetRecords",
+    "logs:GetLogEvents",
+    "logs:FilterLogEvents",
 )
 CREDENTIAL_ACTIONS = (
     "chime:CreateApiKey",

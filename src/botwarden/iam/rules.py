@@ -36,8 +36,10 @@ ESCALATION = _r("iam.privilege-escalation", Severity.CRITICAL, "Privilege escala
     "The policies, taken together, allow a published privilege-escalation path: the bot can "
     "give itself, or a resource it controls, more permissions than it was granted.")  # fmt: skip
 EXFILTRATION = _r("iam.data-exfiltration", Severity.HIGH, "Data exfiltration on every resource",
-    "Scope data-reading actions to the buckets, parameters and secrets the bot reads.",
-    "Actions that read stored data (objects, parameters, secrets) are allowed on '*'.")  # fmt: skip
+    "Scope data-reading actions to the buckets, tables, queues, streams, log groups, parameters "
+    "and secrets the bot reads.",
+    "Actions that read stored data (objects, items, messages, records, logs, parameters, "
+    "secrets) are allowed on '*'.")  # fmt: skip
 CREDENTIALS = _r("iam.credentials-exposure", Severity.HIGH, "Credentials exposure",
     "Remove actions that return credentials, or scope them to named resources.",
     "Actions that return credentials or tokens (access keys, passwords, session tokens) are "
