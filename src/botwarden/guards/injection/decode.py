@@ -16,6 +16,8 @@ import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from botwarden.guards.normalize import reads_as_text
+
 MAX_BLOBS = 8
 MAX_BLOB_CHARS = 4096
 MAX_DECODED_TOTAL = 16384
@@ -54,16 +56,9 @@ class View:
 
 def _as_text(data: bytes) -> str | None:
     try:
-        text = data.decode("utf-8")
+        return reads_as_text(data.decode("utf-8"))
     except UnicodeDecodeError:
         return None
-    if not text:
-        return None
-    printable = sum(1 for c in text if c.isprintable() or c in "\n\r\t")
-    letters = sum(1 for c in text if c.isalpha())
-    if printable < 0.9 * len(text) or letters < 0.5 * len(text.replace(" ", "")):
-        return None
-    return text
 
 
 def _base64(blob: str) -> str | None:
