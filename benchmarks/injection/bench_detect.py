@@ -11,6 +11,8 @@ each peer. Nothing here was used to train the model or to choose its thresholds.
     --aib         also the agent-injection-bench blind set
     --blind2      also the BLIND2 set (16 packages new in the third round; see README.md)
     --blind3      also the BLIND3 set (14 packages new in the fourth round; see README.md)
+    --blind4      also BLIND4, written by hand by a session that never saw the detector
+                  (handwritten/README.md)
     --model FILE  also score another model file (e.g. the previous one) as "botwarden (FILE)"
     -v            list botwarden's misses on TEST
 
@@ -38,6 +40,7 @@ BLINDS = {
     "--aib": ("agent-injection-bench 0.1.0", HERE / ".data" / "corpus" / "blind.jsonl"),
     "--blind2": ("BLIND2 set", HERE / ".data" / "corpus" / "blind2.jsonl"),
     "--blind3": ("BLIND3 set", HERE / ".data" / "corpus" / "blind3.jsonl"),
+    "--blind4": ("BLIND4 set (handwritten, held out)", HERE / "handwritten" / "blind4.jsonl"),
 }
 Predict = Callable[[str, str], bool]
 # Developers' system prompts (inspect-evals b3): benign, but instructions to a model by design,
@@ -189,6 +192,8 @@ def blind_report(chosen: dict[str, Callable[[], Predict]]) -> None:
         if flag not in sys.argv:
             continue
         rows = [json.loads(line) for line in path.read_text("utf-8").split("\n") if line]
+        for r in rows:
+            r.setdefault("source", r.get("genre", path.stem))
         pos = sum(int(r["label"]) for r in rows)
         print(f"\n{title}: {len(rows)} texts, {pos} injections, {len(rows) - pos} benign")
         head = ("prec", "recall", "F1", "FPR", "docFPR")
