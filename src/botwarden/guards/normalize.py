@@ -205,14 +205,16 @@ def normalize(text: str) -> Normalized:
         if _ASCII_CONTROL_RE.search(text) is None:
             return Normalized(text, ())
         stripped, tallies, _ = _strip(text)
-        return Normalized(stripped, tuple(_report(tallies)))
+        return Normalized(stripped, tuple(_report(tallies, {})))
     stripped, tallies, offsets = _strip(text)
-    findings = _report(tallies)
+    spelt = {kind: t for kind, tally in tallies.items() if (t := _spelt(kind, tally))}
+    findings = _report(tallies, spelt)
     confusable = _mixed_script(stripped, offsets)
     if confusable is not None:
         findings.append(confusable)
-    hidden = tuple(t for t in (_spelt(kind, tally) for kind, tally in tallies.items()) if t)
-    return Normalized(unicodedata.normalize("NFKC", stripped), tuple(findings), hidden)
+    return Normalized(
+        unicodedata.normalize("NFKC", stripped), tuple(findings), tuple(spelt.values())
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,7 +324,8 @@ def _strip(text: str) -> tuple[str, dict[str, _Tally], _Offsets]:
     return "".join(pieces), tallies, anchors
 
 
-def _report(tallies: dict[str, _Tally]) -> list[GuardFinding]:
+def _report(tallies: dict[str, _Tally], spelt: dict[str, str]) -> list[GuardFinding]:
+    """One finding per class; ``spelt``: the text each class spelt (:func:`_spelt`), by kind."""
     findings = []
     for kind, description in KINDS.items():
         tally = tallies.get(kind)
@@ -342,7 +345,7 @@ def _report(tallies: dict[str, _Tally]) -> list[GuardFinding]:
                 kind=kind,
                 message=f"{tally.count} {description}{plural} {what}, "
                 f"first at offset {tally.start}",
-                evidence=_evidence(kind, tally),
+                evidence=_evidence(kind, tally, spelt.get(kind)),
                 start=tally.start,
                 end=tally.end,
             )
@@ -350,18 +353,12 @@ def _report(tallies: dict[str, _Tally]) -> list[GuardFinding]:
     return findings
 
 
-def _evidence(kind: str, tally: _Tally) -> str:
+def _evidence(kind: str, tally: _Tally, spelt: str | None) -> str:
     """What the hidden characters say where they can spell something, else which they were."""
-    if kind == "invisible.tag-block":
-        spelt = _tag_text(tally.hidden)
-        if spelt:
-            return "hidden text: " + excerpt(spelt)
+    if spelt and kind in ("invisible.tag-block", "invisible.zero-width"):
+        return "hidden text: " + excerpt(spelt)
     if kind == "invisible.variation-selector" and not set(tally.codes) <= {0xFE0E, 0xFE0F}:
         return "hidden bytes: " + excerpt(decode_variation_selectors("".join(tally.hidden)))
-    if kind == "invisible.zero-width":
-        bits = decode_zero_width("".join(tally.hidden))
-        if bits:
-            return "hidden text: " + excerpt(bits)
     listed = ", ".join(f"U+{code:04X}x{count}" for code, count in tally.codes.most_common())
     return excerpt(listed, limit=EVIDENCE_MAX)
 

@@ -74,14 +74,17 @@ def _hit_finding(hit: patterns.Hit, raw: str, canon: str, prompt: bool = False) 
     )
 
 
-def _encoded_finding(view: decode.View, inner: list[GuardFinding]) -> GuardFinding:
+def _encoded_finding(
+    what: str, inner: list[GuardFinding], start: int | None = None, end: int | None = None
+) -> GuardFinding:
+    """What the rules found inside a decoded view (``what``: which), as one finding."""
     strongest = max(inner, key=lambda f: f.weight)
     return GuardFinding(
         patterns.ENCODED,
-        f"{view.encoding}-encoded text contains {strongest.kind.removeprefix('injection.')}",
+        f"{what} contains {strongest.kind.removeprefix('injection.')}",
         excerpt(strongest.evidence),
-        view.start,
-        view.end,
+        start,
+        end,
         strongest.weight + 0.5,
     )
 
@@ -97,7 +100,9 @@ def pattern_findings(
     for view in decode.blobs(raw):
         inner = pattern_findings(view.text, canonical(view.text), depth + 1, prompt=prompt)
         if inner:
-            found.append(_encoded_finding(view, inner))
+            found.append(
+                _encoded_finding(f"{view.encoding}-encoded text", inner, view.start, view.end)
+            )
     if depth == 0:
         for view in (decode.rot13(canon), decode.reversed_text(canon)):
             inner = [
@@ -105,7 +110,9 @@ def pattern_findings(
                 for h in patterns.scan(view.text, view.text, _ENGLISH_WORD_RULES)
             ]
             if inner:
-                found.append(_encoded_finding(view, inner))
+                found.append(
+                    _encoded_finding(f"{view.encoding}-encoded text", inner, view.start, view.end)
+                )
     return found
 
 
@@ -113,18 +120,7 @@ def _hidden_findings(hidden: str, prompt: bool) -> list[GuardFinding]:
     """The rules on text invisible characters spelt (``normalize`` decoded it): what they find
     there counts as an encoded instruction. It has no offsets in the visible text."""
     inner = pattern_findings(hidden, canonical(hidden), 1, prompt=prompt)
-    if not inner:
-        return []
-    strongest = max(inner, key=lambda f: f.weight)
-    return [
-        GuardFinding(
-            patterns.ENCODED,
-            "text hidden in invisible characters contains "
-            + strongest.kind.removeprefix("injection."),
-            excerpt(strongest.evidence),
-            weight=strongest.weight + 0.5,
-        )
-    ]
+    return [_encoded_finding("text hidden in invisible characters", inner)] if inner else []
 
 
 def pattern_logit(findings: Iterable[GuardFinding]) -> float:
