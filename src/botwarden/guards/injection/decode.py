@@ -1,10 +1,11 @@
 """Undo the encodings attackers wrap instructions in, with a fixed budget of work.
 
 Base64, base32, ascii85, hex, binary, percent-encoded and ``\\u``-escaped runs are decoded when
-the result reads as text; the whole text is also read
-rot13-shifted and reversed. Each decoded view goes back through the pattern rules. A huge blob
-costs no more than the budget: only the first few candidates, each cut to a maximum length, and
-a cap on the decoded characters of one scan, so a megabyte of base64 is not a megabyte of work.
+the result reads as text, and letters spelt one at a time are joined into words; the whole text
+is also read rot13-shifted and reversed. Each decoded view goes back through the pattern rules.
+A huge blob costs no more than the budget: only the first few candidates, each cut to a maximum
+length, and a cap on the decoded characters of one scan, so a megabyte of base64 is not a
+megabyte of work.
 """
 
 from __future__ import annotations
@@ -120,6 +121,22 @@ def _escapes(blob: str) -> str | None:
         return None
 
 
+# Letters spelt one at a time: "I g n o r e   a l l   p r e v i o u s", "i.g.n.o.r.e". Eight or
+# more single letters, each apart from the next by one to three separators; a wider gap (or a
+# slash) is a word break.
+_SPACED = re.compile(r"(?<!\w)[^\W\d_](?![^\W\d_])(?:[ .*_\-/]{1,4}[^\W\d_](?![^\W\d_])){7,}")
+_SPACED_GAP = re.compile(r"[ .*_\-/]{1,4}")
+
+
+def _spaced(blob: str) -> str | None:
+    """Letters joined; a gap unlike the commonest one between letters (wider, another
+    character, a slash) breaks words: "i.g.n.o.r.e a.l.l" and "I g n o r e   a l l" alike."""
+    blob = blob[:MAX_BLOB_CHARS]
+    gaps = _SPACED_GAP.findall(blob)
+    common = max(set(gaps), key=gaps.count)
+    return _SPACED_GAP.sub(lambda m: "" if m.group() == common else " ", blob)
+
+
 # Every regex here is linear in the text: ordinary prose skips most of them through _gates().
 _DECODERS = (
     (_BASE64, "base64", _base64),
@@ -129,6 +146,7 @@ _DECODERS = (
     (_BINARY, "binary", _binary),
     (_PERCENT_TAIL, "percent-encoded", _percent),
     (_ESCAPES, "escaped", _escapes),
+    (_SPACED, "letter-spaced", _spaced),
 )
 _LONG_RUN = 16
 
@@ -149,6 +167,9 @@ def _gates(raw: str, words: list[str]) -> dict[str, bool]:
         ),
         "percent-encoded": "%" in raw,
         "escaped": "\\u" in raw or "\\x" in raw,
+        # eight single letters apart: as words, or one long word of letters and dots
+        "letter-spaced": lengths.count(1) >= 8
+        or any(len(w) >= 9 and w[1] in ".*_-" and w[3] == w[1] for w in words),
     }
 
 
