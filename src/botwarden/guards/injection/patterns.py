@@ -1777,15 +1777,21 @@ _AI_NAME = (
     r"ассистент|агент)e?s?)?|"
     r"(?:automated|autonomous)[ -](?:[\w-]{1,24}[ -]){0,2}?(?:assistant|agent|reviewer|"
     r"screener|summari[sz]er|bot|model|system|tool|reader|helper|triager|responder)s?|"
+    # a role only software has: "coding agents", "expense assistant", "vision model"
+    r"(?:coding|code|notebook|browser|web|mail|e-?mail|inbox|calendar|expense|shopping|booking|"
+    r"smart|digital|multimodal|vision|summari[sz]ing|summary|triage|translation|writing|voice|"
+    r"agentic|scheduling|computer-use|tool-using)[ -](?:assistant|agent|model|copilot|"
+    r"reviewer|reader|helper|bot)s?|"
     r"(?:[\w-]{1,24}[ -]){0,2}?(?:assistant|agent|bot|model|asistente|assistente|assistent)e?s?"
     r"[ -](?:ai|llm|gpt|ia|ki)|"
     r"(?:[\w-]{1,24}[ -]){0,2}?(?:copilot|chatbot|language model|sprachmodell|chat-?bot|bot)s?|"
     r"(?:asistente|assistente|assistant|agente|agent)e?s? (?:de |d'|di |da )?(?:ia|ki|l'ia)|"
-    r"ki-(?:assistent|agent|modell)(?:in|en)?)"
+    r"ki-[\w-]{2,30})"
     # who it is by what it does: "AI assistants helping candidates apply", "language models
     # summarizing this", "automated agents editing this file"
-    r"(?:[ \t]+(?:[a-z]{2,20}ing|that|which|who|in charge of|responsible for|assigned to|"
-    r"used by|deployed (?:on|in|by|for)|on this|for this)\b(?:[ \t]+[\w'./-]{1,24}){0,6}?)?"
+    r"(?:[ \t]+(?:[a-z]{2,20}ing|that(?:'s| is)?|which(?: is)?|who(?:'s| is)?|in charge of|"
+    r"responsible for|assigned to|used by|deployed (?:on|in|by|for)|on this|for this)\b"
+    r"(?:[ \t]+[\w'./-]{1,24}){0,8}?)?"
 )
 _BARE_NAME = r"(?:ai|llm|gpt|genai|copilot|chatbot|bot|ki|ia|ИИ)\b"
 _ORDER = (
@@ -1800,7 +1806,10 @@ _ORDER = (
     r"share|change|update|give|provide|reveal|disclose|show|list|copy|move|create|modify|"
     r"assign|merge|push|commit|book|buy|cancel|refund|issue|stop|omit|hide|exclude|fetch|"
     r"visit|click|download|install|use|replace|switch|translate|read|return|grant|confirm|"
-    r"notify|contact|invite|schedule|append|attach|"
+    r"notify|contact|invite|schedule|append|attach|put|fill|paste|bump|type|enter|tag|ban|"
+    r"drop|keep|treat|consider|note that|record|log|file|submit|label|"
+    r"setze|schick|lösche|losche|leite|gib|antworte|borra|reenvía|reenvia|supprime|transf[eè]re|"
+    r"cancella|inoltra|apague|encaminhe|"
     r"ignora|ignore[sz]?|olvida|oublie|vergiss|ignoriere|dimentica|esqueça|esqueca|"
     r"игнорируй|забудь|cuando|quand|wenn|quando|если|di|dis|d[ií]|sag|sage|añade|ajoute|"
     r"füge|aggiungi|adicione|envía|envoie|sende|invia|envie|recomienda|recommande|empfiehl|"
@@ -1820,7 +1829,7 @@ _ADDRESSED = (
         # a bare "AI:" is a transcript's speaker label, not an address
         rf"(?:the |any |all )?(?!{_BARE_NAME}\s*[:\u2013\u2014-]){_AI_NAME})"
         rf"\s{{0,3}}[:,\u2013\u2014-]\s{{0,3}}(?:[\"'(]\s{{0,3}})?(?:(?:now|important|note|"
-        rf"also|first|then|and|so|ok|okay|so then)[,:;.]?\s{{1,3}})?{_ORDER}",
+        rf"also|first|then|and|so|ok|okay|so then)[,:;.]?\s{{1,3}})?{_ORDER}\b",
         (),
         prompt_weight=1.0,
         near=(
@@ -1848,6 +1857,18 @@ _ADDRESSED = (
             "ki",
             "ia",
             "ии",
+            "assistant",
+            "assistants",
+            "agent",
+            "agents",
+            "model",
+            "models",
+            "reviewer",
+            "reviewers",
+            "reader",
+            "readers",
+            "helper",
+            "helpers",
         ),
     ),
 )
@@ -1889,7 +1910,8 @@ def scan(
         if found and rule.kind == EXFILTRATION:
             found = [hit for hit in found if not _reported(canon, hit.start)]
         elif found and rule is _ADDRESSED[0]:
-            found = [] if _TRANSCRIPT.search(raw) else [h for h in found if not _quoted(raw, h)]
+            transcript = _TRANSCRIPT.search(raw) is not None
+            found = [h for h in found if not _quoted(raw, h) and not (transcript and _turn(raw, h))]
         hits.extend(found)
     return hits
 
@@ -1938,6 +1960,27 @@ def _quoted(raw: str, hit: Hit) -> bool:
     if quote is None:
         return False
     return _QUOTE_REPORT.search(raw, max(0, quote - 60), quote + 1) is not None
+
+
+_ADDRESS_WORD = re.compile(
+    r"(?:hey|hi|hello|dear|attention|to|for|note|notes|nota|notiz|hinweis|message|memo|"
+    r"instructions?|important|new|hidden|special|instrucci|anweisung|istruzion|instru)\b",
+    re.IGNORECASE,
+)
+
+
+_LEFT_MARKS = " \t\n.!?*_>#-<!/|:([\"'@"
+
+
+def _turn(raw: str, hit: Hit) -> bool:
+    """Whether the address is shaped like a transcript's turn: a bare name opening its line
+    ("AI assistant: Please confirm..."), not "To the AI bot reading this: ..."."""
+    text = raw[hit.start : hit.end]
+    name = hit.start + len(text) - len(text.lstrip(_LEFT_MARKS))
+    line = raw.rfind("\n", 0, name) + 1
+    if raw[line:name].strip(_LEFT_MARKS):
+        return False
+    return _ADDRESS_WORD.match(raw, name) is None
 
 
 # A person's turn in a chat transcript or interview: a speaker label at the start of a line.
