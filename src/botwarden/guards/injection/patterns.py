@@ -60,9 +60,11 @@ class Rule:
     # document or tool result (text that addresses the model reading it, or replaces its task)
     # but an ordinary request from the user ("reply only with the corrected sentence").
     prompt_weight: float | None = None
-    # Words every match holds whole (raw rules only): the rule is tried only within ``NEAR`` of
-    # them, not along the whole text; its quantifiers are bounded so no match reaches further.
+    # Words every match holds whole (raw rules only): the rule is tried only at ``starts`` up to
+    # ``NEAR`` before them, not along the whole text; its quantifiers are bounded to keep a
+    # match's start within that reach of its word.
     near: tuple[str, ...] = ()
+    starts: re.Pattern[str] | None = None  # where a ``near`` rule's matches may begin
 
     def weight_for(self, prompt: bool) -> float:
         return self.prompt_weight if prompt and self.prompt_weight is not None else self.weight
@@ -398,10 +400,12 @@ def _raw(
     *,
     prompt_weight: float | None = None,
     near: tuple[str, ...] = (),
+    starts: str | None = None,
 ) -> Rule:
     return Rule(
         kind, weight, re.compile(pattern, re.IGNORECASE | re.MULTILINE), anchors, "any", raw=True,
         prompt_weight=prompt_weight, prefixes=_keys(near), near=near,
+        starts=re.compile(starts, re.MULTILINE) if starts else None,
     )  # fmt: skip
 
 
@@ -1832,6 +1836,9 @@ _ADDRESSED = (
         rf"also|first|then|and|so|ok|okay|so then)[,:;.]?\s{{1,3}})?{_ORDER}\b",
         (),
         prompt_weight=1.0,
+        # the pattern's first alternatives: a line's start, sentence ends, "<!--", brackets,
+        # quotes, "#", "%", "/", "@", ":" and "|"
+        starts=r"^|[.!?<\[(\"'*#%/@:|]",
         near=(
             "ai",
             "ais",
@@ -1893,7 +1900,7 @@ def scan(
             # word "aai"), so the word test holds only for text without them
             if rule.prefixes.isdisjoint(words) and not any(c in raw for c in "@$|"):
                 continue
-            found = _near_words(rule, raw)
+            found = _near_words(rule, raw, None if any(c in raw for c in "@$|") else words)
         else:
             if rule.prefixes:
                 if rule.prefixes.isdisjoint(words):
@@ -1992,7 +1999,41 @@ _TRANSCRIPT = re.compile(
 )
 
 
-NEAR = (160, 420)  # how far a ``near`` rule's match may begin before, and end after, its word
+NEAR = 160  # how far before its word a ``near`` rule's match may begin
+
+
+_WORD_CHAR = re.compile(r"[^\W_]")
+
+
+@functools.cache
+def _word_key(word: str) -> str:
+    """What a word's canonical form is matched by in ``prefixes``: its first part, cut."""
+    (key,) = _keys((word,))
+    return key
+
+
+def _near_cores(near: tuple[str, ...], raw: str, words: frozenset[str] | None = None) -> list[int]:
+    """Where the words of ``near`` stand whole in ``raw`` (ignoring case), in order: each found
+    with ``str.find`` (a regex alternation of forty words tried at every position cost more
+    than the rule), its edges checked as ``(?<![^\\W_])`` and ``(?![^\\W_])`` would.
+    ``words``: the text's canonical word prefixes, when they can be trusted to hold every
+    whole word of ``raw`` (no leetspeak marks): the words whose prefix is absent are skipped."""
+    lowered = raw.lower()
+    if len(lowered) != len(raw):  # a character that grows when lower-cased: offsets move
+        return [m.start() for m in _near_regex(near).finditer(raw)]
+    cores: set[int] = set()
+    for word in near:
+        if words is not None and _word_key(word) not in words:
+            continue
+        at = lowered.find(word)
+        while at != -1:
+            end = at + len(word)
+            if (at == 0 or not _WORD_CHAR.match(raw, at - 1)) and (
+                end == len(raw) or not _WORD_CHAR.match(raw, end)
+            ):
+                cores.add(at)
+            at = lowered.find(word, at + 1)
+    return sorted(cores)
 
 
 @functools.cache
@@ -2001,28 +2042,31 @@ def _near_regex(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])", re.IGNORECASE)
 
 
-def _near_words(rule: Rule, raw: str) -> list[Hit]:
-    """``rule.regex.finditer(raw)``, run only around whole-word occurrences of ``rule.near``:
-    every match holds one, and none reaches further than ``NEAR`` from it. Most texts hold
-    none, and a search of the whole text from every position cost a quarter of the scan."""
-    regions = [
-        [max(0, m.start() - NEAR[0]), min(len(raw), m.end() + NEAR[1])]
-        for m in _near_regex(rule.near).finditer(raw)
-    ]
-    if not regions:
+def _near_words(rule: Rule, raw: str, words: frozenset[str] | None = None) -> list[Hit]:
+    """``rule.regex.finditer(raw)``, tried only where a match can begin: at one of
+    ``rule.starts`` at most ``NEAR`` characters before a whole-word occurrence of ``rule.near``
+    (every match holds one). Most texts hold none, most occurrences have no such place before
+    them, and ``re`` searching the whole text from every position cost a quarter of the scan."""
+    cores = _near_cores(rule.near, raw, words)
+    if not cores or rule.starts is None:
         return []
-    regions.sort()
-    merged = [regions[0]]
-    for lo, hi in regions[1:]:
-        if lo <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], hi)
+    windows = [[max(0, cores[0] - NEAR), cores[0]]]
+    for core in cores[1:]:
+        if core - NEAR <= windows[-1][1]:
+            windows[-1][1] = core
         else:
-            merged.append([lo, hi])
+            windows.append([core - NEAR, core])
     hits: list[Hit] = []
-    for lo, hi in merged:
-        for m in rule.regex.finditer(raw, lo, hi):
-            if not hits or m.start() >= hits[-1].end:
-                hits.append(Hit(rule, m.start(), m.end()))
+    end = 0
+    for lo, hi in windows:
+        for start in rule.starts.finditer(raw, lo, hi + 1):
+            at = start.start()
+            if at < end:
+                continue
+            m = rule.regex.match(raw, at)
+            if m is not None:
+                hits.append(Hit(rule, at, m.end()))
+                end = m.end()
     return hits
 
 
