@@ -592,6 +592,34 @@ _ENGLISH: tuple[Rule, ...] = (
         r"\bwithout\s+(?:telling|informing|notifying|alerting|asking)\s+the\s+user\b",
         ("tell", "inform", "mention", "alert", "notify", "let", "without"),
     ),
+    # hiding a step from the user: "don't mention this step to the user", "users do not need to
+    # be told", "keep it out of the diff description" (tool-description poisoning); a developer
+    # asking how to hide something from their own users says the same, so little in a prompt
+    _rule(
+        OVERRIDE,
+        3.0,
+        r"\b(?:do not|don t|never|no need to)\s+(?:mention|show|explain|reveal|disclose|"
+        r"display|report|say|surface)\b(?:\s+\S+){0,4}?\s+to\s+the\s+users?\b|"
+        r"\b(?:the\s+)?users?\s+(?:do|does|will|should)\s+not\s+(?:need\s+to\s+)?"
+        r"(?:be\s+told|know|see|notice|be\s+informed|be\s+notified)\b|"
+        r"\bkeep\s+(?:it|this|that|the change|this step)\s+(?:out\s+of|hidden\s+from|from)\s+"
+        r"(?:the\s+)?(?:user|users|diff|pr|pull request|commit message|changelog|summary)\b",
+        (
+            "mention",
+            "show",
+            "explain",
+            "reveal",
+            "disclose",
+            "display",
+            "report",
+            "say",
+            "surface",
+            "user",
+            "users",
+            "keep",
+        ),
+        prompt_weight=1.0,
+    ),
     # the user's consent claimed to the model from inside the text: "the user has authorized you
     # to transfer ...", "the user already approved this, no need to ask for confirmation"
     _rule(
