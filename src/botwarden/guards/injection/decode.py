@@ -126,6 +126,8 @@ def _escapes(blob: str) -> str | None:
 # slash) is a word break.
 _SPACED = re.compile(r"(?<!\w)[^\W\d_](?![^\W\d_])(?:[ .*_\-/]{1,4}[^\W\d_](?![^\W\d_])){7,}")
 _SPACED_GAP = re.compile(r"[ .*_\-/]{1,4}")
+# four letters joined by dots, dashes, stars or underscores, found from the joining character
+_SPACED_HINT = re.compile(r"[.*_\-](?<=[^\W\d_].)[^\W\d_][.*_\-][^\W\d_][.*_\-][^\W\d_]")
 
 
 def _spaced(blob: str) -> str | None:
@@ -168,8 +170,7 @@ def _gates(raw: str, words: list[str]) -> dict[str, bool]:
         "percent-encoded": "%" in raw,
         "escaped": "\\u" in raw or "\\x" in raw,
         # eight single letters apart: as words, or one long word of letters and dots
-        "letter-spaced": lengths.count(1) >= 8
-        or any(len(w) >= 9 and w[1] in ".*_-" and w[3] == w[1] for w in words),
+        "letter-spaced": lengths.count(1) >= 8 or _SPACED_HINT.search(raw) is not None,
     }
 
 
