@@ -15,6 +15,7 @@ each peer. Nothing here was used to train the model or to choose its thresholds.
                   (handwritten/README.md)
     --blind5      also BLIND5, the same way by another such session
     --blind6      also BLIND6, the same way by a third such session
+    --blind7      also BLIND7, the same way by a fourth such session
     --model FILE  also score another model file (e.g. the previous one) as "botwarden (FILE)"
     -v            list botwarden's misses on TEST
 
@@ -45,6 +46,7 @@ BLINDS = {
     "--blind4": ("BLIND4 set (handwritten, held out)", HERE / "handwritten" / "blind4.jsonl"),
     "--blind5": ("BLIND5 set (handwritten, held out)", HERE / "handwritten" / "blind5.jsonl"),
     "--blind6": ("BLIND6 set (handwritten, held out)", HERE / "handwritten" / "blind6.jsonl"),
+    "--blind7": ("BLIND7 set (handwritten, held out)", HERE / "handwritten" / "blind7.jsonl"),
 }
 Predict = Callable[[str, str], bool]
 # Developers' system prompts (inspect-evals b3): benign, but instructions to a model by design,
