@@ -16,6 +16,7 @@ each peer. Nothing here was used to train the model or to choose its thresholds.
     --blind5      also BLIND5, the same way by another such session
     --blind6      also BLIND6, the same way by a third such session
     --blind7      also BLIND7, the same way by a fourth such session
+    --blind8      also BLIND8, the same way by a fifth such session
     --model FILE  also score another model file (e.g. the previous one) as "botwarden (FILE)"
     -v            list botwarden's misses on TEST
 
@@ -47,6 +48,7 @@ BLINDS = {
     "--blind5": ("BLIND5 set (handwritten, held out)", HERE / "handwritten" / "blind5.jsonl"),
     "--blind6": ("BLIND6 set (handwritten, held out)", HERE / "handwritten" / "blind6.jsonl"),
     "--blind7": ("BLIND7 set (handwritten, held out)", HERE / "handwritten" / "blind7.jsonl"),
+    "--blind8": ("BLIND8 set (handwritten, held out)", HERE / "handwritten" / "blind8.jsonl"),
 }
 Predict = Callable[[str, str], bool]
 # Developers' system prompts (inspect-evals b3): benign, but instructions to a model by design,
