@@ -1,7 +1,8 @@
 """Turn the handwritten training files into a corpus file ``train.py --extra`` reads.
 
-``handwritten/train6.jsonl`` and ``train7.jsonl`` were written by sessions that never saw the
-detector or any held-out set (their ``.md`` files say how). They mark no span: an injected
+``handwritten/train6.jsonl``, ``train7.jsonl`` and ``train8.jsonl`` were written by sessions that
+never saw the detector or any held-out set (their ``.md`` files say how). TRAIN8 marks the
+injected part of each injected document (``attack``); the first two mark no span: an injected
 e-mail of 300 words is labelled 1 as a whole, while most of its 64-token windows are ordinary
 business text. Training every window of it as an injection would teach the model the very
 confusion these files are meant to cure (notices, tickets and API pages read as attacks), so
@@ -18,6 +19,7 @@ same canonical text, or more than half of the word 5-grams) are dropped, so a ph
 writers happened to share with a blind set cannot score itself.
 
     ../.bench-venv/bin/python handwritten_corpus.py   # writes .data/corpus/handwritten.jsonl
+    ../.bench-venv/bin/python handwritten_corpus.py train6 train7 train8   # the candidate
 """
 
 from __future__ import annotations
@@ -45,6 +47,10 @@ HELD_OUT = (
     *(HERE / ".data" / "corpus" / f"{n}.jsonl" for n in ("test", "blind", "final", "blind2")),
     HERE / ".data" / "corpus" / "blind3.jsonl",
 )
+# Sets written after the shipped model was trained: rows that are near-duplicates of theirs are
+# counted, not dropped, so the shipped model stays reproducible (one row each, found after
+# scoring; docs/injection-detection.md gives the scores without them).
+LATER = (HERE / "handwritten" / "blind7.jsonl", HERE / "handwritten" / "blind8.jsonl")
 OUT = HERE / ".data" / "corpus" / "handwritten.jsonl"
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
 _TOKEN = re.compile(r"\S+")
@@ -85,17 +91,25 @@ def located(text: str, model: HashedModel) -> str | None:
     return part or None
 
 
-def main() -> None:
-    held: set[int] = set()
-    held_keys: set[str] = set()
-    for path in HELD_OUT:
+def _grams(paths: tuple[Path, ...]) -> tuple[set[int], set[str]]:
+    """The word 5-grams and the keys of every text of the sets at ``paths``."""
+    grams: set[int] = set()
+    keys: set[str] = set()
+    for path in paths:
         if not path.exists():
             continue
         for line in path.read_text(encoding="utf-8").split("\n"):
             if line.strip():
                 text = str(json.loads(line)["text"])
-                held |= shingles(text)
-                held_keys.add(key(text))
+                grams |= shingles(text)
+                keys.add(key(text))
+    return grams, keys
+
+
+def main() -> None:
+    held, held_keys = _grams(HELD_OUT)
+    later, later_keys = _grams(LATER)
+    overlapping = 0
     rows, dropped, spans = [], 0, 0
     model = base_model()
     for name in SOURCES:
@@ -108,24 +122,26 @@ def main() -> None:
             row = json.loads(line)
             text = str(row["text"])
             grams = shingles(text)
-            if key(text) in held_keys or (
-                grams and len(grams & held) > 0.5 * len(grams)
-            ):
+            if key(text) in held_keys or (grams and len(grams & held) > 0.5 * len(grams)):
                 dropped += 1
                 continue
             out = {"text": text, "label": int(row["label"]), "kind": row["kind"],
                    "source": f"handwritten/{name}"}  # fmt: skip
             if out["label"] == 1 and out["kind"] == "document":
-                attack = located(text, model)
+                given = str(row.get("attack") or "")
+                attack = given if given and given in text else located(text, model)
                 if attack is not None:
                     out["attack"] = attack
                     spans += 1
+            if key(text) in later_keys or (grams and len(grams & later) > 0.5 * len(grams)):
+                overlapping += 1
             rows.append(out)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
     injections = sum(int(r["label"]) for r in rows)
     print(f"wrote {OUT}: {len(rows)} rows ({injections} injections, {spans} located); "
-          f"{dropped} near-duplicates of held-out rows dropped")  # fmt: skip
+          f"{dropped} near-duplicates of held-out rows dropped; {overlapping} kept that are "
+          f"near-duplicates of the later sets (BLIND7, BLIND8)")  # fmt: skip
 
 
 if __name__ == "__main__":
