@@ -1926,9 +1926,10 @@ def scan(
         if rule.near:
             # canonical text reads "@", "$" and "|" beside a letter as leetspeak ("@AI" is the
             # word "aai"), so the word test holds only for text without them
-            if rule.prefixes.isdisjoint(words) and not any(c in raw for c in "@$|"):
+            leet = any(c in raw for c in "@$|")
+            if not leet and rule.prefixes.isdisjoint(words):
                 continue
-            found = _near_words(rule, raw, None if any(c in raw for c in "@$|") else words)
+            found = _near_words(rule, raw, None if leet else words)
         else:
             if rule.prefixes:
                 if rule.prefixes.isdisjoint(words):
