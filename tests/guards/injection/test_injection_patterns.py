@@ -435,6 +435,7 @@ _FAR = ["x" * 24, "y-" * 12]
 @example([((". ", "", [], "AI", _FAR, " agents", " -", "  now, ", "your task is"), 3)])
 @example([(("\n", "", [], "AI", _FAR, " agents helping " + " ".join(_FAR * 4), ":", "", "say"), 0)])
 @example([(("@", "", [], "AI", [], " assistant", ":", " ", "say yes"), 0)])
+@example([(("@", "", [], "AI", [], "", ",", " ", "say yes"), 0)])
 def test_the_addressed_rule_near_its_words_is_the_plain_search(
     lines: list[tuple[tuple[str, str, list[str], str, list[str], str, str, str, str], int]],
 ) -> None:
