@@ -122,8 +122,8 @@ def _escapes(blob: str) -> str | None:
 
 
 # Letters spelt one at a time: "I g n o r e   a l l   p r e v i o u s", "i.g.n.o.r.e". Eight or
-# more single letters, each apart from the next by one to three separators; a wider gap (or a
-# slash) is a word break.
+# more single letters, each apart from the next by one to four separators; a gap unlike the
+# commonest one (wider, another character, a slash) is a word break.
 _SPACED = re.compile(r"(?<!\w)[^\W\d_](?![^\W\d_])(?:[ .*_\-/]{1,4}[^\W\d_](?![^\W\d_])){7,}")
 _SPACED_GAP = re.compile(r"[ .*_\-/]{1,4}")
 # four letters joined by dots, dashes, stars or underscores, found from the joining character
@@ -169,7 +169,7 @@ def _gates(raw: str, words: list[str]) -> dict[str, bool]:
         ),
         "percent-encoded": "%" in raw,
         "escaped": "\\u" in raw or "\\x" in raw,
-        # eight single letters apart: as words, or one long word of letters and dots
+        # eight single letters as words, or four letters joined by dots, dashes, stars or "_"
         "letter-spaced": lengths.count(1) >= 8 or _SPACED_HINT.search(raw) is not None,
     }
 
