@@ -17,6 +17,7 @@ each peer. Nothing here was used to train the model or to choose its thresholds.
     --blind6      also BLIND6, the same way by a third such session
     --blind7      also BLIND7, the same way by a fourth such session
     --blind8      also BLIND8, the same way by a fifth such session
+    --blind9      also BLIND9, the same way by a sixth such session
     --model FILE  also score another model file (e.g. the previous one) as "botwarden (FILE)"
     -v            list botwarden's misses on TEST
 
@@ -49,6 +50,7 @@ BLINDS = {
     "--blind6": ("BLIND6 set (handwritten, held out)", HERE / "handwritten" / "blind6.jsonl"),
     "--blind7": ("BLIND7 set (handwritten, held out)", HERE / "handwritten" / "blind7.jsonl"),
     "--blind8": ("BLIND8 set (handwritten, held out)", HERE / "handwritten" / "blind8.jsonl"),
+    "--blind9": ("BLIND9 set (handwritten, held out)", HERE / "handwritten" / "blind9.jsonl"),
 }
 Predict = Callable[[str, str], bool]
 # Developers' system prompts (inspect-evals b3): benign, but instructions to a model by design,

@@ -288,11 +288,16 @@ SAMPLES = Path(__file__).with_name("samples.jsonl")
 
 
 def every_match(canon: str, raw: str) -> list[tuple[int, int, int]]:
-    """What ``scan`` would find with no anchor test at all: every rule's regex run."""
+    """What ``scan`` would find with no anchor test at all: every rule's regex run (a rule
+    with a finder of its own is run as it is: tests/guards/injection/test_directed.py pins it)."""
     return [
-        (index, m.start(), m.end())
+        (index, start, end)
         for index, rule in enumerate(patterns.RULES)
-        for m in rule.regex.finditer(raw if rule.raw else canon)
+        for start, end in (
+            rule.finder(raw)
+            if rule.finder is not None
+            else (m.span() for m in rule.regex.finditer(raw if rule.raw else canon))
+        )
     ]
 
 

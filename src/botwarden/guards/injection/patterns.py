@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from botwarden.guards.injection import directed
 from botwarden.guards.injection.canon import fold
 from botwarden.regex_heads import literal_heads, matches_at
 
@@ -27,6 +29,7 @@ EXTRACTION = "injection.prompt-extraction"
 DELIMITER = "injection.delimiter"
 EXFILTRATION = "injection.exfiltration"
 ENCODED = "injection.encoded"
+DIRECTED = "injection.directed-goal"
 
 FAMILY_MESSAGES = {
     OVERRIDE: "text tells the model to drop its instructions",
@@ -35,6 +38,8 @@ FAMILY_MESSAGES = {
     DELIMITER: "text forges chat-template, role or end-of-document markers",
     EXFILTRATION: "text tells the model to send data somewhere",
     ENCODED: "text hides instructions in an encoding",
+    DIRECTED: "text directs the AI reading it at money, credentials, access, code, a decision or "
+    "keeping the user uninformed",
 }
 
 
@@ -65,6 +70,8 @@ class Rule:
     # match's start within that reach of its word.
     near: tuple[str, ...] = ()
     starts: re.Pattern[str] | None = None  # where a ``near`` rule's matches may begin
+    # A rule no single regex states (raw text in, spans out); its other fields are not read.
+    finder: Callable[[str], list[tuple[int, int]]] | None = None
 
     def weight_for(self, prompt: bool) -> float:
         return self.prompt_weight if prompt and self.prompt_weight is not None else self.weight
@@ -1908,7 +1915,15 @@ _ADDRESSED = (
     ),
 )
 
-RULES: tuple[Rule, ...] = _ENGLISH + _FOREIGN + _DELIMITERS + _EXFIL_RAW + _ADDRESS_RAW + _ADDRESSED
+# An AI reader named, then directed at a goal only its user may set (:mod:`.directed`). A user
+# asking about such text quotes it, so it weighs little in a prompt.
+_DIRECTED = Rule(
+    DIRECTED, 4.5, re.compile(""), (), "any", raw=True, prompt_weight=1.5, finder=directed.find
+)
+
+RULES: tuple[Rule, ...] = (
+    _ENGLISH + _FOREIGN + _DELIMITERS + _EXFIL_RAW + _ADDRESS_RAW + _ADDRESSED + (_DIRECTED,)
+)
 
 
 def scan(
@@ -1923,6 +1938,9 @@ def scan(
     lowered = raw.lower()
     hits: list[Hit] = []
     for rule in rules:
+        if rule.finder is not None:
+            hits.extend(Hit(rule, start, end) for start, end in rule.finder(raw))
+            continue
         if rule.near:
             # canonical text reads "@", "$" and "|" beside a letter as leetspeak ("@AI" is the
             # word "aai"), so the word test holds only for text without them
