@@ -71,7 +71,7 @@ _AI = re.compile(
     r"expense|booking|shopping|review|triage|scheduling)[ -](?:agents?|models?|"
     r"systems?|tools?|software|assistants?|reviewers?|screeners?|readers?)|"
     r"language models?|ai models?|asistentes?|assistentes?|assistent(?:en)?|agentes? (?:de |d')?ia|"
-    r"ki|ia|ki-\w+|ai-\w+|ia-\w+)(?![\w-])"
+    r"ki|ia|ki-\w+|ai-\w+|ia-\w+|agents?[ -](?:note|instructions?|directive)s?)(?![\w-])"
 )
 # other scripts (looked for in text that is not ASCII); without spaces, a name may touch the
 # words around it
