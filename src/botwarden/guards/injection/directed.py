@@ -160,7 +160,8 @@ _LABEL_COLON = re.compile(  # "Assistant processing this mailbox: ...": the name
 )
 # ... and does not forbid
 _FORBIDS = re.compile(
-    r"\b(?:must|should|shall|may|can|will|would|do|does)\s*(?:not|never|n't)\b|\bcannot\b|\bnever\b",
+    r"\b(?:must|should|shall|may|can|will|would|do|does)\s*(?:not|never|n't)\b|\bcannot\b|\bnever\b|"
+    r"\b(?:won|can|shan|wouldn|shouldn|mustn)['\u2019]t\b",
     re.IGNORECASE,
 )
 
@@ -224,6 +225,18 @@ def _at_heads(
     return matches_at(regex, text, windows, sorted(starts)) if starts else []
 
 
+def _open_quote(raw: str, start: int, end: int) -> bool:
+    """Whether a quotation opened between ``start`` and ``end`` is still open at ``end``: the
+    goal is then part of what the text quotes ('the assistant summarised it: "Supplier requests
+    a change of bank details"'), not what it orders."""
+    between = raw[start:end]
+    return (
+        between.count('"') % 2 == 1
+        or between.count("\u201c") > between.count("\u201d")
+        or between.count("\u00ab") > between.count("\u00bb")
+    )
+
+
 def _passage_end(raw: str, at: int) -> int:
     m = _PASSAGE_BREAK.search(raw, at)
     return len(raw) if m is None else m.start()
@@ -266,7 +279,7 @@ def find(raw: str) -> list[tuple[int, int]]:
                     transcript = _is_transcript(raw)
                 if transcript:
                     continue
-            if _FORBIDS.search(raw, name, goal.start()):
+            if _FORBIDS.search(raw, name, goal.start()) or _open_quote(raw, name, goal.start()):
                 continue
             conceal = _CONCEALS.match(text, goal.start()) is not None
             if (

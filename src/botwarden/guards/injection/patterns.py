@@ -1986,9 +1986,8 @@ def scan(
     hits: list[Hit] = []
     for rule in rules:
         if rule.finder is not None:
-            hits.extend(Hit(rule, start, end) for start, end in rule.finder(raw))
-            continue
-        if rule.near:
+            found = [Hit(rule, start, end) for start, end in rule.finder(raw)]
+        elif rule.near:
             # canonical text reads "@", "$" and "|" beside a letter as leetspeak ("@AI" is the
             # word "aai"), so the word test holds only for text without them
             leet = any(c in raw for c in "@$|")
@@ -2010,6 +2009,8 @@ def scan(
                 found = _at_heads(rule, canon, rule.heads)
         if found and rule.kind == EXFILTRATION:
             found = [hit for hit in found if not _reported(canon, hit.start)]
+        elif found and rule is _DIRECTED:
+            found = [h for h in found if not _quoted(raw, h)]
         elif found and rule is _ADDRESSED[0]:
             transcript = _TRANSCRIPT.search(raw) is not None
             found = [h for h in found if not _quoted(raw, h) and not (transcript and _turn(raw, h))]
