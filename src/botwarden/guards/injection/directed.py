@@ -67,9 +67,12 @@ _NOT_A_PERSON = "".join(
 _AI = re.compile(
     r"(?<![\w-])(?:ai|a\.i\.|llms?|gpts?|genai|copilots?|chat-?bots?|bots?|"
     rf"{_NOT_A_PERSON}assistants?|"
-    r"(?:coding|code|browser|notebook|automated|autonomous|ai|llm|mail|email|e-mail|inbox|calendar|"
-    r"expense|booking|shopping|review|triage|scheduling)[ -](?:agents?|models?|"
+    r"(?:coding|code|browser|notebook|ai|llm|mail|email|e-mail|inbox|calendar|expense|booking|"
+    r"shopping|review|triage|scheduling|translation|machine translation)[ -](?:agents?|models?|"
     r"systems?|tools?|software|assistants?|reviewers?|screeners?|readers?)|"
+    r"(?:automated|autonomous)[ -](?:[\w-]{1,24}[ -]){0,2}?(?:agents?|models?|systems?|tools?|"
+    r"software|assistants?|reviewers?|screeners?|readers?|processors?|pipelines?)|"
+    r"assistant[ -](?:software|app|tool|bot)s?|"
     r"language models?|ai models?|asistentes?|assistentes?|assistent(?:en)?|agentes? (?:de |d')?ia|"
     r"ki|ia|ki-\w+|ai-\w+|ia-\w+|agents?[ -](?:note|instructions?|directive)s?)(?![\w-])"
 )
@@ -101,7 +104,13 @@ _CONCEAL = (
     r"\bsin\s+(?:\S+\s+)?(?:informar|avisar|notificar|preguntar|consultar)\b|"
     r"\bsenza\s+(?:\S+\s+)?(?:informare|avvisare|chiedere|notificare)\b|"
     r"\bsem\s+(?:\S+\s+)?(?:informar|avisar|notificar|perguntar)\b|"
-    r"\bzonder\s+(?:\S+\s+){0,3}?te\s+(?:informeren|melden|vragen)\b"
+    r"\bzonder\s+(?:\S+\s+){0,3}?te\s+(?:informeren|melden|vragen)\b|"
+    r"\bleave\s+(?:it|this|that|them)\s+out\s+of\s+(?:the\s+)?(?:pr|pull\s+request|summary|diff|"
+    r"description|changelog|report|minutes|notes|commit\s+message)\b|"
+    r"\b(?:leave|keep)\s+(?:out|off)\s+(?:the\s+part|any\s+mention|all\s+mention|the\s+fact)\b|"
+    r"\bomit\s+(?:any|all)\s+mention\b|"
+    r"\b(?:do\s+not|don'?t|never)\s+(?:summari[sz]e|mention|include|show|report|list|flag)\b"
+    r"(?:\s+\S+){0,8}?\s+(?:for|to)\s+(?:the\s+)?(?:human|user|reviewer|owner|customer|approver)s?\b"
 )
 _CONCEAL_UNSPACED = (
     r"(?:ユーザー|利用者)に(?:は)?(?:伝え|知らせ|言わ)ない|"
@@ -116,13 +125,19 @@ _GOAL = re.compile(
     r"\b(?:approve|authori[sz]e|release|pay|settle|wire|transfer|refund)\b(?:\s+\S+){0,4}?\s+"
     r"(?:payment|invoice|funds|money|amount|balance|refund)s?\b|\brefund\s+of\s+(?:[$€£]|\d)|"
     # credentials, asked for or handed over
-    r"\b(?:send|share|enter|type|provide|reveal|include|paste|post|give|collect|request|ask\s+for|"
+    r"\b(?:send|share|enter|type|provide|reveal|include|paste|post|give|collect|request|ask|"
     r"output|print|cat|read|upload|forward|email|e-mail|copy|verify|confirm|supply|submit|append)"
     r"(?:s|ing|ed)?\b"
     r"(?:\s+\S+){0,7}?\s+(?:passwords?|passcodes?|pins?|api[\s_-]?keys?|credentials?|"
     r"private\s+keys?|one-time\s+(?:codes?|passwords?)|2fa\s+codes?|session\s+(?:cookies?|tokens?)|"
     r"access\s+(?:tokens?|keys?)|secret\s+(?:keys?|access\s+keys?)|seed\s+phrases?)\b|"
-    r"~/\.ssh\b|\.aws/credentials\b|(?<![\w.])\.env\b|"
+    r"~/\.ssh\b|\.aws/credentials\b|(?<![\w.])\.env\b|/etc/(?:shadow|passwd)\b|\bid_(?:rsa|ed25519)\b|"
+    r"(?<=[a-z0-9])_(?:password|passwd|secret|token|api_key|private_key)\b|"
+    # checks switched off
+    r"\bskip(?:ping)?\s+(?:\S+\s+){0,3}?(?:checks?|verification|review|approval|scan|call-?back|"
+    r"po\s+matching|confirmation)s?\b|"
+    r"\b(?:checks?|verification|review|approval|scans?)\s+(?:are|is|will\s+be|gets?)\s+"
+    r"(?:skipped|bypassed|waived|disabled)\b|"
     # code run from the text
     r"\bcurl\b[^\n]{0,200}\|\s*(?:sudo\s+)?(?:ba|z)?sh\b|\bwget\b[^\n]{0,200}\|\s*(?:sudo\s+)?"
     r"(?:ba)?sh\b|\bchmod\s+(?:-r\s+)?777\b|\brm\s+-rf\b|"
@@ -285,6 +300,7 @@ def find(raw: str) -> list[tuple[int, int]]:
             if (
                 _DIRECTIVE.search(raw, name, goal.start() + 1) is not None
                 or _LABEL_COLON.match(raw, name) is not None
+                or raw[name - 1 : name] == "@"
                 or (conceal and _DIRECTIVE.match(raw, goal.start()) is not None)
             ):
                 hits.append((name, goal.end()))
