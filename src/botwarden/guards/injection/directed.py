@@ -65,7 +65,7 @@ _NOT_A_PERSON = "".join(
 # ordered to move money in a document's hidden line); "agent" and "model" only with a word that
 # makes them software, since support agents, research assistants and fashion models are people.
 _AI = re.compile(
-    r"(?<![\w-])(?:ai|a\.i\.|llms?|gpts?|genai|copilots?|chat-?bots?|bots?|"
+    r"(?<![\w-])(?:ais?|a\.i\.|llms?|gpts?|genai|copilots?|chat-?bots?|bots?|"
     rf"{_NOT_A_PERSON}assistants?|"
     r"(?:coding|code|browser|notebook|ai|llm|mail|email|e-mail|inbox|calendar|expense|booking|"
     r"shopping|review|triage|scheduling|translation|machine translation)[ -](?:agents?|models?|"
@@ -74,7 +74,7 @@ _AI = re.compile(
     r"software|assistants?|reviewers?|screeners?|readers?|processors?|pipelines?)|"
     r"assistant[ -](?:software|app|tool|bot)s?|"
     r"language models?|ai models?|asistentes?|assistentes?|assistent(?:en)?|agentes? (?:de |d')?ia|"
-    r"ki|ia|ki-\w+|ai-\w+|ia-\w+|agents?[ -](?:note|instructions?|directive)s?)(?![\w-])"
+    r"ki|ia|ki-[\w-]+|ai-[\w-]+|ia-[\w-]+|agents?[ -](?:note|instructions?|directive)s?)(?![\w-])"
 )
 # other scripts (looked for in text that is not ASCII); without spaces, a name may touch the
 # words around it
@@ -156,6 +156,8 @@ _GOAL = re.compile(
     # destruction
     r"\b(?:delete|erase|wipe|purge|destroy|cancel)\w*\s+(?:\S+\s+){0,3}?(?:all|every|each|entire)\b|"
     r"\bdelete_\w+|"
+    # purchases the user did not ask for
+    r"\badd\s+(?:\S+\s+){0,5}?to\s+(?:the\s+|their\s+|your\s+)?(?:basket|cart|order)\b|"
     # data sent to an address the text names
     r"\b(?:send|forward|upload|post|email|e-mail|copy|paste|exfiltrate)\b(?:\s+\S+){0,8}?\s+to\s+"
     r"(?:\S+@\S+|https?://\S+|\S+\.example\b)"
