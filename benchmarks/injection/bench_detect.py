@@ -18,6 +18,7 @@ each peer. Nothing here was used to train the model or to choose its thresholds.
     --blind7      also BLIND7, the same way by a fourth such session
     --blind8      also BLIND8, the same way by a fifth such session
     --blind9      also BLIND9, the same way by a sixth such session
+    --blind10     also BLIND10, the same way by a seventh such session
     --model FILE  also score another model file (e.g. the previous one) as "botwarden (FILE)"
     -v            list botwarden's misses on TEST
 
@@ -51,6 +52,7 @@ BLINDS = {
     "--blind7": ("BLIND7 set (handwritten, held out)", HERE / "handwritten" / "blind7.jsonl"),
     "--blind8": ("BLIND8 set (handwritten, held out)", HERE / "handwritten" / "blind8.jsonl"),
     "--blind9": ("BLIND9 set (handwritten, held out)", HERE / "handwritten" / "blind9.jsonl"),
+    "--blind10": ("BLIND10 set (handwritten, held out)", HERE / "handwritten" / "blind10.jsonl"),
 }
 Predict = Callable[[str, str], bool]
 # Developers' system prompts (inspect-evals b3): benign, but instructions to a model by design,
