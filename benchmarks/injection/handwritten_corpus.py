@@ -1,7 +1,7 @@
 """Turn the handwritten training files into a corpus file ``train.py --extra`` reads.
 
-``handwritten/train6.jsonl``, ``train7.jsonl`` and ``train8.jsonl`` were written by sessions that
-never saw the detector or any held-out set (their ``.md`` files say how). TRAIN8 marks the
+``handwritten/train6.jsonl`` to ``train10.jsonl`` were written by sessions that never saw the
+detector or any held-out set (their ``.md`` files say how). TRAIN8 to TRAIN10 mark the
 injected part of each injected document (``attack``); the first two mark no span: an injected
 e-mail of 300 words is labelled 1 as a whole, while most of its 64-token windows are ordinary
 business text. Training every window of it as an injection would teach the model the very
@@ -18,8 +18,8 @@ Rows that are near-duplicates of a held-out row (the same filter ``corpus.py`` a
 same canonical text, or more than half of the word 5-grams) are dropped, so a phrase the
 writers happened to share with a blind set cannot score itself.
 
-    ../.bench-venv/bin/python handwritten_corpus.py   # writes .data/corpus/handwritten.jsonl
-    ../.bench-venv/bin/python handwritten_corpus.py train6 train7 train8   # the candidate
+    ../.bench-venv/bin/python handwritten_corpus.py   # TRAIN6, 7, 9: the shipped model's
+    ../.bench-venv/bin/python handwritten_corpus.py train6 train7 train9 train10   # a candidate
 """
 
 from __future__ import annotations
