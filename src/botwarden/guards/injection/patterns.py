@@ -1473,8 +1473,11 @@ _FOREIGN: tuple[Rule, ...] = (
     _rule(
         OVERRIDE,
         5.0,
+        # (the English words are the same: "ignore injected instructions" is a defence's advice)
         r"\b(?:ignore[rsz]?|oublie[rsz]?|néglige[rsz]?|ne tiens pas compte|ne tenez pas compte|"
-        r"fais abstraction|faites abstraction)\b(?:\s+\S+){0,4}?\s+(?:instructions?|consignes?|"
+        r"fais abstraction|faites abstraction)\b(?!\s+(?:any\s+|all\s+|such\s+)?(?:injected|"
+        r"embedded|untrusted|malicious|external|adversarial|third party)\b)"
+        r"(?:\s+\S+){0,4}?\s+(?:instructions?|consignes?|"
         r"règles?|directives?|ordres?|tout ce qui précède)\b",
         ("ignor", "oubli", "néglig", "compte", "abstraction"),
         "fr",
