@@ -12,7 +12,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from botwarden.guards.injection import decode, patterns
+from botwarden.guards.injection import decode, directed, patterns
 from botwarden.guards.injection.canon import canonical, fold
 from botwarden.guards.injection.detector import pattern_findings
 
@@ -463,7 +463,7 @@ def test_the_addressed_rule_near_its_words_is_the_plain_search(
     expected = [(m.start(), m.end()) for m in everywhere]
     assert [(h.start, h.end) for h in patterns._near_words(_ADDRESSED, raw)] == expected
     # and the scan's word test before it skips no text that holds a match
-    transcript = patterns._TRANSCRIPT.search(raw) is not None
+    transcript = directed.PERSON_TURN.search(raw) is not None
     kept = [
         (h.start, h.end)
         for h in (patterns.Hit(_ADDRESSED, m.start(), m.end()) for m in everywhere)

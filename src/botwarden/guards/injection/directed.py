@@ -182,12 +182,14 @@ _FORBIDS = re.compile(
     re.IGNORECASE,
 )
 
-# Transcripts: a person's speaker label, or any label used twice, at the start of a line.
-_PERSON_TURN = re.compile(
+# A person's turn in a chat transcript or interview: a speaker label at the start of a line.
+PERSON_TURN = re.compile(
     r"^[ \t>*_-]*(?:\*\*)?(?:user|human|customer|client|caller|visitor|me|you|q|question|"
-    r"patient|student|guest|interviewer|candidate)(?:\*\*)?[ \t]*(?:\*\*)?:",
+    r"patient|student|guest|interviewer|candidate|usuario|utilisateur|benutzer|nutzer|utente|"
+    r"usuário|cliente|kunde|пользователь)(?:\*\*)?[ \t]*(?:\*\*)?:",
     re.IGNORECASE | re.MULTILINE,
 )
+# A transcript holds a person's turn, or the same speaker label twice.
 _LABEL = re.compile(
     r"^[ \t>*_-]*(?:\*\*)?([^\W\d_][\w .'-]{0,23}?)(?:\*\*)?[ \t]*:", re.IGNORECASE | re.MULTILINE
 )
@@ -195,12 +197,12 @@ _AI_TURN = re.compile(
     r"[ \t>*_-]*(?:\*\*)?(?:ai|assistant|bot|chatbot|agent|ai assistant)(?:\*\*)?[ \t]*:",
     re.IGNORECASE,
 )
-_QUOTES = ('"', "'", "\u201c", "\u2018", "\u00ab", "\u300c")
+QUOTES = "\"'\u201c\u2018\u00ab\u300c"  # what opens a quotation
 _PASSAGE_BREAK = re.compile(r"\n[ \t]*\n")
 
 
 def _is_transcript(raw: str) -> bool:
-    if _PERSON_TURN.search(raw):
+    if PERSON_TURN.search(raw):
         return True
     labels = [m.group(1).lower() for m in _LABEL.finditer(raw)]
     return len(labels) != len(set(labels))
@@ -283,7 +285,7 @@ def find(raw: str) -> list[tuple[int, int]]:
     transcript: bool | None = None
     done = -1  # the end of the last passage a hit was found in
     for goal in goals:
-        if goal.start() < done or raw[goal.start() - 1 : goal.start()] in _QUOTES:
+        if goal.start() < done or (goal.start() > 0 and raw[goal.start() - 1] in QUOTES):
             continue  # a quoted goal is an example cited, not an order given
         for name in reversed(names):  # the nearest name first
             if name >= goal.start():

@@ -1972,7 +1972,7 @@ def scan(
         elif found and rule is _DIRECTED:
             found = [h for h in found if not _quoted(raw, h)]
         elif found and rule is _ADDRESSED[0]:
-            transcript = _TRANSCRIPT.search(raw) is not None
+            transcript = directed.PERSON_TURN.search(raw) is not None
             found = [h for h in found if not _quoted(raw, h) and not (transcript and _turn(raw, h))]
         hits.extend(found)
     return hits
@@ -2012,13 +2012,12 @@ _QUOTE_REPORT = re.compile(
 )
 
 
-_QUOTES = "\"'\u201c\u2018\u00ab"
-
-
 def _quoted(raw: str, hit: Hit) -> bool:
     """Whether the address opens with a quote that a reporting word introduces."""
     first = max(hit.start - 1, 0)
-    quote = next((i for i in range(first, min(hit.end, hit.start + 6)) if raw[i] in _QUOTES), None)
+    quote = next(
+        (i for i in range(first, min(hit.end, hit.start + 6)) if raw[i] in directed.QUOTES), None
+    )
     if quote is None:
         return False
     return _QUOTE_REPORT.search(raw, max(0, quote - 60), quote + 1) is not None
@@ -2043,15 +2042,6 @@ def _turn(raw: str, hit: Hit) -> bool:
     if raw[line:name].strip(_LEFT_MARKS):
         return False
     return _ADDRESS_WORD.match(raw, name) is None
-
-
-# A person's turn in a chat transcript or interview: a speaker label at the start of a line.
-_TRANSCRIPT = re.compile(
-    r"^[ \t>*_-]*(?:\*\*)?(?:user|human|customer|client|caller|visitor|me|you|q|question|"
-    r"patient|student|guest|interviewer|candidate|usuario|utilisateur|benutzer|nutzer|utente|"
-    r"usuário|cliente|kunde|пользователь)(?:\*\*)?[ \t]*(?:\*\*)?:",
-    re.IGNORECASE | re.MULTILINE,
-)
 
 
 NEAR = 160  # how far before its word a ``near`` rule's match may begin
