@@ -20,6 +20,8 @@ writers happened to share with a blind set cannot score itself.
 
     ../.bench-venv/bin/python handwritten_corpus.py   # TRAIN6, 7, 9: the shipped model's
     ../.bench-venv/bin/python handwritten_corpus.py train6 train7 train9 train10   # a candidate
+    ../.bench-venv/bin/python handwritten_corpus.py train6 train7 train9 train10:0.5   # half of
+        # TRAIN10's injections (chosen by a hash of the text), all its benign rows
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -45,6 +48,10 @@ HELD_OUT = (
     *(HERE / ".data" / "corpus" / f"{n}.jsonl" for n in ("test", "blind", "final", "blind2")),
     HERE / ".data" / "corpus" / "blind3.jsonl",
 )
+# Sets written after the shipped model was trained: rows that are near-duplicates of theirs are
+# counted, not dropped, so the shipped model stays reproducible (docs/injection-detection.md
+# gives the counts beside the scores).
+LATER = (HERE / "handwritten" / "blind10.jsonl", HERE / "handwritten" / "blind11.jsonl")
 OUT = HERE / ".data" / "corpus" / "handwritten.jsonl"
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
 _TOKEN = re.compile(r"\S+")
@@ -102,9 +109,12 @@ def _grams(paths: tuple[Path, ...]) -> tuple[set[int], set[str]]:
 
 def main() -> None:
     held, held_keys = _grams(HELD_OUT)
+    later, later_keys = _grams(LATER)
+    overlapping = 0
     rows, dropped, spans = [], 0, 0
     model = base_model()
-    for name in SOURCES:
+    for source in SOURCES:
+        name, _, share = source.partition(":")
         path = HERE / "handwritten" / f"{name}.jsonl"
         if not path.exists():
             raise SystemExit(f"{path} is missing")
@@ -113,6 +123,8 @@ def main() -> None:
                 continue
             row = json.loads(line)
             text = str(row["text"])
+            if share and row["label"] == 1 and zlib.crc32(text.encode()) / 2**32 >= float(share):
+                continue  # "train10:0.5": a fixed half of the set's injections, all its benign rows
             grams = shingles(text)
             if key(text) in held_keys or (grams and len(grams & held) > 0.5 * len(grams)):
                 dropped += 1
@@ -125,12 +137,15 @@ def main() -> None:
                 if attack is not None:
                     out["attack"] = attack
                     spans += 1
+            if key(text) in later_keys or (grams and len(grams & later) > 0.5 * len(grams)):
+                overlapping += 1
             rows.append(out)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
     injections = sum(int(r["label"]) for r in rows)
     print(f"wrote {OUT}: {len(rows)} rows ({injections} injections, {spans} located); "
-          f"{dropped} near-duplicates of held-out rows dropped")  # fmt: skip
+          f"{dropped} near-duplicates of held-out rows dropped; {overlapping} kept that are "
+          f"near-duplicates of the later sets (BLIND10, BLIND11)")  # fmt: skip
 
 
 if __name__ == "__main__":
