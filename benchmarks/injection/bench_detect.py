@@ -19,6 +19,7 @@ each peer. Nothing here was used to train the model or to choose its thresholds.
     --blind8      also BLIND8, the same way by a fifth such session
     --blind9      also BLIND9, the same way by a sixth such session
     --blind10     also BLIND10, the same way by a seventh such session
+    --blind11     also BLIND11, the same way by an eighth such session
     --model FILE  also score another model file (e.g. the previous one) as "botwarden (FILE)"
     -v            list botwarden's misses on TEST
 
@@ -53,6 +54,7 @@ BLINDS = {
     "--blind8": ("BLIND8 set (handwritten, held out)", HERE / "handwritten" / "blind8.jsonl"),
     "--blind9": ("BLIND9 set (handwritten, held out)", HERE / "handwritten" / "blind9.jsonl"),
     "--blind10": ("BLIND10 set (handwritten, held out)", HERE / "handwritten" / "blind10.jsonl"),
+    "--blind11": ("BLIND11 set (handwritten, held out)", HERE / "handwritten" / "blind11.jsonl"),
 }
 Predict = Callable[[str, str], bool]
 # Developers' system prompts (inspect-evals b3): benign, but instructions to a model by design,

@@ -21,7 +21,8 @@ writers happened to share with a blind set cannot score itself.
     ../.bench-venv/bin/python handwritten_corpus.py   # TRAIN6, 7, 9: the shipped model's
     ../.bench-venv/bin/python handwritten_corpus.py train6 train7 train9 train10   # a candidate
     ../.bench-venv/bin/python handwritten_corpus.py train6 train7 train9 train10:0.5   # half of
-        # TRAIN10's injections (chosen by a hash of the text), all its benign rows
+        # TRAIN10's injections (chosen by a hash of the text), all its benign rows; with
+        # train10@document, its documents only
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from botwarden.guards.injection.model import HashedModel
 from botwarden.guards.normalize import normalize
 
 HERE = Path(__file__).resolve().parent
-SOURCES = tuple(sys.argv[1:]) or ("train6", "train7", "train9")
+SOURCES = tuple(sys.argv[1:]) or ("train6", "train7", "train9", "train10@document")
 HELD_OUT = (
     *(HERE / "handwritten" / f"blind{n}.jsonl" for n in range(4, 10)),
     *(HERE / ".data" / "corpus" / f"{n}.jsonl" for n in ("test", "blind", "final", "blind2")),
@@ -114,7 +115,8 @@ def main() -> None:
     rows, dropped, spans = [], 0, 0
     model = base_model()
     for source in SOURCES:
-        name, _, share = source.partition(":")
+        source, _, share = source.partition(":")
+        name, _, only_kind = source.partition("@")
         path = HERE / "handwritten" / f"{name}.jsonl"
         if not path.exists():
             raise SystemExit(f"{path} is missing")
@@ -125,6 +127,8 @@ def main() -> None:
             text = str(row["text"])
             if share and row["label"] == 1 and zlib.crc32(text.encode()) / 2**32 >= float(share):
                 continue  # "train10:0.5": a fixed half of the set's injections, all its benign rows
+            if only_kind and row["kind"] != only_kind:
+                continue  # "train10@document": the set's documents only
             grams = shingles(text)
             if key(text) in held_keys or (grams and len(grams & held) > 0.5 * len(grams)):
                 dropped += 1

@@ -966,9 +966,11 @@ _ENGLISH: tuple[Rule, ...] = (
         ),
         also=(("what", "which"),),
     ),
+    # "the text that precedes my message": 180 injections and no benign text of the read sets
+    # (4.0, not 3.5: a user's prompt is flagged by it with the model at its floor)
     _rule(
         EXTRACTION,
-        3.5,
+        4.0,
         r"\b(?:message|messages|text|instructions|prompt|rules|configuration|"
         r"preamble)\s+(?:that\s+|which\s+)?(?:you\s+(?:received|were given|got|have been given|"
         r"were told)|"
