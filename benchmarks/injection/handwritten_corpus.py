@@ -115,8 +115,8 @@ def main() -> None:
     rows, dropped, spans = [], 0, 0
     model = base_model()
     for source in SOURCES:
-        source, _, share = source.partition(":")
-        name, _, only_kind = source.partition("@")
+        named, _, share = source.partition(":")
+        name, _, only_kind = named.partition("@")
         path = HERE / "handwritten" / f"{name}.jsonl"
         if not path.exists():
             raise SystemExit(f"{path} is missing")
