@@ -70,7 +70,8 @@ class Rule:
     # match's start within that reach of its word.
     near: tuple[str, ...] = ()
     starts: re.Pattern[str] | None = None  # where a ``near`` rule's matches may begin
-    # A rule no single regex states (raw text in, spans out); its other fields are not read.
+    # A rule no single regex states (raw text in, spans out): its regex, anchors and word tests
+    # are then not read, its kind and weights are.
     finder: Callable[[str], list[tuple[int, int]]] | None = None
 
     def weight_for(self, prompt: bool) -> float:
