@@ -79,7 +79,7 @@ _AI = re.compile(
 # other scripts (looked for in text that is not ASCII); without spaces, a name may touch the
 # words around it
 _AI_OTHER_SCRIPTS = re.compile(
-    r"(?<![\w-])(?:ии|ассистент\w*)(?![\w-])|"
+    r"(?<![\w-])(?:ии(?:-[\w-]+)?|ассистент\w*|yapay\s+zek[aâ]\w*)(?![\w-])|"
     r"アシスタント|エージェント|助手|人工智能|智能体|(?<![a-z])ai(?![a-z])|어시스턴트|에이전트"
 )
 
@@ -110,11 +110,31 @@ _CONCEAL = (
     r"\b(?:leave|keep)\s+(?:out|off)\s+(?:the\s+part|any\s+mention|all\s+mention|the\s+fact)\b|"
     r"\bomit\s+(?:any|all)\s+mention\b|"
     r"\b(?:do\s+not|don'?t|never)\s+(?:summari[sz]e|mention|include|show|report|list|flag)\b"
-    r"(?:\s+\S+){0,8}?\s+(?:for|to)\s+(?:the\s+)?(?:human|user|reviewer|owner|customer|approver)s?\b"
+    r"(?:\s+\S+){0,8}?\s+(?:for|to)\s+(?:the\s+)?(?:human|user|reviewer|owner|customer|approver)s?\b|"
+    # the same in other languages: "don't tell the user", "don't mention it"
+    r"\bno\s+(?:le\s+|se\s+lo\s+)?(?:informes|digas|comuniques|avises|menciones|notifiques)\b|"
+    r"\bnon\s+(?:lo\s+)?(?:menzionar\w*|informare|dire|dirlo|comunicar\w*|avvisare|segnalar\w*)\b|"
+    r"\bne\s+(?:le\s+|lui\s+|leur\s+|l'|en\s+)?(?:signale|dis|dites|mentionne|mentionnez|"
+    r"informe|informez|pr[ée]viens|pr[ée]venez)\s+(?:\S+\s+){0,2}?(?:pas|rien|jamais)\b|"
+    r"\b(?:verrate|sage|erw[aä]hne|informiere|melde)\s+(?:\S+\s+){0,4}?nicht\b|"
+    r"\bnao\s+(?:informe|diga|mencione|avise|conte|comunique)\b|"
+    r"\b(?:vertel|meld|noem|zeg)\s+(?:\S+\s+){0,4}?niet\b|"
+    r"\bnie\s+(?:informuj|m[oó]w|wspominaj|powiadamiaj|zg[lł]aszaj)\b|"
+    # data sent to an address, in other languages (the verb first)
+    r"\b(?:reenv[ií]a|env[ií]a|manda|invia|inoltra|envoie|envoyez|transf[eè]re|transf[eé]rez|"
+    r"renvoie|sende|schicke?|leite|stuur|verstuur|wy[sś]lij|prze[sś]lij|envie|encaminhe|"
+    r"reencaminhe|gonder)\w*\b[^\n]{0,160}?(?:[\w.+-]+@[\w-]+\.[\w.]+|https?://\S+)"
 )
 _CONCEAL_UNSPACED = (
-    r"(?:ユーザー|利用者)に(?:は)?(?:伝え|知らせ|言わ)ない|"
-    r"不要(?:告诉|通知|提及|提到)|(?:不要|别)让用户知道"
+    r"(?:ユーザー|利用者)に(?:は)?(?:伝え|知らせ|言わ)ない|(?:触れ|言わ|伝え|知らせ)ないで|"
+    r"不要(?:告诉|通知|提及|提到)|(?:不要|别)让用户知道|알리지\s?마|말하지\s?마|언급하지\s?마|"
+    r"не\s+(?:сообщай|говори|упоминай|информируй|уведомляй)\w*|"
+    r"(?:söyleme|bildirme|bahsetme)(?:yin|yiniz)?\b|não\s+(?:informe|diga|mencione|avise|conte|"
+    r"comunique)\b|gönder\w*\b[^\n]{0,160}?(?:[\w.+-]+@[\w-]+\.[\w.]+|https?://\S+)|"
+    # data sent to an address: the address first in Korean and Japanese, the verb first else
+    r"(?:[\w.+-]+@[\w-]+\.[\w.]+|https?://\S+)[^\n]{0,24}?(?:전송|전달|보내|送信|転送|送っ|送る)|"
+    r"(?:发送|转发|發送|轉發|пересыл\w*|перешли|отправ\w*|отошли)[^\n]{0,160}?"
+    r"(?:[\w.+-]+@[\w-]+\.[\w.]+|https?://\S+)"
 )
 _GOAL = re.compile(
     rf"{_CONCEAL}|"
