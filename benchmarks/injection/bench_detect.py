@@ -20,6 +20,7 @@ each peer. Nothing here was used to train the model or to choose its thresholds.
     --blind9      also BLIND9, the same way by a sixth such session
     --blind10     also BLIND10, the same way by a seventh such session
     --blind11     also BLIND11, the same way by an eighth such session
+    --blind12     also BLIND12, the same way by a ninth such session
     --model FILE  also score another model file (e.g. the previous one) as "botwarden (FILE)"
     -v            list botwarden's misses on TEST
 
@@ -55,6 +56,7 @@ BLINDS = {
     "--blind9": ("BLIND9 set (handwritten, held out)", HERE / "handwritten" / "blind9.jsonl"),
     "--blind10": ("BLIND10 set (handwritten, held out)", HERE / "handwritten" / "blind10.jsonl"),
     "--blind11": ("BLIND11 set (handwritten, held out)", HERE / "handwritten" / "blind11.jsonl"),
+    "--blind12": ("BLIND12 set (handwritten, held out)", HERE / "handwritten" / "blind12.jsonl"),
 }
 Predict = Callable[[str, str], bool]
 # Developers' system prompts (inspect-evals b3): benign, but instructions to a model by design,
