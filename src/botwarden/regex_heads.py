@@ -58,6 +58,21 @@ def matches_at(
     return found
 
 
+def matches_at_heads(
+    pattern: re.Pattern[str], heads: tuple[str, ...], text: str, windows: list[tuple[int, int]]
+) -> list[re.Match[str]]:
+    """:func:`matches_at`, the starts being every place in ``windows`` where one of ``heads``
+    begins (``str.find``): what ``finditer`` finds there when every match begins with a head."""
+    starts: set[int] = set()
+    for lo, hi in windows:
+        for head in heads:
+            at = text.find(head, lo, hi)
+            while at != -1:
+                starts.add(at)
+                at = text.find(head, at + 1, hi)
+    return matches_at(pattern, text, windows, sorted(starts)) if starts else []
+
+
 def _heads(items: list[tuple[Any, Any]], heads: Heads, size: int) -> Heads:
     for op, av in items:
         if not any(grows and len(head) < size for head, grows in heads):
@@ -85,4 +100,4 @@ def _zero_width(op: Any, av: Any) -> bool:
     return False
 
 
-__all__ = ["Heads", "literal_heads", "matches_at"]
+__all__ = ["Heads", "literal_heads", "matches_at", "matches_at_heads"]

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 
-from botwarden.regex_heads import literal_heads, matches_at
+from botwarden.regex_heads import literal_heads, matches_at_heads
 
 REACH = 300  # characters from the AI's name to the start of the goal
 _GOAL_SPAN = 260  # how far past REACH a goal may run (``curl ... | sh`` holds 200 characters)
@@ -250,20 +250,6 @@ def _lower(raw: str) -> str:
     return "".join(low if len(low := c.lower()) == 1 else c for c in raw)
 
 
-def _at_heads(
-    regex: re.Pattern[str], heads: tuple[str, ...], text: str, windows: list[tuple[int, int]]
-) -> list[re.Match[str]]:
-    """``regex``'s matches in ``windows`` (sorted, disjoint), tried only where a head begins."""
-    starts: set[int] = set()
-    for lo, hi in windows:
-        for head in heads:
-            at = text.find(head, lo, hi)
-            while at != -1:
-                starts.add(at)
-                at = text.find(head, at + 1, hi)
-    return matches_at(regex, text, windows, sorted(starts)) if starts else []
-
-
 def _open_quote(raw: str, start: int, end: int) -> bool:
     """Whether a quotation opened between ``start`` and ``end`` is still open at ``end``: the
     goal is then part of what the text quotes ('the assistant summarised it: "Supplier requests
@@ -285,7 +271,7 @@ def find(raw: str) -> list[tuple[int, int]]:
     """Each passage's first directed goal, as (start of the AI's name, end of the goal)."""
     text = _lower(raw)
     whole = [(0, len(text))]
-    names = [m.start() for m in _at_heads(_AI, _AI_HEADS, text, whole)]
+    names = [m.start() for m in matches_at_heads(_AI, _AI_HEADS, text, whole)]
     if not raw.isascii():
         names = sorted({*names, *(m.start() for m in _AI_OTHER_SCRIPTS.finditer(text))})
     if not names:
@@ -297,7 +283,7 @@ def find(raw: str) -> list[tuple[int, int]]:
             windows[-1] = (windows[-1][0], max(hi, windows[-1][1]))
         else:
             windows.append((lo, hi))
-    goals = _at_heads(_GOAL, _GOAL_HEADS, text, windows)
+    goals = matches_at_heads(_GOAL, _GOAL_HEADS, text, windows)
     if not raw.isascii():
         goals.extend(m for lo, hi in windows for m in _GOAL_UNSPACED.finditer(text, lo, hi))
         goals.sort(key=lambda m: m.start())

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from botwarden.guards.injection import directed
 from botwarden.guards.injection.canon import fold
-from botwarden.regex_heads import literal_heads, matches_at
+from botwarden.regex_heads import literal_heads, matches_at_heads
 
 OVERRIDE = "injection.instruction-override"
 ROLE_PLAY = "injection.role-play"
@@ -2121,14 +2121,6 @@ def _near_words(rule: Rule, raw: str, words: frozenset[str] | None = None) -> li
 def _at_heads(rule: Rule, text: str, heads: tuple[str, ...]) -> list[Hit]:
     """``rule.regex.finditer(text)``, trying the rule only where a head occurs: every match
     begins at such a place (and is not empty: a head is at least two characters), which is what
-    :func:`~botwarden.regex_heads.matches_at` needs to give the same matches."""
-    starts: set[int] = set()
-    for head in heads:
-        at = text.find(head)
-        while at != -1:
-            starts.add(at)
-            at = text.find(head, at + 1)
-    if not starts:
-        return []
-    found = matches_at(rule.regex, text, [(0, len(text))], sorted(starts))
+    :func:`~botwarden.regex_heads.matches_at_heads` needs to give the same matches."""
+    found = matches_at_heads(rule.regex, heads, text, [(0, len(text))])
     return [Hit(rule, m.start(), m.end()) for m in found]
