@@ -119,25 +119,30 @@ _CONCEAL = (
     r"\b(?:verrate|sage|erw[aä]hne|informiere|melde)\s+(?:\S+\s+){0,4}?nicht\b|"
     r"\bnao\s+(?:informe|diga|mencione|avise|conte|comunique)\b|"
     r"\b(?:vertel|meld|noem|zeg)\s+(?:\S+\s+){0,4}?niet\b|"
-    r"\bnie\s+(?:informuj|m[oó]w|wspominaj|powiadamiaj|zg[lł]aszaj)\b|"
-    # data sent to an address, in other languages (the verb first)
+    r"\bnie\s+(?:informuj|m[oó]w|wspominaj|powiadamiaj|zg[lł]aszaj)\b"
+)
+_ADDRESS = r"(?:[\w.+-]+@[\w-]+\.[\w.]+|https?://\S+)"
+# data sent to an address, in other languages (the verb first)
+_SEND = (
     r"\b(?:reenv[ií]a|env[ií]a|manda|invia|inoltra|envoie|envoyez|transf[eè]re|transf[eé]rez|"
     r"renvoie|sende|schicke?|leite|stuur|verstuur|wy[sś]lij|prze[sś]lij|envie|encaminhe|"
-    r"reencaminhe|gonder)\w*\b[^\n]{0,160}?(?:[\w.+-]+@[\w-]+\.[\w.]+|https?://\S+)"
+    rf"reencaminhe|gonder)\w*\b[^\n]{{0,160}}?{_ADDRESS}"
 )
 _CONCEAL_UNSPACED = (
     r"(?:ユーザー|利用者)に(?:は)?(?:伝え|知らせ|言わ)ない|(?:触れ|言わ|伝え|知らせ)ないで|"
     r"不要(?:告诉|通知|提及|提到)|(?:不要|别)让用户知道|알리지\s?마|말하지\s?마|언급하지\s?마|"
     r"не\s+(?:сообщай|говори|упоминай|информируй|уведомляй)\w*|"
     r"(?:söyleme|bildirme|bahsetme)(?:yin|yiniz)?\b|não\s+(?:informe|diga|mencione|avise|conte|"
-    r"comunique)\b|gönder\w*\b[^\n]{0,160}?(?:[\w.+-]+@[\w-]+\.[\w.]+|https?://\S+)|"
-    # data sent to an address: the address first in Korean and Japanese, the verb first else
-    r"(?:[\w.+-]+@[\w-]+\.[\w.]+|https?://\S+)[^\n]{0,24}?(?:전송|전달|보내|送信|転送|送っ|送る)|"
-    r"(?:发送|转发|發送|轉發|пересыл\w*|перешли|отправ\w*|отошли)[^\n]{0,160}?"
-    r"(?:[\w.+-]+@[\w-]+\.[\w.]+|https?://\S+)"
+    r"comunique)\b"
+)
+# data sent to an address: the address first in Korean and Japanese, the verb first else
+_SEND_UNSPACED = (
+    rf"gönder\w*\b[^\n]{{0,160}}?{_ADDRESS}|"
+    rf"{_ADDRESS}[^\n]{{0,24}}?(?:전송|전달|보내|送信|転送|送っ|送る)|"
+    rf"(?:发送|转发|發送|轉發|пересыл\w*|перешли|отправ\w*|отошли)[^\n]{{0,160}}?{_ADDRESS}"
 )
 _GOAL = re.compile(
-    rf"{_CONCEAL}|"
+    rf"{_CONCEAL}|{_SEND}|"
     # money
     r"\bbank\s+(?:details|account|information|info)\b|\biban\b|\brouting\s+number|"
     r"\bsignator(?:y|ies)\b|\bpayment\s+authority\b|\bbankverbindung|\bcoordonn[ée]es\s+bancaires|"
@@ -182,7 +187,7 @@ _GOAL = re.compile(
     r"\b(?:send|forward|upload|post|email|e-mail|copy|paste|exfiltrate)\b(?:\s+\S+){0,8}?\s+to\s+"
     r"(?:\S+@\S+|https?://\S+|\S+\.example\b)"
 )
-_GOAL_UNSPACED = re.compile(_CONCEAL_UNSPACED)
+_GOAL_UNSPACED = re.compile(rf"{_CONCEAL_UNSPACED}|{_SEND_UNSPACED}")
 _CONCEALS = re.compile(rf"{_CONCEAL}|{_CONCEAL_UNSPACED}")
 
 # The passage directs its reader ...
