@@ -18,7 +18,7 @@ Rows that are near-duplicates of a held-out row (the same filter ``corpus.py`` a
 same canonical text, or more than half of the word 5-grams) are dropped, so a phrase the
 writers happened to share with a blind set cannot score itself.
 
-    ../.bench-venv/bin/python handwritten_corpus.py   # TRAIN6, 7, 9: the shipped model's
+    ../.bench-venv/bin/python handwritten_corpus.py   # shipped: TRAIN6, 7, 9, 10@document
     ../.bench-venv/bin/python handwritten_corpus.py train6 train7 train9 train10   # a candidate
     ../.bench-venv/bin/python handwritten_corpus.py train6 train7 train9 train10:0.5   # half of
         # TRAIN10's injections (chosen by a hash of the text), all its benign rows; with
@@ -52,7 +52,7 @@ HELD_OUT = (
 # Sets written after the shipped model was trained: rows that are near-duplicates of theirs are
 # counted, not dropped, so the shipped model stays reproducible (docs/injection-detection.md
 # gives the counts beside the scores).
-LATER = (HERE / "handwritten" / "blind10.jsonl", HERE / "handwritten" / "blind11.jsonl")
+LATER = tuple(HERE / "handwritten" / f"blind{n}.jsonl" for n in range(10, 13))
 OUT = HERE / ".data" / "corpus" / "handwritten.jsonl"
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
 _TOKEN = re.compile(r"\S+")
@@ -108,9 +108,14 @@ def _grams(paths: tuple[Path, ...]) -> tuple[set[int], set[str]]:
     return grams, keys
 
 
+def _near(text: str, grams: set[int], pool: tuple[set[int], set[str]]) -> bool:
+    """Whether a text is a near-duplicate of one of ``pool``'s (``_grams``): the same canonical
+    text, or more than half of its word 5-grams."""
+    return key(text) in pool[1] or bool(grams and len(grams & pool[0]) > 0.5 * len(grams))
+
+
 def main() -> None:
-    held, held_keys = _grams(HELD_OUT)
-    later, later_keys = _grams(LATER)
+    held, later = _grams(HELD_OUT), _grams(LATER)
     overlapping = 0
     rows, dropped, spans = [], 0, 0
     model = base_model()
@@ -130,7 +135,7 @@ def main() -> None:
             if only_kind and row["kind"] != only_kind:
                 continue  # "train10@document": the set's documents only
             grams = shingles(text)
-            if key(text) in held_keys or (grams and len(grams & held) > 0.5 * len(grams)):
+            if _near(text, grams, held):
                 dropped += 1
                 continue
             out = {"text": text, "label": int(row["label"]), "kind": row["kind"],
@@ -141,7 +146,7 @@ def main() -> None:
                 if attack is not None:
                     out["attack"] = attack
                     spans += 1
-            if key(text) in later_keys or (grams and len(grams & later) > 0.5 * len(grams)):
+            if _near(text, grams, later):
                 overlapping += 1
             rows.append(out)
     OUT.parent.mkdir(parents=True, exist_ok=True)
@@ -149,7 +154,7 @@ def main() -> None:
     injections = sum(int(r["label"]) for r in rows)
     print(f"wrote {OUT}: {len(rows)} rows ({injections} injections, {spans} located); "
           f"{dropped} near-duplicates of held-out rows dropped; {overlapping} kept that are "
-          f"near-duplicates of the later sets (BLIND10, BLIND11)")  # fmt: skip
+          f"near-duplicates of the later sets (BLIND10 to BLIND12)")  # fmt: skip
 
 
 if __name__ == "__main__":
