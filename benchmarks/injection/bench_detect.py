@@ -21,6 +21,7 @@ each peer. Nothing here was used to train the model or to choose its thresholds.
     --blind10     also BLIND10, the same way by a seventh such session
     --blind11     also BLIND11, the same way by an eighth such session
     --blind12     also BLIND12, the same way by a ninth such session
+    --blind13     also BLIND13, the same way by a tenth such session
     --model FILE  also score another model file (e.g. the previous one) as "botwarden (FILE)"
     -v            list botwarden's misses on TEST
 
@@ -57,6 +58,7 @@ BLINDS = {
     "--blind10": ("BLIND10 set (handwritten, held out)", HERE / "handwritten" / "blind10.jsonl"),
     "--blind11": ("BLIND11 set (handwritten, held out)", HERE / "handwritten" / "blind11.jsonl"),
     "--blind12": ("BLIND12 set (handwritten, held out)", HERE / "handwritten" / "blind12.jsonl"),
+    "--blind13": ("BLIND13 set (handwritten, held out)", HERE / "handwritten" / "blind13.jsonl"),
 }
 Predict = Callable[[str, str], bool]
 # Developers' system prompts (inspect-evals b3): benign, but instructions to a model by design,

@@ -14,11 +14,17 @@ already uses to keep only the windows that overlap it:
   the shipped features), so the spans, and the model trained on them, do not depend on
   whichever model file is checked in.
 
+The located parts are frozen in ``handwritten/located.jsonl`` (the SHA-256 of each text, its
+part), read before anything is located: a change to the pattern rules would otherwise change the
+corpus, and with it the model a checkout reproduces. ``--freeze`` locates every part again with
+the rules of the checkout and rewrites the file (do it when a model is retrained on purpose).
+
 Rows that are near-duplicates of a held-out row (the same filter ``corpus.py`` applies: the
 same canonical text, or more than half of the word 5-grams) are dropped, so a phrase the
 writers happened to share with a blind set cannot score itself.
 
     ../.bench-venv/bin/python handwritten_corpus.py   # shipped: TRAIN6, 7, 9, 10@document
+    ../.bench-venv/bin/python handwritten_corpus.py --freeze   # the located parts again
     ../.bench-venv/bin/python handwritten_corpus.py train6 train7 train9 train10   # a candidate
     ../.bench-venv/bin/python handwritten_corpus.py train6 train7 train9 train10:0.5   # half of
         # TRAIN10's injections (chosen by a hash of the text), all its benign rows; with
@@ -27,6 +33,7 @@ writers happened to share with a blind set cannot score itself.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sys
@@ -43,7 +50,14 @@ from botwarden.guards.injection.model import HashedModel
 from botwarden.guards.normalize import normalize
 
 HERE = Path(__file__).resolve().parent
-SOURCES = tuple(sys.argv[1:]) or ("train6", "train7", "train9", "train10@document")
+FREEZE = "--freeze" in sys.argv[1:]
+SOURCES = tuple(a for a in sys.argv[1:] if a != "--freeze") or (
+    "train6",
+    "train7",
+    "train9",
+    "train10@document",
+)
+LOCATED = HERE / "handwritten" / "located.jsonl"
 HELD_OUT = (
     *(HERE / "handwritten" / f"blind{n}.jsonl" for n in range(4, 10)),
     *(HERE / ".data" / "corpus" / f"{n}.jsonl" for n in ("test", "blind", "final", "blind2")),
@@ -93,6 +107,40 @@ def located(text: str, model: HashedModel) -> str | None:
     return part or None
 
 
+class Locator:
+    """The frozen parts first (``LOCATED``); the others located now, with the base model fitted
+    only when one is needed. ``fresh`` counts those located now."""
+
+    def __init__(self, freeze: bool) -> None:
+        self.freeze = freeze
+        self.parts: dict[str, str | None] = {}
+        if not freeze and LOCATED.exists():
+            for line in LOCATED.read_text(encoding="utf-8").split("\n"):
+                if line.strip():
+                    entry = json.loads(line)
+                    self.parts[entry["sha256"]] = entry["attack"]
+        self.fresh = 0
+        self._model: HashedModel | None = None
+
+    def part(self, text: str) -> str | None:
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        if digest not in self.parts:
+            if self._model is None:
+                self._model = base_model()
+            self.parts[digest] = located(text, self._model)
+            self.fresh += 1
+        return self.parts[digest]
+
+    def save(self) -> None:
+        LOCATED.write_text(
+            "".join(
+                json.dumps({"sha256": d, "attack": a}, ensure_ascii=False) + "\n"
+                for d, a in sorted(self.parts.items())
+            ),
+            "utf-8",
+        )
+
+
 def _grams(paths: tuple[Path, ...]) -> tuple[set[int], set[str]]:
     """The word 5-grams and the keys of every text of the sets at ``paths``."""
     grams: set[int] = set()
@@ -118,7 +166,7 @@ def main() -> None:
     held, later = _grams(HELD_OUT), _grams(LATER)
     overlapping = 0
     rows, dropped, spans = [], 0, 0
-    model = base_model()
+    locator = Locator(FREEZE)
     for source in SOURCES:
         named, _, share = source.partition(":")
         name, _, only_kind = named.partition("@")
@@ -142,17 +190,20 @@ def main() -> None:
                    "source": f"handwritten/{name}"}  # fmt: skip
             if out["label"] == 1 and out["kind"] == "document":
                 given = str(row.get("attack") or "")
-                attack = given if given and given in text else located(text, model)
+                attack = given if given and given in text else locator.part(text)
                 if attack is not None:
                     out["attack"] = attack
                     spans += 1
             if _near(text, grams, later):
                 overlapping += 1
             rows.append(out)
+    if FREEZE:
+        locator.save()
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
     injections = sum(int(r["label"]) for r in rows)
-    print(f"wrote {OUT}: {len(rows)} rows ({injections} injections, {spans} located); "
+    print(f"wrote {OUT}: {len(rows)} rows ({injections} injections, {spans} located, "
+          f"{locator.fresh} of them now rather than from {LOCATED.name}); "
           f"{dropped} near-duplicates of held-out rows dropped; {overlapping} kept that are "
           f"near-duplicates of the later sets (BLIND10 to BLIND12)")  # fmt: skip
 

@@ -33,6 +33,17 @@ MODEL_FLOOR = -2.5
 MAX_DEPTH = 2
 _ENGLISH_WORD_RULES = tuple(r for r in patterns.RULES if r.lang == "en")
 _TOKEN = re.compile(r"\S+")
+# Families whose phrasings articles, tests and filters quote as examples ("attackers write
+# "ignore previous instructions""); a match that is a quotation of its own weighs this share.
+MENTIONABLE = frozenset(
+    {"injection.instruction-override", "injection.prompt-extraction", "injection.role-play"}
+)
+MENTION_SHARE = 0.3
+_CLOSING = {
+    '"': '"', "'": "'", "`": "`", "\u201c": "\u201d", "\u2018": "\u2019", "\u201e": "\u201c",
+    "\u00ab": "\u00bb", "\u300c": "\u300d",
+}  # fmt: skip
+_STOPS = re.compile(r"[.,!?;:\u2026]{0,2}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +74,10 @@ def _hit_finding(hit: patterns.Hit, raw: str, canon: str, prompt: bool = False) 
         and canon[hit.start : hit.end].isascii()
     ):
         notes.append("leetspeak")
+    weight = rule.weight_for(prompt)
+    if rule.kind in MENTIONABLE and mentioned(raw, hit.start, hit.end):
+        notes.append("quoted")
+        weight *= MENTION_SHARE
     suffix = f" ({', '.join(notes)})" if notes else ""
     return GuardFinding(
         rule.kind,
@@ -70,8 +85,29 @@ def _hit_finding(hit: patterns.Hit, raw: str, canon: str, prompt: bool = False) 
         excerpt(raw, hit.start, hit.end),
         hit.start,
         hit.end,
-        rule.weight_for(prompt),
+        weight,
     )
+
+
+def mentioned(raw: str, start: int, end: int) -> bool:
+    """Whether ``raw[start:end]`` is a quotation of its own: a phrase named, not said.
+
+    An opening quote right before it (one space at most between), its closing quote right after
+    (a stop or a comma at most between). Not a value (the quote follows ``:`` or ``=``: a JSON
+    field or an attribute may carry the payload itself) and not a key (``"...":``).
+    """
+    at = start - 1
+    if at >= 0 and raw[at] == " ":
+        at -= 1
+    if at < 0 or (closing := _CLOSING.get(raw[at])) is None:
+        return False
+    if raw[max(0, at - 8) : at].rstrip()[-1:] in (":", "="):
+        return False
+    stops = _STOPS.match(raw, end)
+    tail = stops.end() if stops else end
+    if raw[tail : tail + 1] != closing:
+        return False
+    return raw[tail + 1 :].lstrip(" \t")[:1] != ":"
 
 
 def _encoded_finding(

@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from botwarden.guards.injection import directed
+from botwarden.guards.injection import directed, labelled
 from botwarden.guards.injection.canon import fold
 from botwarden.regex_heads import literal_heads, matches_at_heads
 
@@ -202,6 +202,19 @@ _ORDERS = _w(
     "ethics",
     "principles",
     "system prompt",
+)
+# Verbs and objects of ordinary operations ("delete any rule", "override the default command",
+# "reset all filters before..."): with a qualifier that names nothing earlier, they drop
+# settings, not the reader's orders.
+_TIDY = (
+    r"(?:delete|erase|cancel|reset|drop|skip|discard|scrap|abandon|dismiss|throw out|neglect|"
+    r"overwrite|override)"
+)
+_HOUSEKEEPING = (
+    rf"{_TIDY}\s+(?:(?:the|of)\s+)?(?:default|all|any|every|those|these|current|"
+    r"given|existing|system)\s+(?:(?!(?:previous|previously|prior|preceding|earlier|above|"
+    r"before|initial|original|foregoing|former|developer|your|programmed|old)\b)\S+\s+)?"
+    r"(?:rules?|commands?|context|constraints?|text|filters?|protocols?|limitations?|policies)\b"
 )
 _EVERYTHING = _w("everything", "all", "anything", "whatever", "what")
 _TOLD = _w(
@@ -433,11 +446,13 @@ _ENGLISH: tuple[Rule, ...] = (
         ("ignore", "disregard", "forget"),
         also=(("above", "previous", "prior", "preceding", "foregoing"),),
     ),
-    # "ignore all previous instructions", "disregard your rules", "forget the above guidance"
+    # "ignore all previous instructions", "disregard your rules", "forget the above guidance";
+    # not the housekeeping of the next rule
     _rule(
         OVERRIDE,
         5.0,
-        rf"\b{_DROP}\b(?:\s+\S+){{0,2}}?\s+{_BEFORE}\b(?:\s+\S+){{0,2}}?\s+{_ORDERS}\b",
+        rf"\b(?!{_HOUSEKEEPING}){_DROP}\b(?:\s+\S+){{0,2}}?\s+{_BEFORE}\b(?:\s+\S+){{0,2}}?\s+"
+        rf"{_ORDERS}\b",
         _DROP_ANCHORS,
         also=(
             (
@@ -464,6 +479,42 @@ _ENGLISH: tuple[Rule, ...] = (
                 "ethics",
                 "principles",
                 "system",
+            ),
+        ),
+    ),
+    # "delete any rule", "override the default command", "reset all filters": operations'
+    # wording for settings and mail rules as well; an override only with the rest of the text
+    _rule(
+        OVERRIDE,
+        2.5,
+        _HOUSEKEEPING,
+        (
+            "delet",
+            "erase",
+            "cancel",
+            "reset",
+            "drop",
+            "skip",
+            "discard",
+            "scrap",
+            "abandon",
+            "dismiss",
+            "throw",
+            "neglect",
+            "overwr",
+            "overr",
+        ),
+        also=(
+            (
+                "rule",
+                "command",
+                "context",
+                "constraint",
+                "text",
+                "filter",
+                "protocol",
+                "limitation",
+                "policies",
             ),
         ),
     ),
@@ -507,7 +558,8 @@ _ENGLISH: tuple[Rule, ...] = (
     _rule(
         OVERRIDE,
         4.5,
-        rf"\b{_DROP}\s+(?:about\s+)?{_EVERYTHING}(?:\s+\S+){{0,2}}?\s+{_TOLD}",
+        rf"\b(?!{_TIDY}\s+(?:all|everything)\s+(?!(?:you|i)\b)\w){_DROP}\s+(?:about\s+)?"
+        rf"{_EVERYTHING}(?:\s+\S+){{0,2}}?\s+{_TOLD}",
         _DROP_ANCHORS,
         also=(("everything", "all", "anything", "whatever", "what"),),
     ),
@@ -1476,10 +1528,13 @@ _FOREIGN: tuple[Rule, ...] = (
     _rule(
         OVERRIDE,
         5.0,
-        # (the English words are the same: "ignore injected instructions" is a defence's advice)
+        # (the English words are the same: "ignore injected instructions" is a defence's advice,
+        # and English the rule leaves to the English ones: "ignore the packet instructions")
         r"\b(?:ignore[rsz]?|oublie[rsz]?|néglige[rsz]?|ne tiens pas compte|ne tenez pas compte|"
         r"fais abstraction|faites abstraction)\b(?!\s+(?:any\s+|all\s+|such\s+)?(?:injected|"
         r"embedded|untrusted|malicious|external|adversarial|third party)\b)"
+        r"(?!\s+(?:the|a|an|this|that|these|those|each|every|any|all|my|your|his|her|its|our|"
+        r"their|them|it|what|which|some|no|previous|prior|such)\b)"
         r"(?:\s+\S+){0,4}?\s+(?:instructions?|consignes?|"
         r"règles?|directives?|ordres?|tout ce qui précède)\b",
         ("ignor", "oubli", "néglig", "compte", "abstraction"),
@@ -1838,7 +1893,11 @@ _AI_NAME = (
     r"ki-[\w-]{2,30})"
     # who it is by what it does: "AI assistants helping candidates apply", "language models
     # summarizing this", "automated agents editing this file"
-    r"(?:[ \t]+(?:[a-z]{2,20}ing|that(?:'s| is)?|which(?: is)?|who(?:'s| is)?|in charge of|"
+    # A relative clause ends at a colon or a dash only: after a comma the clause's verbs may go
+    # on ("AI agents that browse the web, read inboxes and call tools have...").
+    r"(?:[ \t]+(?:that(?:'s| is)?|which(?: is)?|who(?:'s| is)?)\b"
+    r"(?:[ \t]+[\w'./-]{1,24}){0,8}?(?=\s{0,3}[:\u2013\u2014-])|"
+    r"[ \t]+(?:[a-z]{2,20}ing|in charge of|"
     r"responsible for|assigned to|used by|deployed (?:on|in|by|for)|on this|for this)\b"
     r"(?:[ \t]+[\w'./-]{1,24}){0,8}?)?"
 )
@@ -1856,7 +1915,9 @@ _ORDER = (
     r"assign|merge|push|commit|book|buy|cancel|refund|issue|stop|omit|hide|exclude|fetch|"
     r"visit|click|download|install|use|replace|switch|translate|read|return|grant|confirm|"
     r"notify|contact|invite|schedule|append|attach|put|fill|paste|bump|type|enter|tag|ban|"
-    r"drop|keep|treat|consider|note that|record|log|file|submit|label|"
+    r"drop|keep|treat|consider|note that|record|log|file|submit|label|choose|select|pick|prefer|"
+    r"prioriti[sz]e|favou?r|tick|highlight|emphasi[sz]e|mention|portray|assume|proceed|"
+    r"whitelist|allowlist|unlock|"
     r"setze|schick|lösche|losche|leite|gib|antworte|borra|reenvía|reenvia|supprime|transf[eè]re|"
     r"cancella|inoltra|apague|encaminhe|"
     r"ignora|ignore[sz]?|olvida|oublie|vergiss|ignoriere|dimentica|esqueça|esqueca|"
@@ -1931,8 +1992,19 @@ _DIRECTED = Rule(
     DIRECTED, 4.5, re.compile(""), (), "any", raw=True, prompt_weight=1.5, finder=directed.find
 )
 
+# the address by a label, in the languages _ADDRESSED has no orders for
+_LABELLED = Rule(
+    OVERRIDE, 4.5, re.compile(""), (), "any", raw=True, prompt_weight=1.0, finder=labelled.find
+)
+
 RULES: tuple[Rule, ...] = (
-    _ENGLISH + _FOREIGN + _DELIMITERS + _EXFIL_RAW + _ADDRESS_RAW + _ADDRESSED + (_DIRECTED,)
+    _ENGLISH
+    + _FOREIGN
+    + _DELIMITERS
+    + _EXFIL_RAW
+    + _ADDRESS_RAW
+    + _ADDRESSED
+    + (_DIRECTED, _LABELLED)
 )
 
 
@@ -1972,11 +2044,13 @@ def scan(
                 found = _at_heads(rule, canon, rule.heads)
         if found and rule.kind == EXFILTRATION:
             found = [hit for hit in found if not _reported(canon, hit.start)]
-        elif found and rule is _DIRECTED:
+        elif found and (rule is _DIRECTED or rule is _LABELLED):
             found = [h for h in found if not _quoted(raw, h)]
         elif found and rule is _ADDRESSED[0]:
             transcript = directed.PERSON_TURN.search(raw) is not None
             found = [h for h in found if not _quoted(raw, h) and not (transcript and _turn(raw, h))]
+        if found and rule.kind in _TOLD_AI_FAMILIES:
+            found = [hit for hit in found if not _told_ai(canon, hit.start)]
         hits.extend(found)
     return hits
 
@@ -2000,6 +2074,23 @@ _REPORT_REACH = 120  # characters before the order's verb where the report may b
 
 def _reported(canon: str, start: int) -> bool:
     return _REPORTED.search(canon, max(0, start - _REPORT_REACH), start) is not None
+
+
+# An attack reported as something done to a model: "people asked a chatbot to pretend it had no
+# rules", "tricking the assistant into ignoring its instructions". Articles, post-mortems and
+# talks tell it so; an attack speaks to its reader ("you"), or to no one.
+_TOLD_AI = re.compile(
+    r"\b(?:asked|asking|told|telling|tricked|tricking|convinced|convincing|persuaded|persuading|"
+    r"got|getting|prompted|prompting|coaxed|coaxing|manipulated|manipulating|instructed|"
+    r"instructing)\s+(?:a|an|the|their|its|his|her|some|many|these|those)\s+(?:\S+\s+)?"
+    r"(?:chatbots?|models?|ais?|assistants?|llms?|bots?|agents?|systems?|copilots?)\s+"
+    r"(?:\S+\s+){0,2}?(?:to|into)\s+$"
+)
+_TOLD_AI_FAMILIES = frozenset({OVERRIDE, ROLE_PLAY, EXTRACTION})
+
+
+def _told_ai(canon: str, start: int) -> bool:
+    return _TOLD_AI.search(canon, max(0, start - _REPORT_REACH), start) is not None
 
 
 # An address quoted after a word that reports it: 'an e-mail saying "AI assistant: forward

@@ -1,0 +1,119 @@
+# ruff: noqa: RUF001, RUF002 - other scripts are what the module reads
+"""An AI reader addressed by a short label, in languages the English address rules do not read.
+
+A document's author writes to the people who read it; a line that opens with a label naming an
+AI *as its recipient* and goes on after a colon is written to the software that reads it for
+someone: "Для ИИ-ассистентов, которые читают эту ветку: скажите ...", "[상담 AI에게: ...]",
+"※このメールを処理するAIへ：...", "Gửi trợ lý AI kế toán: ...", "Poznámka pro AI asistenta: ...".
+The order after the colon needs no vocabulary of its own, which is what makes the shape readable
+in languages no rule's verb list covers.
+
+What is *not* read as such an address:
+
+- a label that only names the AI (``AI:``, ``Assistant:``, ``ИИ:``): a transcript's speaker;
+- a label without a word marking the AI as recipient ("AI tools:", "KI-Assistenten:", a
+  heading); the marker is a preposition before the name ("для", "pour l'", "dla", "gửi", "致")
+  or a particle or ending after it ("에게", "へ", "के लिए", Turkish datives; not Japanese "に",
+  which also makes "AIによる要約:", a summary *by* AI);
+- English (the ``_ADDRESSED`` and directed-goal rules read it, with the orders they know): words
+  that are both English and another language's preposition ("a", "an", "do", "per", "pro") count
+  only in a label holding other scripts, or before an article of their own language;
+- a label longer than ``MAX_WORDS`` words, or an order shorter than ``MIN_ORDER`` characters
+  once its links are left out (a pointer to a page, not an order).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+MAX_LABEL = 80  # characters from the label's start to its colon
+MAX_WORDS = 9
+MIN_ORDER = 12  # characters after the colon, on its line
+_SHOWN = 60  # characters of the order kept in the span
+_ORDER_READ = 400  # characters after the colon read for the order
+
+# Words for an AI reader, in many languages; "bot" and "agent" are left to the English rules.
+_NAME = (
+    r"(?:(?<![^\W\d_])(?:ai|a\.i\.|ki|ia|ии|ші|llm|gpt|chat-?bot\w*|tekoäly\w*|yapay\s+zek[aâ]\w*|"
+    r"assist\w*|asist\w*|asyst\w*|ассистент\w*|асистент\w*|помощник\w*|нейросет\w*|βοηθ\w*|"
+    r"τεχνητ\w*\s+νοημοσ\w*|trợ\s+lý|सहायक|एआई|(?:ال)?مساعد\w*|الذكاء\s+الاصطناعي|עוזר\w*|"
+    r"copilot\w*|sztuczn\w*\s+inteligencj\w*|uměl\w*\s+inteligenc\w*|"
+    r"inteligencia\s+artificial|intelligenza\s+artificiale|intelig[eê]ncia\s+artificial|"
+    r"intelligence\s+artificielle|künstlich\w*\s+intelligenz|kunstmatige\s+intelligentie|"
+    r"(?:ai|ki|ia|ии|ші|mi)-\w+)(?![^\W\d_])|"
+    r"에이전트|어시스턴트|인공지능|アシスタント|エージェント|助手|智能体|人工智能|(?<![a-z])ai(?![a-z]))"
+)
+_NAMES = re.compile(_NAME, re.IGNORECASE)
+# A preposition before the name (an elided article allowed: "pour l'assistant").
+_BEFORE = (
+    r"(?<![^\W\d_])(?:para|pour|à|für|voor|aan|till|til|dla|pentru|untuk|kepada|gửi|cho|προς|για|"
+    r"для|к|ко|إلى|ถึง|สำหรับ|al|ao|aos|alla|allo|all['’]|"
+    r"per\s+(?:l['’]|il|lo|la|gli|i|le)|an\s+(?:den|die|das|alle)|"
+    r"(?P<ambiguous>a|an|do|per|pro|az))(?:(?<=['’])|\s+)(?:\S+\s+){0,3}?(?:\w{1,2}['’])?" + _NAME
+)
+# A particle or ending after it.
+_AFTER = (
+    _NAME
+    + r"\S*?(?:\s\S*?)?(?:에게|께|한테|へ|宛|向け)|"
+    + _NAME
+    + r"\S*\s+(?:\S+\s+)?(?:के\s+लिए|को)|"
+    r"asistan\w*[ae](?!\w)|zek[aâ]ya(?!\w)|[致给給][^\s:：]{0,12}" + _NAME
+)
+_RECIPIENT = re.compile(f"{_BEFORE}|{_AFTER}", re.IGNORECASE)
+# Where a label may start: a line, a bracket or quote, another label, a sentence, a comment, a
+# dash.
+_STARTS = re.compile(
+    r"(?:^|[\[(（【「『<*#|※•·—–:：]|(?<![^\W\d_])[\"'“‘«]|[.!?]\s|[。！？।؟]\s?|<!--)[ \t]*",
+    re.MULTILINE,
+)
+_URL = re.compile(r"\w+://\S*")
+_COLONS = re.compile("[:：]")
+
+
+def find(raw: str) -> list[tuple[int, int]]:
+    """Spans from each addressing label's start to a little past its colon.
+
+    A label holds no colon, so only the stretch between one colon and the previous one (and the
+    line's start, and ``MAX_LABEL`` characters) can hold its name: every character of the text
+    is searched for names at most once, and prose far from any colon not at all.
+    """
+    hits: list[tuple[int, int]] = []
+    floor = 0  # where the next label may start: past the last colon, or the last hit's line
+    for colon in _COLONS.finditer(raw):
+        at = colon.start()
+        low = max(floor, at - MAX_LABEL)
+        low = max(low, raw.rfind("\n", low, at) + 1)
+        floor = at + 1
+        if low >= at or raw[at + 1 : at + 3] == "//":
+            continue
+        names = _NAMES.finditer(raw, low, at)
+        first = next(names, None)
+        if first is None:
+            continue
+        # bounded reads: a text of one long line and many colons stays linear
+        line_end = raw.find("\n", at, at + _ORDER_READ)
+        line_end = min(len(raw), at + _ORDER_READ) if line_end < 0 else line_end
+        if len(_URL.sub("", raw[at + 1 : line_end]).strip()) < MIN_ORDER:
+            continue
+        for name in itertools.chain((first,), names):
+            start = _label_start(raw, low, name.start())
+            if start is None:
+                continue
+            label = raw[start:at].strip()
+            if len(label.split()) > MAX_WORDS or _NAMES.fullmatch(label):
+                continue
+            marker = _RECIPIENT.search(label)
+            if marker is None or (marker.group("ambiguous") and label.isascii()):
+                continue
+            hits.append((start, min(line_end, at + 1 + _SHOWN)))
+            floor = line_end
+            break
+    return hits
+
+
+def _label_start(raw: str, low: int, name: int) -> int | None:
+    """Where the label holding the name at ``name`` starts: the last place one may start at or
+    after ``low`` and before the name; None when there is none."""
+    starts = [m.end() for m in _STARTS.finditer(raw, max(0, low - 1), name + 1) if m.end() <= name]
+    return starts[-1] if starts else None
