@@ -256,11 +256,40 @@ def by_packages(
     return fit_model(matrix(feats), np.array(labels), c, features), by_kind, prompt_t, doc_t
 
 
+def by_row_folds(
+    rows: list[dict[str, object]], cs: list[float], features: str, k: int
+) -> tuple[HashedModel, Scored, float, float]:
+    """``by_rows``' rules (each threshold the lowest keeping its kind's FPR at ``ROWS_FPR``) on
+    out-of-fold scores of every row (``k`` seeded row folds), the weights fitted on all rows.
+
+    One 20% split leaves about 900 benign validation prompts, so a 1% FPR is decided by the ten
+    highest: the prompt threshold then moved between 0.5 and 0.85 when a few hundred documents
+    were added. Out-of-fold scores of all rows put five times as many in that tail."""
+    rng = random.Random(SEED)
+    shuffled = list(rows)
+    rng.shuffle(shuffled)
+    parts = [shuffled[i::k] for i in range(k)]
+    print(f"{k} row folds: {[len(p) for p in parts]}")
+    best: tuple[float, float, Scored, float, float] | None = None
+    for c in cs:
+        by_kind = out_of_fold(parts, c, features)
+        prompt_t = max(fpr_threshold(*by_kind["prompt"], ROWS_FPR), MIN_THRESHOLD)
+        doc_t = min(max(fpr_threshold(*by_kind["document"], ROWS_FPR), prompt_t), MAX_THRESHOLD)
+        quality = f1_at(*by_kind["prompt"], prompt_t) + recall_at(*by_kind["document"], doc_t)
+        print(f"  C={c}: prompt F1 + document recall at {ROWS_FPR:.0%} FPR = {quality:.4f}")
+        if best is None or quality > best[0]:
+            best = (quality, c, by_kind, prompt_t, doc_t)
+    assert best is not None
+    _, c, by_kind, prompt_t, doc_t = best
+    feats, labels = examples(rows, features)
+    return fit_model(matrix(feats), np.array(labels), c, features), by_kind, prompt_t, doc_t
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--validation", choices=("rows", "packages"), default="rows")
+    parser.add_argument("--validation", choices=("rows", "row-folds", "packages"), default="rows")
     parser.add_argument("--features", choices=FEATURES, default="w12")
-    parser.add_argument("--folds", type=int, default=4, help="with --validation packages")
+    parser.add_argument("--folds", type=int, default=4, help="with row-folds or packages")
     parser.add_argument("--cs", default="0.5,1,2,4,8,16", help="regularisation values to try")
     parser.add_argument("--extra", action="append", default=[], help="more corpus files")
     parser.add_argument("--out", type=Path, default=MODEL)
@@ -275,6 +304,8 @@ def main() -> None:
     cs = [float(v) for v in args.cs.split(",")]
     if args.validation == "rows":
         model, by_kind, prompt_t, doc_t = by_rows(rows, cs, args.features)
+    elif args.validation == "row-folds":
+        model, by_kind, prompt_t, doc_t = by_row_folds(rows, cs, args.features, args.folds)
     else:
         model, by_kind, prompt_t, doc_t = by_packages(rows, cs, args.features, args.folds)
     thresholds = {
