@@ -1,3 +1,4 @@
+# ruff: noqa: RUF003 - look-alike letters are what the module maps
 """Canonical text for matching: one character out for each character in, so offsets survive.
 
 Patterns and the model read the canonical form, evidence is cut from the text the caller gave
@@ -9,6 +10,7 @@ maps. Accents are folded (é to e) because attackers and careless typists both d
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 
@@ -18,7 +20,35 @@ _LEET = str.maketrans(
     {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "|": "i"}
 )
 _LEET_RUN = re.compile(r"(?<=[^\W\d_])[013457@$|]+|[013457@$|]+(?=[^\W\d_])")
-_NOT_WORD = re.compile(r"[^\w]|_")
+
+
+def _marks() -> str:
+    """Combining marks as a character-class body: ``re``'s ``\\w`` leaves them out, and the
+    vowel signs of Devanagari, Bengali or Thai are marks, so words of those scripts fell apart
+    into letters at every vowel ("निर्देश" read as "न र द श")."""
+    ranges: list[tuple[int, int]] = []
+    blocks = (range(0x300, 0x1E00), range(0x20D0, 0x2100), range(0x302A, 0x309B),
+              range(0xFE20, 0xFE30))  # fmt: skip
+    for point in itertools.chain(*blocks):
+        if unicodedata.category(chr(point))[0] != "M":
+            continue
+        if ranges and ranges[-1][1] == point - 1:
+            ranges[-1] = (ranges[-1][0], point)
+        else:
+            ranges.append((point, point))
+    return "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in ranges)
+
+
+_NOT_WORD = re.compile(f"[^\\w{_marks()}]|_")
+# Cyrillic and Greek letters drawn like Latin ones (Unicode's confusables), lower case: in a word
+# that also holds Latin letters they are read as those ("Dіsrеgаrd уоur" with Cyrillic і, е, а,
+# у, о). A word of one script is left as it is, so Russian and Greek stay Russian and Greek.
+_CONFUSABLE = str.maketrans(
+    dict(zip("аеорсухіјѕԁһӏԛԝүοανικρτυεχ", "aeopcyxijsdhlqwyoavikptuex", strict=True))
+)
+_CONFUSABLE_CHAR = re.compile("[аеорсухіјѕԁһӏԛԝүοανικρτυεχ]")
+_MIXED_WORD = re.compile(r"[^\W\d_]*(?:[a-z][^\W\d_]*[аеорсухіјѕԁһӏԛԝүοανικρτυεχ]|"
+                         r"[аеорсухіјѕԁһӏԛԝүοανικρτυεχ][^\W\d_]*[a-z])[^\W\d_]*")  # fmt: skip
 _ASCII_NOT_WORD = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum()})
 
 
@@ -45,9 +75,13 @@ def _lower(text: str) -> str:
 
 
 def canonical(text: str) -> str:
-    """Lower-case, leetspeak undone, every non-word character a space; same length as ``text``."""
+    """Lower-case, leetspeak undone, Cyrillic and Greek look-alikes inside Latin words read as
+    Latin, every non-word character (combining marks are word characters) a space; same length
+    as ``text``."""
     low = fold(_lower(text))
     low = _LEET_RUN.sub(lambda m: m.group().translate(_LEET), low)
     if low.isascii():
         return low.translate(_ASCII_NOT_WORD)
+    if _CONFUSABLE_CHAR.search(low):
+        low = _MIXED_WORD.sub(lambda m: m.group().translate(_CONFUSABLE), low)
     return _NOT_WORD.sub(" ", low)

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from botwarden.guards.injection import directed, labelled
+from botwarden.guards.injection import directed, labelled, languages
 from botwarden.guards.injection.canon import fold
 from botwarden.regex_heads import literal_heads, matches_at_heads
 
@@ -356,7 +357,7 @@ _PROMPT = _w(
 
 
 PREFIX = 4
-_UNSPACED = frozenset({"zh", "ja", "ko"})
+_UNSPACED = frozenset({"zh", "ja", "ko", "th"})
 
 
 def prefixes(words: list[str]) -> frozenset[str]:
@@ -375,6 +376,10 @@ def _keys(words: tuple[str, ...]) -> frozenset[str]:
     return frozenset(fold(a).strip().split()[0][:PREFIX] for a in words)
 
 
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
 def _rule(
     kind: str,
     weight: float,
@@ -386,12 +391,13 @@ def _rule(
     prompt_weight: float | None = None,
 ) -> Rule:
     """``anchors``: words one of which every match holds; ``also``: more such groups (the
-    words a match's other mandatory parts start with), for spaced languages only."""
-    anchors = tuple(fold(a) for a in anchors)
+    words a match's other mandatory parts start with), for spaced languages only. Pattern and
+    words are read in NFKC, as the text is (Thai's SARA AM, for one, is two characters there)."""
+    anchors = tuple(fold(_nfkc(a)) for a in anchors)
     spaced = lang not in _UNSPACED
     keys = _keys(anchors) if spaced else frozenset()
-    needs = tuple(_keys(group) for group in also) if spaced else ()
-    regex = re.compile(fold(pattern))
+    needs = tuple(_keys(tuple(map(_nfkc, group))) for group in also) if spaced else ()
+    regex = re.compile(fold(_nfkc(pattern)))
     return Rule(
         kind, weight, regex, anchors, lang, prefixes=keys, needs=needs, heads=word_heads(regex),
         prompt_weight=prompt_weight,
@@ -1768,6 +1774,12 @@ _FOREIGN: tuple[Rule, ...] = (
     ),
 )
 
+# More languages, in the two shapes the others have (``languages.py``).
+_MORE_LANGUAGES: tuple[Rule, ...] = tuple(
+    _rule(kind, weight, pattern, anchors, lang, also=also)
+    for kind, weight, pattern, anchors, lang, also in languages.RULES
+)
+
 _DELIMITERS: tuple[Rule, ...] = (
     _raw(
         DELIMITER,
@@ -2000,6 +2012,7 @@ _LABELLED = Rule(
 RULES: tuple[Rule, ...] = (
     _ENGLISH
     + _FOREIGN
+    + _MORE_LANGUAGES
     + _DELIMITERS
     + _EXFIL_RAW
     + _ADDRESS_RAW

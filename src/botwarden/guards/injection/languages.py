@@ -1,0 +1,266 @@
+# ruff: noqa: RUF001 - other scripts are what the module reads
+"""Override and extraction rules in more languages, as data ``patterns`` compiles.
+
+The two shapes the other languages have: an order to drop the instructions, and a request for the
+system prompt; where the object comes first in the language (Hindi, Bengali, Hungarian, Korean,
+Turkish), that order too. Each negated imperative a language uses for "don't forget/ignore"
+("glöm inte", "älä unohda", "jangan lupakan", "nu uita", "אל תשכח", "อย่าลืม") is left out: it is
+a reminder to follow instructions. Written from the languages' ordinary wording, not from any
+set's texts; ``patterns.OVERRIDE`` and ``patterns.EXTRACTION`` are the families.
+"""
+
+from __future__ import annotations
+
+OVERRIDE = "injection.instruction-override"
+EXTRACTION = "injection.prompt-extraction"
+
+# (family, weight, pattern, anchor words, language, more anchor-word groups)
+Entry = tuple[str, float, str, tuple[str, ...], str, tuple[tuple[str, ...], ...]]
+
+RULES: tuple[Entry, ...] = (
+    (
+        OVERRIDE,
+        5.0,
+        r"(?:تجاهل\w*|انس[ىي]?|لا تلتزم\w*|لا تتبع\w*)\s+(?:\S+\s+){0,3}?"
+        r"\S{0,3}(?:تعليمات\w*|ارشادات\w*|إرشادات\w*|قواعد\w*|أوامر\w*|اوامر\w*)",
+        ("تجاه", "انس", "انسى", "انسي", "تلتز", "تتبع"),
+        "ar",
+        (),
+    ),
+    (
+        EXTRACTION,
+        4.0,
+        r"(?:اعرض\w*|أظهر\w*|اظهر\w*|اكتب\w*|اطبع\w*|كرر\w*|اكشف\w*|أرني|ارني)\s+(?:\S+\s+){0,4}?"
+        r"\S{0,3}(?:تعليمات|موجه|إرشادات|ارشادات)\s+(?:\S+\s+)?(?:النظام|المخفية|الأولية|الاولية)",
+        ("اعرض", "أظهر", "اظهر", "اكتب", "اطبع", "كرر", "اكشف", "أرني", "ارني"),
+        "ar",
+        (),
+    ),
+    (
+        OVERRIDE,
+        5.0,
+        r"(?:निर्देश|नियम|आदेश|हिदायत)\S*\s+(?:\S+\s+){0,2}?(?:को\s+)?"
+        r"(?:अनदेखा|नज़रअंदाज़|नजरअंदाज|नज़रअंदाज|भूल)\s+(?:कर|जा)\S*|"
+        r"(?:अनदेखा|नज़रअंदाज़|नजरअंदाज|भूल)\s+(?:कर|जा)\S*\s+(?:\S+\s+){0,3}?(?:निर्देश|नियम)",
+        ("निर्द", "नियम", "आदेश", "हिदा", "अनदे", "नज़र", "नजर", "भूल"),
+        "hi",
+        (),
+    ),
+    (
+        EXTRACTION,
+        4.0,
+        r"(?:सिस्टम\s+(?:प्रॉम्प्ट|प्रोम्प्ट|निर्देश\S*)|छिप\S*\s+(?:हुए\s+|हुआ\s+)?(?:निर्देश\S*|प्रॉम्प्ट))"
+        r"\s+(?:\S+\s+){0,3}?(?:दिखा|बता|लिख|प्रिंट|दोहरा)",
+        ("सिस्ट", "छिप", "छिपा", "छिपे"),
+        "hi",
+        (),
+    ),
+    (
+        OVERRIDE,
+        5.0,
+        r"\b(?:abaikan|(?<!jangan )lupakan|acuhkan|jangan ikuti)\b(?:\s+\S+){0,3}?\s+"
+        r"(?:instruksi|aturan|perintah|arahan|pedoman|petunjuk)\w*\b",
+        ("abaik", "lupak", "acuhk", "jang"),
+        "id",
+        (),
+    ),
+    (
+        EXTRACTION,
+        4.0,
+        r"\b(?:tampilkan|tunjukkan|tuliskan|tulis|cetak|ulangi|bocorkan|sebutkan|berikan)\b"
+        r"(?:\s+\S+){0,4}?\s+(?:instruksi|prompt|perintah|pesan|arahan)\s+"
+        r"(?:sistem\w*|tersembunyi\w*|awal\w*)\b",
+        ("tamp", "tunj", "tuli", "ceta", "ulan", "boco", "sebu", "beri"),
+        "id",
+        (),
+    ),
+    (
+        OVERRIDE,
+        5.0,
+        r"\b(?:bỏ qua|phớt lờ|(?<!đừng )quên(?: đi)?|đừng làm theo|không tuân theo)\b"
+        r"(?:\s+\S+){0,3}?\s+"
+        r"(?:hướng dẫn|chỉ dẫn|quy tắc|chỉ thị|mệnh lệnh|lệnh)\b",
+        ("bỏ", "phớt", "quên", "đừng", "không"),
+        "vi",
+        (),
+    ),
+    (
+        EXTRACTION,
+        4.0,
+        r"\b(?:in ra|in lại|in nguyên văn|hiển thị|cho tôi xem|tiết lộ|nhắc lại|viết ra|cho biết)\b"
+        r"(?:\s+\S+){0,4}?\s+(?:lời nhắc|chỉ dẫn|hướng dẫn|câu lệnh|prompt)\s+"
+        r"(?:hệ thống|ẩn|ban đầu)\b",
+        ("in", "hiển", "cho", "tiết", "nhắc", "viết"),
+        "vi",
+        (("hệ", "ẩn", "ban"),),
+    ),
+    (
+        OVERRIDE,
+        5.0,
+        r"\b(?:ignorera|ignorer|glöm(?! inte)|glem(?! ikke)|strunta i|bortse från|se bort fra)\b"
+        r"(?:\s+\S+){0,3}?\s+"
+        r"(?:instruktioner\w*|instruksjon\w*|instrukser\w*|regler\w*|direktiv\w*|anvisning\w*)\b",
+        ("igno", "glöm", "glem", "stru", "bort"),
+        "sv",
+        (),
+    ),
+    (
+        EXTRACTION,
+        4.0,
+        r"\b(?:visa|vis|skriv ut|upprepa|gjenta|gentag|avslöja|avslør|afslør|berätta)\b"
+        r"(?:\s+\S+){0,4}?\s+(?:systemprompt\w*|systeminstruk\w*|systemmeddelande\w*|"
+        r"dolda instruktioner|skjulte instruk\w*|dina instruktioner|dine instruk\w*)\b",
+        ("visa", "vis", "skri", "uppr", "gjen", "gent", "avsl", "afsl", "berä"),
+        "sv",
+        (),
+    ),
+    (
+        OVERRIDE,
+        5.0,
+        r"\b(?:ohita|(?<!älä )unohda|jätä huomiotta|älä noudata)\b(?:\s+\S+){0,3}?\s+"
+        r"(?:ohjee\w*|ohjeet|säänn\w*|säännöt|käsky\w*)\b",
+        ("ohit", "unoh", "jätä", "älä"),
+        "fi",
+        (),
+    ),
+    (
+        EXTRACTION,
+        4.0,
+        r"\b(?:näytä|tulosta|toista|paljasta|kerro)\b(?:\s+\S+){0,4}?\s+"
+        r"(?:järjestelmäkehote\w*|järjestelmäohje\w*|piilotet\w+ ohje\w*|alkuperäi\w+ ohje\w*)\b",
+        ("näyt", "tulo", "tois", "palj", "kerr"),
+        "fi",
+        (),
+    ),
+    (
+        OVERRIDE,
+        5.0,
+        r"(?:(?<!μην )αγν[οό]η\w*|(?<!μην )ξ[εέ]χα\w*|μην ακολουθ\w*)\s+(?:\S+\s+){0,3}?"
+        r"(?:οδηγ[ιί]\w*|καν[οό]ν\w*|εντολ\w*)",
+        ("αγνό", "αγνο", "ξέχα", "ξεχα", "μην"),
+        "el",
+        (),
+    ),
+    (
+        EXTRACTION,
+        4.0,
+        r"(?:δε[ιί]ξε|εμφ[αά]νισε|γρ[αά]ψε|επαν[αά]λαβε|αποκ[αά]λυψε|τ[υύ]πωσε)\s+(?:\S+\s+){0,4}?"
+        r"(?:(?:οδηγ[ιί]\w*|prompt|μ[ηή]νυμα)\s+(?:του\s+)?συστ[ηή]ματος|κρυφ\w+ οδηγ[ιί]\w*)",
+        ("δείξ", "δειξ", "εμφά", "εμφα", "γράψ", "γραψ", "επαν", "αποκ", "τύπω", "τυπω"),
+        "el",
+        (),
+    ),
+    (
+        OVERRIDE,
+        5.0,
+        r"\b(?:ignoruj\w*|zapomeň\w*|zabudni\w*|nevšímej si|nedodržuj\w*)\b(?:\s+\S+){0,3}?\s+"
+        r"(?:instrukc\w*|inštrukci\w*|pokyn\w*|pravid\w*)\b",
+        ("igno", "zapo", "zabu", "nevš", "nedo"),
+        "cs",
+        (),
+    ),
+    (
+        EXTRACTION,
+        4.0,
+        r"\b(?:ukaž\w*|zobraz\w*|vypiš\w*|napiš\w*|zopakuj\w*|prozraď\w*|prezraď\w*)\b"
+        r"(?:\s+\S+){0,4}?\s+(?:systémov\w+ (?:prompt|pokyn\w*|instrukc\w*|inštrukci\w*)|"
+        r"skryt\w+ (?:pokyn\w*|instrukc\w*))\b",
+        ("ukaž", "zobr", "vypi", "napi", "zopa", "proz", "prez"),
+        "cs",
+        (),
+    ),
+    (
+        OVERRIDE,
+        5.0,
+        r"\b(?<!nu )(?:ignoră|ignorați|ignora|uită|uitați)\b(?:\s+\S+){0,3}?\s+"
+        r"(?:instrucțiun\w*|regul\w*|indicați\w*|directiv\w*)\b|"
+        r"\bnu respecta\b(?:\s+\S+){0,3}?\s+"
+        r"(?:instrucțiun\w*|regul\w*|indicați\w*|directiv\w*)\b",
+        ("igno", "uită", "uita", "nu"),
+        "ro",
+        (),
+    ),
+    (
+        OVERRIDE,
+        5.0,
+        r"\b(?:hagyd figyelmen kívül|(?<!ne )felejtsd el|ignoráld)\b(?:\s+\S+){0,3}?\s+"
+        r"(?:utasítás\w*|szabály\w*|instrukci\w*)\b|"
+        r"\b(?:utasítás\w*|szabály\w*)\s+(?:\S+\s+){0,1}?"
+        r"(?:hagyd figyelmen kívül|felejtsd el|ignoráld)\b",
+        ("hagy", "fele", "igno", "utas", "szab"),
+        "hu",
+        (),
+    ),
+    (
+        OVERRIDE,
+        5.0,
+        r"\b(?:(?<!не )ігнору\w*|проігнору\w*|(?<!не )забудь\w*|не зважай\w*)\b(?:\s+\S+){0,3}?\s+"
+        r"(?:інструкці\w*|вказівк\w*|правил\w*|команд\w*)\b",
+        ("ігно", "проі", "забу", "не"),
+        "uk",
+        (),
+    ),
+    (
+        EXTRACTION,
+        4.0,
+        r"\b(?:покажи|виведи|повтори|розкрий|напиши|надрукуй)\b(?:\s+\S+){0,4}?\s+"
+        r"(?:системн\w+ (?:промпт\w*|інструкці\w*|підказк\w*)|приховані інструкці\w*)\b",
+        ("пока", "виве", "повт", "розк", "напи", "надр"),
+        "uk",
+        (),
+    ),
+    (
+        OVERRIDE,
+        5.0,
+        r"(?:התעל\w*|שכח\w*)\s+(?:\S+\s+){0,3}?\S{0,2}(?:הוראות|ההוראות|הנחיות|ההנחיות|"
+        r"כללים|הכללים)",
+        ("התעל", "שכח", "שכחי", "שכחו"),
+        "he",
+        (),
+    ),
+    (
+        OVERRIDE,
+        5.0,
+        r"(?:ละเว้น|เพิกเฉย|ไม่ต้องสนใจ|(?<!อย่า)ลืม)\S{0,12}?(?:คำสั่ง|คำแนะนำ|กฎ)",
+        ("ละเว้น", "เพิกเฉย", "สนใจ", "ลืม"),
+        "th",
+        (),
+    ),
+    (
+        OVERRIDE,
+        5.0,
+        r"(?:নির্দেশ|নিয়ম)\S*\s+(?:\S+\s+){0,2}?(?:উপেক্ষা|অগ্রাহ্য|ভুলে)\s+(?:কর|যা)|"
+        r"(?:উপেক্ষা|অগ্রাহ্য)\s+কর\S*\s+(?:\S+\s+){0,3}?(?:নির্দেশ|নিয়ম)",
+        ("নির্", "নিয়", "উপেক", "অগ্র", "ভুলে"),
+        "bn",
+        (),
+    ),
+    (
+        EXTRACTION,
+        4.0,
+        r"\b(?:pokaż|wypisz|wyświetl|powtórz|ujawnij|podaj|napisz)\b(?:\s+\S+){0,4}?\s+"
+        r"(?:(?:swoją |twoją |swoje |twoje )?(?:instrukcj\w+ systemow\w+|prompt\w* systemow\w*|"
+        r"systemow\w+ (?:instrukcj\w+|prompt\w*)|ukryt\w+ instrukcj\w+))\b",
+        ("poka", "wypi", "wyśw", "powt", "ujaw", "poda", "napi"),
+        "pl",
+        (),
+    ),
+    (
+        EXTRACTION,
+        4.0,
+        r"(?:시스템\s*프롬프트|시스템\s*지시\S*|숨겨진\s*지시\S*|초기\s*지시\S*|처음에\s*받은\s*\S*지시\S*)"
+        r"\S*\s*(?:\S+\s*){0,3}?(?:보여|출력|알려|공개|말해)",
+        ("시스템", "숨겨진", "초기", "처음에"),
+        "ko",
+        (),
+    ),
+    (
+        EXTRACTION,
+        4.0,
+        r"\bsistem\s+(?:istem\w*|talimat\w*|komut\w*|mesaj\w*)\s+(?:\S+\s+){0,3}?"
+        r"(?:göster|yaz|yazdır|tekrarla|açıkla|paylaş)\w*",
+        ("sist",),
+        "tr",
+        (),
+    ),
+)
