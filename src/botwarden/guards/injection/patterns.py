@@ -300,9 +300,10 @@ _OWNER = _w(
     "admins?",
     "administrators?",
 )
-# a system prompt asked for as a kind of thing, or one the asker brought: "give me a system
-# prompt template", "what is a system prompt", "translate this system prompt", not "yours"
-_SOME = _w("a", "an", "this", "my", "our", "some", "another", "any")
+# a system prompt asked for as a kind of thing, one the asker brought, or a third party's: "give
+# me a system prompt template", "translate this system prompt", "the attacker made the bot reveal
+# its system prompt", not "yours"
+_SOME = _w("a", "an", "this", "my", "our", "some", "another", "any", "its", "their", "his", "her")
 _HIDDEN = _w(
     "system",
     "initial",
@@ -1470,10 +1471,7 @@ _FOREIGN: tuple[Rule, ...] = (
         OVERRIDE,
         4.0,
         r"\b(?:neue anweisungen|nouvelles instructions|nuevas instrucciones|nuove istruzioni|"
-        r"novas instrucoes|nieuwe instructies|новые инструкции)\b|"
-        r"\b(?:ab sofort|von nun an|ab jetzt|des maintenant|a partir de maintenant|desormais|"
-        r"a partir de ahora|de ahora en adelante|da ora in poi|d ora in poi|a partir de agora|"
-        r"vanaf nu|отныне|с этого момента)\b",  # noqa: RUF001 - Russian
+        r"novas instrucoes|nieuwe instructies|новые инструкции)\b",
         (
             "anweisungen",
             "instructions",
@@ -1482,6 +1480,18 @@ _FOREIGN: tuple[Rule, ...] = (
             "instrucoes",
             "instructies",
             "инструкции",
+        ),
+        "any",
+    ),
+    # "from now on": a chat's turn to a new regime, but in a letter or a notice ordinary business
+    # ("Zahlungen sind ab sofort an ... zu leisten", "le paiement doit désormais...")
+    _rule(
+        OVERRIDE,
+        2.0,
+        r"\b(?:ab sofort|von nun an|ab jetzt|des maintenant|a partir de maintenant|desormais|"
+        r"a partir de ahora|de ahora en adelante|da ora in poi|d ora in poi|a partir de agora|"
+        r"vanaf nu|отныне|с этого момента)\b",  # noqa: RUF001 - Russian
+        (
             "sofort",
             "nun",
             "jetzt",
@@ -1496,6 +1506,7 @@ _FOREIGN: tuple[Rule, ...] = (
             "момента",
         ),
         "any",
+        prompt_weight=4.0,
     ),
     _rule(
         OVERRIDE,
