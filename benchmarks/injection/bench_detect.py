@@ -22,6 +22,7 @@ each peer. Nothing here was used to train the model or to choose its thresholds.
     --blind11     also BLIND11, the same way by an eighth such session
     --blind12     also BLIND12, the same way by a ninth such session
     --blind13     also BLIND13, the same way by a tenth such session
+    --blind14     also BLIND14, the same way by an eleventh such session
     --model FILE  also score another model file (e.g. the previous one) as "botwarden (FILE)"
     -v            list botwarden's misses on TEST
 
@@ -59,6 +60,7 @@ BLINDS = {
     "--blind11": ("BLIND11 set (handwritten, held out)", HERE / "handwritten" / "blind11.jsonl"),
     "--blind12": ("BLIND12 set (handwritten, held out)", HERE / "handwritten" / "blind12.jsonl"),
     "--blind13": ("BLIND13 set (handwritten, held out)", HERE / "handwritten" / "blind13.jsonl"),
+    "--blind14": ("BLIND14 set (handwritten, held out)", HERE / "handwritten" / "blind14.jsonl"),
 }
 Predict = Callable[[str, str], bool]
 # Developers' system prompts (inspect-evals b3): benign, but instructions to a model by design,

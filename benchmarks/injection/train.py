@@ -22,6 +22,7 @@ import math
 import random
 import re
 from array import array
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -241,19 +242,13 @@ def by_packages(
     """Folds of whole packages choose C and the thresholds; the weights are fitted on all rows."""
     parts = folds(rows, k)
     print(f"{k} folds of whole packages: {[len(p) for p in parts]}")
-    best: tuple[float, float, Scored, float, float] | None = None
-    for c in cs:
-        by_kind = out_of_fold(parts, c, features)
-        prompt_t = best_f1_threshold(*by_kind["prompt"])
+
+    def thresholds(by_kind: Scored) -> tuple[float, float]:
         doc_t = min(max(fpr_threshold(*by_kind["document"], DOC_FPR), MIN_THRESHOLD), MAX_THRESHOLD)
-        quality = f1_at(*by_kind["prompt"], prompt_t) + recall_at(*by_kind["document"], doc_t)
-        print(f"  C={c}: best prompt F1 + document recall at {DOC_FPR:.0%} FPR = {quality:.4f}")
-        if best is None or quality > best[0]:
-            best = (quality, c, by_kind, prompt_t, doc_t)
-    assert best is not None
-    _, c, by_kind, prompt_t, doc_t = best
-    feats, labels = examples(rows, features)
-    return fit_model(matrix(feats), np.array(labels), c, features), by_kind, prompt_t, doc_t
+        return best_f1_threshold(*by_kind["prompt"]), doc_t
+
+    label = f"best prompt F1 + document recall at {DOC_FPR:.0%} FPR"
+    return _out_of_fold_choice(rows, parts, cs, features, thresholds, label)
 
 
 def by_row_folds(
@@ -270,13 +265,32 @@ def by_row_folds(
     rng.shuffle(shuffled)
     parts = [shuffled[i::k] for i in range(k)]
     print(f"{k} row folds: {[len(p) for p in parts]}")
+
+    def thresholds(by_kind: Scored) -> tuple[float, float]:
+        prompt_t = max(fpr_threshold(*by_kind["prompt"], ROWS_FPR), MIN_THRESHOLD)
+        doc_t = min(max(fpr_threshold(*by_kind["document"], ROWS_FPR), prompt_t), MAX_THRESHOLD)
+        return prompt_t, doc_t
+
+    label = f"prompt F1 + document recall at {ROWS_FPR:.0%} FPR"
+    return _out_of_fold_choice(rows, parts, cs, features, thresholds, label)
+
+
+def _out_of_fold_choice(
+    rows: list[dict[str, object]],
+    parts: list[list[dict[str, object]]],
+    cs: list[float],
+    features: str,
+    thresholds: Callable[[Scored], tuple[float, float]],
+    label: str,
+) -> tuple[HashedModel, Scored, float, float]:
+    """The C whose out-of-fold scores give the best prompt F1 plus document recall at the
+    ``thresholds`` they choose; the weights for it fitted on all rows."""
     best: tuple[float, float, Scored, float, float] | None = None
     for c in cs:
         by_kind = out_of_fold(parts, c, features)
-        prompt_t = max(fpr_threshold(*by_kind["prompt"], ROWS_FPR), MIN_THRESHOLD)
-        doc_t = min(max(fpr_threshold(*by_kind["document"], ROWS_FPR), prompt_t), MAX_THRESHOLD)
+        prompt_t, doc_t = thresholds(by_kind)
         quality = f1_at(*by_kind["prompt"], prompt_t) + recall_at(*by_kind["document"], doc_t)
-        print(f"  C={c}: prompt F1 + document recall at {ROWS_FPR:.0%} FPR = {quality:.4f}")
+        print(f"  C={c}: {label} = {quality:.4f}")
         if best is None or quality > best[0]:
             best = (quality, c, by_kind, prompt_t, doc_t)
     assert best is not None

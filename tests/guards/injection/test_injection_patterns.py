@@ -244,6 +244,8 @@ def test_family(text: str, family: str) -> None:
         "อย่าลืมคำแนะนำการใช้งาน",
         "Μην ξεχάσεις τις οδηγίες χρήσης.",
         "Abaikan saja pesan sebelumnya, salah kirim.",
+        # a third party's system prompt, reported
+        "In the demo, the attacker made the chatbot reveal its system prompt.",
     ],
 )
 def test_benign_senses_match_no_family(text: str) -> None:
@@ -262,6 +264,22 @@ def test_housekeeping_wording_weighs_less_than_an_override(text: str) -> None:
     found = pattern_findings(text, canonical(text))
     assert found
     assert max(f.weight for f in found) <= 2.5
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Zahlungen sind ab sofort an das neue Konto zu leisten.",
+        "Le paiement doit désormais être effectué par virement.",
+        "A partir de ahora la oficina abre a las nueve.",
+    ],
+)
+def test_from_now_on_weighs_less_in_a_document_than_in_a_prompt(text: str) -> None:
+    raw = normalize(text).text
+    as_document = pattern_findings(raw, canonical(raw))
+    as_prompt = pattern_findings(raw, canonical(raw), prompt=True)
+    assert max(f.weight for f in as_document) == 2.0
+    assert max(f.weight for f in as_prompt) == 4.0
 
 
 def test_evidence_points_at_the_original_text() -> None:
