@@ -14,8 +14,9 @@ from __future__ import annotations
 OVERRIDE = "injection.instruction-override"
 EXTRACTION = "injection.prompt-extraction"
 
-# (family, weight, pattern, anchor words, language, more anchor-word groups)
-Entry = tuple[str, float, str, tuple[str, ...], str, tuple[tuple[str, ...], ...]]
+# (family, weight in a document, pattern, anchor words, language, more anchor-word groups, weight
+# in a prompt where it differs)
+Entry = tuple[str, float, str, tuple[str, ...], str, tuple[tuple[str, ...], ...], float | None]
 
 RULES: tuple[Entry, ...] = (
     (
@@ -26,6 +27,7 @@ RULES: tuple[Entry, ...] = (
         ("تجاه", "انس", "انسى", "انسي", "تلتز", "تتبع"),
         "ar",
         (),
+        None,
     ),
     (
         EXTRACTION,
@@ -35,6 +37,7 @@ RULES: tuple[Entry, ...] = (
         ("اعرض", "أظهر", "اظهر", "اكتب", "اطبع", "كرر", "اكشف", "أرني", "ارني"),
         "ar",
         (),
+        None,
     ),
     (
         OVERRIDE,
@@ -45,6 +48,7 @@ RULES: tuple[Entry, ...] = (
         ("निर्द", "नियम", "आदेश", "हिदा", "अनदे", "नज़र", "नजर", "भूल"),
         "hi",
         (),
+        None,
     ),
     (
         EXTRACTION,
@@ -54,6 +58,7 @@ RULES: tuple[Entry, ...] = (
         ("सिस्ट", "छिप", "छिपा", "छिपे"),
         "hi",
         (),
+        None,
     ),
     (
         OVERRIDE,
@@ -63,6 +68,7 @@ RULES: tuple[Entry, ...] = (
         ("abaik", "lupak", "acuhk", "jang"),
         "id",
         (),
+        None,
     ),
     (
         EXTRACTION,
@@ -73,6 +79,7 @@ RULES: tuple[Entry, ...] = (
         ("tamp", "tunj", "tuli", "ceta", "ulan", "boco", "sebu", "beri"),
         "id",
         (),
+        None,
     ),
     (
         OVERRIDE,
@@ -83,6 +90,7 @@ RULES: tuple[Entry, ...] = (
         ("bỏ", "phớt", "quên", "đừng", "không"),
         "vi",
         (),
+        None,
     ),
     (
         EXTRACTION,
@@ -93,6 +101,7 @@ RULES: tuple[Entry, ...] = (
         ("in", "hiển", "cho", "tiết", "nhắc", "viết"),
         "vi",
         (("hệ", "ẩn", "ban"),),
+        None,
     ),
     (
         OVERRIDE,
@@ -103,6 +112,7 @@ RULES: tuple[Entry, ...] = (
         ("igno", "glöm", "glem", "stru", "bort"),
         "sv",
         (),
+        None,
     ),
     (
         EXTRACTION,
@@ -113,6 +123,7 @@ RULES: tuple[Entry, ...] = (
         ("visa", "vis", "skri", "uppr", "gjen", "gent", "avsl", "afsl", "berä"),
         "sv",
         (),
+        None,
     ),
     (
         OVERRIDE,
@@ -122,6 +133,7 @@ RULES: tuple[Entry, ...] = (
         ("ohit", "unoh", "jätä", "älä"),
         "fi",
         (),
+        None,
     ),
     (
         EXTRACTION,
@@ -131,6 +143,7 @@ RULES: tuple[Entry, ...] = (
         ("näyt", "tulo", "tois", "palj", "kerr"),
         "fi",
         (),
+        None,
     ),
     (
         OVERRIDE,
@@ -140,6 +153,7 @@ RULES: tuple[Entry, ...] = (
         ("αγνό", "αγνο", "ξέχα", "ξεχα", "μην"),
         "el",
         (),
+        None,
     ),
     (
         EXTRACTION,
@@ -149,6 +163,7 @@ RULES: tuple[Entry, ...] = (
         ("δείξ", "δειξ", "εμφά", "εμφα", "γράψ", "γραψ", "επαν", "αποκ", "τύπω", "τυπω"),
         "el",
         (),
+        None,
     ),
     (
         OVERRIDE,
@@ -158,6 +173,7 @@ RULES: tuple[Entry, ...] = (
         ("igno", "zapo", "zabu", "nevš", "nedo"),
         "cs",
         (),
+        None,
     ),
     (
         EXTRACTION,
@@ -168,6 +184,7 @@ RULES: tuple[Entry, ...] = (
         ("ukaž", "zobr", "vypi", "napi", "zopa", "proz", "prez"),
         "cs",
         (),
+        None,
     ),
     (
         OVERRIDE,
@@ -179,6 +196,7 @@ RULES: tuple[Entry, ...] = (
         ("igno", "uită", "uita", "nu"),
         "ro",
         (),
+        None,
     ),
     (
         OVERRIDE,
@@ -190,6 +208,7 @@ RULES: tuple[Entry, ...] = (
         ("hagy", "fele", "igno", "utas", "szab"),
         "hu",
         (),
+        None,
     ),
     (
         OVERRIDE,
@@ -199,6 +218,7 @@ RULES: tuple[Entry, ...] = (
         ("ігно", "проі", "забу", "не"),
         "uk",
         (),
+        None,
     ),
     (
         EXTRACTION,
@@ -208,6 +228,7 @@ RULES: tuple[Entry, ...] = (
         ("пока", "виве", "повт", "розк", "напи", "надр"),
         "uk",
         (),
+        None,
     ),
     (
         OVERRIDE,
@@ -217,6 +238,7 @@ RULES: tuple[Entry, ...] = (
         ("התעל", "שכח", "שכחי", "שכחו"),
         "he",
         (),
+        None,
     ),
     (
         OVERRIDE,
@@ -225,6 +247,7 @@ RULES: tuple[Entry, ...] = (
         ("ละเว้น", "เพิกเฉย", "สนใจ", "ลืม"),
         "th",
         (),
+        None,
     ),
     (
         OVERRIDE,
@@ -234,6 +257,7 @@ RULES: tuple[Entry, ...] = (
         ("নির্", "নিয়", "উপেক", "অগ্র", "ভুলে"),
         "bn",
         (),
+        None,
     ),
     (
         EXTRACTION,
@@ -244,6 +268,7 @@ RULES: tuple[Entry, ...] = (
         ("poka", "wypi", "wyśw", "powt", "ujaw", "poda", "napi"),
         "pl",
         (),
+        None,
     ),
     (
         EXTRACTION,
@@ -253,6 +278,7 @@ RULES: tuple[Entry, ...] = (
         ("시스템", "숨겨진", "초기", "처음에"),
         "ko",
         (),
+        None,
     ),
     (
         EXTRACTION,
@@ -262,5 +288,135 @@ RULES: tuple[Entry, ...] = (
         ("sist",),
         "tr",
         (),
+        None,
+    ),
+    # the reader's own hidden instructions named ("your hidden instructions"), as the English
+    # rule beside the extraction rules reads them
+    (
+        EXTRACTION,
+        3.0,
+        r"\b(?:deine|ihre|deinen|ihren)\s+(?:versteckten|geheimen|ursprünglichen|anfänglichen|"
+        r"internen|verborgenen)\s+(?:anweisungen|instruktionen|vorgaben|regeln)\b",
+        ("deine", "ihre", "deinen", "ihren"),
+        "de",
+        (),
+        4.0,
+    ),
+    (
+        EXTRACTION,
+        3.0,
+        r"\b(?:tes|vos|les)\s+(?:instructions|consignes)\s+(?:cachées|secrètes|initiales|"
+        r"d origine|internes|confidentielles|reçues au début|système)\b",
+        ("tes", "vos", "les"),
+        "fr",
+        (("instructions", "consignes"),),
+        4.0,
+    ),
+    (
+        EXTRACTION,
+        3.0,
+        r"\b(?:tus|sus|las)\s+instrucciones\s+(?:ocultas|secretas|iniciales|originales|internas|"
+        r"confidenciales|de sistema|del sistema)\b",
+        ("tus", "sus", "las"),
+        "es",
+        (("instrucciones",),),
+        4.0,
+    ),
+    (
+        EXTRACTION,
+        3.0,
+        r"\b(?:tue|le tue)\s+istruzioni\s+(?:nascoste|segrete|iniziali|originali|interne|"
+        r"riservate|di sistema)\b|\bnelle tue istruzioni\b",
+        ("tue", "le", "nelle"),
+        "it",
+        (("istruzioni",),),
+        4.0,
+    ),
+    (
+        EXTRACTION,
+        3.0,
+        r"\b(?:suas|tuas|as suas)\s+instruções\s+(?:ocultas|secretas|iniciais|originais|internas|"
+        r"confidenciais|de sistema|do sistema)\b",
+        ("suas", "tuas", "as"),
+        "pt",
+        (("instruções",),),
+        4.0,
+    ),
+    (
+        EXTRACTION,
+        3.0,
+        r"\b(?:свои|твои|ваши)\s+(?:скрытые|секретные|начальные|исходные|изначальные|"
+        r"внутренние|системные)\s+(?:инструкции|указания|правила)\b",
+        ("свои", "твои", "ваши"),
+        "ru",
+        (),
+        4.0,
+    ),
+    (
+        EXTRACTION,
+        3.0,
+        r"\b(?:свої|твої|ваші)\s+(?:приховані|секретні|початкові|внутрішні|системні)\s+"
+        r"(?:інструкції|вказівки|правила)\b",
+        ("свої", "твої", "ваші"),
+        "uk",
+        (),
+        4.0,
+    ),
+    (
+        EXTRACTION,
+        3.0,
+        r"\b(?:swoje|twoje)\s+(?:ukryte|tajne|początkowe|pierwotne|wewnętrzne|systemowe)\s+"
+        r"(?:instrukcje|polecenia|zasady)\b",
+        ("swoje", "twoje"),
+        "pl",
+        (),
+        4.0,
+    ),
+    (
+        EXTRACTION,
+        3.0,
+        r"\b(?:dina|dine)\s+(?:dolda|hemliga|ursprungliga|interna|skjulte|hemmelige|"
+        r"oprindelige|opprinnelige)\s+(?:instruktioner|instruksjoner|instrukser|instruktionerna)\b",
+        ("dina", "dine"),
+        "sv",
+        (),
+        4.0,
+    ),
+    (
+        EXTRACTION,
+        3.0,
+        r"\b(?:je|jouw|uw)\s+(?:verborgen|geheime|oorspronkelijke|interne|eerste)\s+"
+        r"(?:instructies|opdrachten)\b",
+        ("je", "jouw", "uw"),
+        "nl",
+        (("instructies", "opdrachten"),),
+        4.0,
+    ),
+    (
+        EXTRACTION,
+        3.0,
+        r"(?:숨겨진|처음 받은|초기|비밀)\s*(?:지침|지시)",
+        ("숨겨진", "처음", "초기", "비밀"),
+        "ko",
+        (),
+        4.0,
+    ),
+    (
+        EXTRACTION,
+        3.0,
+        r"(?:隠された|最初の|秘密の|元の)(?:指示|命令|プロンプト)",
+        ("隠された", "最初の", "秘密の", "元の"),
+        "ja",
+        (),
+        4.0,
+    ),
+    (
+        EXTRACTION,
+        3.0,
+        r"(?:隐藏|秘密|初始|原始|最初)的?(?:指令|指示|提示词)",
+        ("隐藏", "秘密", "初始", "原始", "最初"),
+        "zh",
+        (),
+        4.0,
     ),
 )

@@ -924,6 +924,60 @@ _ENGLISH: tuple[Rule, ...] = (
             ),
         ),
     ),
+    # The reader's own hidden instructions named, whatever is asked of them ("read me yours",
+    # "retell", "fill in the blanks from"): "your hidden setup text", "your initial
+    # instructions", "your system prompt". In the read sets: 213 injection prompts, no benign
+    # prompt; 128 injected documents, 2 benign ones quoting an attack. Less in a document:
+    # owners' guides say "keep your system prompt short".
+    _rule(
+        EXTRACTION,
+        3.0,
+        r"\byour\s+(?:(?:hidden|secret|initial|original|starting|startup|start up|confidential|"
+        r"internal|private|underlying|real|full|complete|exact|verbatim|preset|pre set|built in|"
+        r"operator s|developer s|setup)\s+){1,3}(?:system\s+)?(?:instructions|prompt|setup text|"
+        r"setup|configuration|config|rules|guidelines|directives|preamble)\b|"
+        r"\byour\s+system\s+(?:prompt|instructions|message)\b",
+        ("your",),
+        also=(
+            (
+                "hidden",
+                "secret",
+                "initial",
+                "original",
+                "starting",
+                "startup",
+                "start",
+                "confidential",
+                "internal",
+                "private",
+                "underlying",
+                "real",
+                "full",
+                "complete",
+                "exact",
+                "verbatim",
+                "preset",
+                "pre",
+                "built",
+                "operator",
+                "developer",
+                "setup",
+                "system",
+            ),
+        ),
+        prompt_weight=4.0,
+    ),
+    # "everything you were told before my first message"
+    _rule(
+        EXTRACTION,
+        4.0,
+        r"\b(?:everything|all|what|whatever|the text|the words|anything)\s+(?:that\s+)?"
+        r"(?:you\s+(?:were|have been|ve been|got)\s+(?:told|given|sent|shown)|"
+        r"(?:was|were)\s+(?:sent|given|shown)\s+to\s+you|came)\s+before\s+(?:my|this|our|the)\s+"
+        r"(?:first\s+|very\s+first\s+)?(?:message|question|turn|reply|prompt)\b",
+        ("everything", "all", "what", "whatever", "the", "anything"),
+        also=(("before",),),
+    ),
     # system-prompt extraction
     _rule(
         EXTRACTION,
@@ -1787,8 +1841,8 @@ _FOREIGN: tuple[Rule, ...] = (
 
 # More languages, in the two shapes the others have (``languages.py``).
 _MORE_LANGUAGES: tuple[Rule, ...] = tuple(
-    _rule(kind, weight, pattern, anchors, lang, also=also)
-    for kind, weight, pattern, anchors, lang, also in languages.RULES
+    _rule(kind, weight, pattern, anchors, lang, also=also, prompt_weight=prompt)
+    for kind, weight, pattern, anchors, lang, also, prompt in languages.RULES
 )
 
 _DELIMITERS: tuple[Rule, ...] = (
