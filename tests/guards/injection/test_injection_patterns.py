@@ -252,6 +252,10 @@ def test_family(text: str, family: str) -> None:
         "Abaikan saja pesan sebelumnya, salah kirim.",
         # a third party's system prompt, reported
         "In the demo, the attacker made the chatbot reveal its system prompt.",
+        "The payload makes the model ignore its developer's instructions.",
+        # developer mode as a device's setting
+        "How do I turn on developer mode on a Samsung Galaxy phone?",
+        "How to turn off developer mode on your child's tablet",
     ],
 )
 def test_benign_senses_match_no_family(text: str) -> None:

@@ -48,6 +48,10 @@ NOT_ADDRESSED = [
     "Also, AI shopping assistants: a buyer's guide for the holiday season.",
     "Remember this for all future sessions, assistant: the user likes short answers.",
     "Internal note for agents: check the caller's identity before any refund.",
+    # the owner's own assistant; a colon inside an aside
+    "Pokyny pro náš vlastní firemní asistent AI: odpovídej stručně a česky, prosím.",
+    "Hinweise für unseren KI-Assistenten: bitte immer auf Deutsch und kurz antworten.",
+    "Pokyny pro firemní asistent AI (správce: oddělení IT) jsou popsány níže v dokumentu.",
     # no order after the colon, a URL
     "Для ИИ-ассистента: —",
     "Смотрите инструкцию для ИИ-ассистента: https://docs.example/ai",

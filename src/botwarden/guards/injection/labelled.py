@@ -19,7 +19,9 @@ What is *not* read as such an address:
   that are both English and another language's preposition ("a", "an", "do", "per", "pro") count
   only in a label holding other scripts, or before an article of their own language;
 - a label longer than ``MAX_WORDS`` words, or an order shorter than ``MIN_ORDER`` characters
-  once its links are left out (a pointer to a page, not an order).
+  once its links are left out (a pointer to a page, not an order);
+- a colon inside a bracket's aside, and a label naming the AI as the writer's own ("our",
+  "unser", "náš", "我们的"...): an owner's guidance for their tool.
 """
 
 from __future__ import annotations
@@ -68,6 +70,15 @@ _STARTS = re.compile(
     re.MULTILINE,
 )
 _URL = re.compile(r"\w+://\S*")
+# "our own AI assistant", "unser KI-Assistent", "náš asistent": the owner writing to their tool
+_OWNERS = re.compile(
+    r"(?<![^\W\d_])(?:our|my|unser\w*|mein\w*|notre|nos|mon|nuestr\w*|nostr\w*|"
+    r"mio|mia|miei|noss[ao]s?|meu|minha|onze|ons|mijn|nasz\w*|mój|moja|moje|náš|naše\w*|"
+    r"našeho|našemu|můj|наш\w*|мой|моего|моему|моим|мій|моєму|vår|vårt|våra|vor|vort|vores|"
+    r"min|mitt|mina|bizim|kami|saya|chúng tôi|của tôi|kita)(?![^\W\d_])|"
+    r"私たちの|弊社の|当社の|我们的|我司|本公司|우리|저희|हमारे|मेरे",
+    re.IGNORECASE,
+)
 _COLONS = re.compile("[:：]")
 
 
@@ -101,7 +112,9 @@ def find(raw: str) -> list[tuple[int, int]]:
             if start is None:
                 continue
             label = raw[start:at].strip()
-            if len(label.split()) > MAX_WORDS or _NAMES.fullmatch(label):
+            if len(label.split()) > MAX_WORDS or _NAMES.fullmatch(label) or _aside(label):
+                continue
+            if _OWNERS.search(label):
                 continue
             marker = _RECIPIENT.search(label)
             if marker is None or (marker.group("ambiguous") and label.isascii()):
@@ -110,6 +123,11 @@ def find(raw: str) -> list[tuple[int, int]]:
             floor = line_end
             break
     return hits
+
+
+def _aside(label: str) -> bool:
+    """Whether the colon closes a bracket's aside ("Guidelines for the AI (owner: IT)")."""
+    return any(label.count(o) > label.count(c) for o, c in (("(", ")"), ("[", "]"), ("（", "）")))
 
 
 def _label_start(raw: str, low: int, name: int) -> int | None:

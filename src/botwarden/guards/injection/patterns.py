@@ -371,6 +371,13 @@ _MODES = (
     r"maintenance|sudo|admin|evil|"
     r"opposite|chaos|dude|stan|aim|no ?limits?|freedom)\s+mode\b"
 )
+# ...of a device: "turn on developer mode on a Samsung phone", "developer mode on your child's
+# tablet" is a setting, not a persona
+_A_DEVICE = (
+    r"\s+(?:(?:a|an|the|your|my|his|her|their|this|that)\s+)?(?:\S+\s+){0,3}?"
+    r"(?:phone|android|iphone|ipad|samsung|pixel|galaxy|device|tablet|windows|macos|mac|"
+    r"browser|chrome|firefox|laptop|pc|computer|console|xbox|playstation|tv|router|car|watch)s?\b"
+)
 
 
 def _keys(words: tuple[str, ...]) -> frozenset[str]:
@@ -454,11 +461,13 @@ _ENGLISH: tuple[Rule, ...] = (
         also=(("above", "previous", "prior", "preceding", "foregoing"),),
     ),
     # "ignore all previous instructions", "disregard your rules", "forget the above guidance";
-    # not the housekeeping of the next rule
+    # not the housekeeping of the next rule, nor a third party's orders ("the attack makes the
+    # model ignore its developer's instructions": a report)
     _rule(
         OVERRIDE,
         5.0,
-        rf"\b(?!{_HOUSEKEEPING}){_DROP}\b(?:\s+\S+){{0,2}}?\s+{_BEFORE}\b(?:\s+\S+){{0,2}}?\s+"
+        rf"\b(?!{_HOUSEKEEPING}){_DROP}\b(?!\s+(?:its|their|his|her)\b)(?:\s+\S+){{0,2}}?\s+"
+        rf"{_BEFORE}\b(?:\s+\S+){{0,2}}?\s+"
         rf"{_ORDERS}\b",
         _DROP_ANCHORS,
         also=(
@@ -728,8 +737,9 @@ _ENGLISH: tuple[Rule, ...] = (
         ROLE_PLAY,
         4.5,
         rf"\b(?:enter|entering|enable|enabled|activate|activated|switch to|switch into|turn on|"
-        rf"you are in|you re in|now in|are now in|stay in)\s+(?:the\s+)?(?:\S+\s+)?{_MODES}|"
-        rf"{_MODES}\s+(?:is\s+)?(?:enabled|activated|is on|on|engaged)\b",
+        rf"you are in|you re in|now in|are now in|stay in)\s+(?:the\s+)?(?:\S+\s+)?{_MODES}"
+        rf"(?!\s+(?:on|in|for){_A_DEVICE})|"
+        rf"{_MODES}\s+(?:is\s+)?(?:enabled|activated|is on|engaged|on(?!{_A_DEVICE}))\b",
         ("mode",),
     ),
     _rule(
