@@ -37,13 +37,13 @@ _ORDER_READ = 400  # characters after the colon read for the order
 
 # Words for an AI reader, in many languages; "bot" and "agent" are left to the English rules.
 _NAME = (
-    r"(?:(?<![^\W\d_])(?:ai|a\.i\.|ki|ia|ии|ші|llm|gpt|chat-?bot\w*|tekoäly\w*|yapay\s+zek[aâ]\w*|"
+    r"(?:(?<![^\W\d_])(?:ai|a\.i\.|ki|ia|ии|ші|іі|llm|gpt|chat-?bot\w*|tekoäly\w*|yapay\s+zek[aâ]\w*|"
     r"assist\w*|asist\w*|asyst\w*|ассистент\w*|асистент\w*|помощник\w*|нейросет\w*|βοηθ\w*|"
     r"τεχνητ\w*\s+νοημοσ\w*|trợ\s+lý|सहायक|एआई|(?:ال)?مساعد\w*|الذكاء\s+الاصطناعي|עוזר\w*|"
     r"copilot\w*|sztuczn\w*\s+inteligencj\w*|uměl\w*\s+inteligenc\w*|"
     r"inteligencia\s+artificial|intelligenza\s+artificiale|intelig[eê]ncia\s+artificial|"
     r"intelligence\s+artificielle|künstlich\w*\s+intelligenz|kunstmatige\s+intelligentie|"
-    r"(?:ai|ki|ia|ии|ші|mi)-\w+)(?![^\W\d_])|"
+    r"(?:ai|ki|ia|ии|ші|іі|mi)-\w+|(?:ה)?בינה\s+(?:ה)?מלאכותית)(?![^\W\d_])|"
     r"에이전트|어시스턴트|인공지능|アシスタント|エージェント|助手|智能体|人工智能|(?<![a-z])ai(?![a-z]))"
 )
 _NAMES = re.compile(_NAME, re.IGNORECASE)
@@ -60,7 +60,12 @@ _AFTER = (
     + r"\S*?(?:\s\S*?)?(?:에게|께|한테|へ|宛|向け)|"
     + _NAME
     + r"\S*\s+(?:\S+\s+)?(?:के\s+लिए|को)|"
-    r"asistan\w*[ae](?!\w)|zek[aâ]ya(?!\w)|[致给給][^\s:：]{0,12}" + _NAME
+    r"asistan\w*[ae](?!\w)|zek[aâ]ya(?!\w)|[致给給][^\s:：]{0,12}"
+    + _NAME
+    # Turkish "için" after the name, Finnish allative "-lle", Hebrew "ל" before it
+    + r"|"
+    + _NAME
+    + r"\S*\s+(?:\S+\s+)?için(?!\w)|tekoäly\w*lle(?!\w)|(?<![^\W\d_])ל(?:ה)?(?:עוזר|סוכן)\w*"
 )
 _RECIPIENT = re.compile(f"{_BEFORE}|{_AFTER}", re.IGNORECASE)
 # Where a label may start: a line, a bracket or quote, another label, a sentence, a comment, a

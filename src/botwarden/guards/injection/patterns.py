@@ -2004,7 +2004,7 @@ _ORDER = (
     r"notify|contact|invite|schedule|append|attach|put|fill|paste|bump|type|enter|tag|ban|"
     r"drop|keep|treat|consider|note that|record|log|file|submit|label|choose|select|pick|prefer|"
     r"prioriti[sz]e|favou?r|tick|highlight|emphasi[sz]e|mention|portray|assume|proceed|"
-    r"whitelist|allowlist|unlock|"
+    r"whitelist|allowlist|unlock|overwrite|rewrite|reword|rephrase|edit|alter|"
     r"setze|schick|lösche|losche|leite|gib|antworte|borra|reenvía|reenvia|supprime|transf[eè]re|"
     r"cancella|inoltra|apague|encaminhe|"
     r"ignora|ignore[sz]?|olvida|oublie|vergiss|ignoriere|dimentica|esqueça|esqueca|"
