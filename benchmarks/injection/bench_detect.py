@@ -23,6 +23,7 @@ each peer. Nothing here was used to train the model or to choose its thresholds.
     --blind12     also BLIND12, the same way by a ninth such session
     --blind13     also BLIND13, the same way by a tenth such session
     --blind14     also BLIND14, the same way by an eleventh such session
+    --blind15     also BLIND15, the same way by a twelfth such session
     --model FILE  also score another model file (e.g. the previous one) as "botwarden (FILE)"
     -v            list botwarden's misses on TEST
 
@@ -61,6 +62,7 @@ BLINDS = {
     "--blind12": ("BLIND12 set (handwritten, held out)", HERE / "handwritten" / "blind12.jsonl"),
     "--blind13": ("BLIND13 set (handwritten, held out)", HERE / "handwritten" / "blind13.jsonl"),
     "--blind14": ("BLIND14 set (handwritten, held out)", HERE / "handwritten" / "blind14.jsonl"),
+    "--blind15": ("BLIND15 set (handwritten, held out)", HERE / "handwritten" / "blind15.jsonl"),
 }
 Predict = Callable[[str, str], bool]
 # Developers' system prompts (inspect-evals b3): benign, but instructions to a model by design,

@@ -253,6 +253,7 @@ def test_family(text: str, family: str) -> None:
         # a third party's system prompt, reported
         "In the demo, the attacker made the chatbot reveal its system prompt.",
         "The payload makes the model ignore its developer's instructions.",
+        "Les consignes système de l'assistant sont gérées par l'équipe informatique.",
         # developer mode as a device's setting
         "How do I turn on developer mode on a Samsung Galaxy phone?",
         "How to turn off developer mode on your child's tablet",

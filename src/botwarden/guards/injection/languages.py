@@ -291,7 +291,8 @@ RULES: tuple[Entry, ...] = (
         None,
     ),
     # the reader's own hidden instructions named ("your hidden instructions"), as the English
-    # rule beside the extraction rules reads them
+    # rule beside the extraction rules reads them: "your", familiar or formal, or "the" with a
+    # word that makes them hidden ("les consignes cachées"), not "les consignes système" (anyone's)
     (
         EXTRACTION,
         3.0,
@@ -306,7 +307,8 @@ RULES: tuple[Entry, ...] = (
         EXTRACTION,
         3.0,
         r"\b(?:tes|vos|les)\s+(?:instructions|consignes)\s+(?:cachées|secrètes|initiales|"
-        r"d origine|internes|confidentielles|reçues au début|système)\b",
+        r"d origine|internes|confidentielles|reçues au début)\b|"
+        r"\b(?:tes|vos)\s+(?:instructions|consignes)\s+système\b",
         ("tes", "vos", "les"),
         "fr",
         (("instructions", "consignes"),),
@@ -316,7 +318,7 @@ RULES: tuple[Entry, ...] = (
         EXTRACTION,
         3.0,
         r"\b(?:tus|sus|las)\s+instrucciones\s+(?:ocultas|secretas|iniciales|originales|internas|"
-        r"confidenciales|de sistema|del sistema)\b",
+        r"confidenciales)\b|\b(?:tus|sus)\s+instrucciones\s+(?:de sistema|del sistema)\b",
         ("tus", "sus", "las"),
         "es",
         (("instrucciones",),),

@@ -936,17 +936,16 @@ _ENGLISH: tuple[Rule, ...] = (
     ),
     # The reader's own hidden instructions named, whatever is asked of them ("read me yours",
     # "retell", "fill in the blanks from"): "your hidden setup text", "your initial
-    # instructions", "your system prompt". In the read sets: 213 injection prompts, no benign
-    # prompt; 128 injected documents, 2 benign ones quoting an attack. Less in a document:
-    # owners' guides say "keep your system prompt short".
+    # instructions". In the read sets, with "your system prompt" (next rule): 213 injection
+    # prompts, no benign prompt; 128 injected documents, 2 benign ones quoting an attack. Less
+    # in a document, where guides address their readers' own assistants.
     _rule(
         EXTRACTION,
         3.0,
         r"\byour\s+(?:(?:hidden|secret|initial|original|starting|startup|start up|confidential|"
         r"internal|private|underlying|real|full|complete|exact|verbatim|preset|pre set|built in|"
         r"operator s|developer s|setup)\s+){1,3}(?:system\s+)?(?:instructions|prompt|setup text|"
-        r"setup|configuration|config|rules|guidelines|directives|preamble)\b|"
-        r"\byour\s+system\s+(?:prompt|instructions|message)\b",
+        r"setup|configuration|config|rules|guidelines|directives|preamble)\b",
         ("your",),
         also=(
             (
@@ -972,9 +971,18 @@ _ENGLISH: tuple[Rule, ...] = (
                 "operator",
                 "developer",
                 "setup",
-                "system",
             ),
         ),
+        prompt_weight=4.0,
+    ),
+    # "your system prompt": in a prompt the reader's; in a document also an explainer's or an
+    # owner's guide speaking to its reader ("keep your system prompt short")
+    _rule(
+        EXTRACTION,
+        3.0,
+        r"\byour\s+system\s+(?:prompt|instructions|message)\b",
+        ("your",),
+        also=(("system",),),
         prompt_weight=4.0,
     ),
     # "everything you were told before my first message"
