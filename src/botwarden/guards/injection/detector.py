@@ -107,7 +107,7 @@ def mentioned(raw: str, start: int, end: int) -> bool:
     tail = stops.end() if stops else end
     if raw[tail : tail + 1] != closing:
         return False
-    return raw[tail + 1 :].lstrip(" \t")[:1] != ":"
+    return raw[tail + 1 : tail + 9].lstrip(" \t")[:1] != ":"
 
 
 def _encoded_finding(
