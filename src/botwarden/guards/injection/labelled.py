@@ -39,7 +39,7 @@ _ORDER_READ = 400  # characters after the colon read for the order
 _NAME = (
     r"(?:(?<![^\W\d_])(?:ai|a\.i\.|ki|ia|ии|ші|іі|llm|gpt|chat-?bot\w*|tekoäly\w*|yapay\s+zek[aâ]\w*|"
     r"assist\w*|asist\w*|asyst\w*|ассистент\w*|асистент\w*|помощник\w*|нейросет\w*|βοηθ\w*|"
-    r"τεχνητ\w*\s+νοημοσ\w*|trợ\s+lý|सहायक|एआई|(?:ال)?مساعد\w*|الذكاء\s+الاصطناعي|עוזר\w*|"
+    r"τεχνητ\w*\s+νοημοσ\w*|trợ\s+lý|सहायक|एआई|(?:ال)?مساعد\w*|الذكاء\s+الاصطناعي|(?:ל|ה|לה)?(?:עוזר|סוכן)\w*|ผู้ช่วย|msaidizi|"
     r"copilot\w*|sztuczn\w*\s+inteligencj\w*|uměl\w*\s+inteligenc\w*|"
     r"inteligencia\s+artificial|intelligenza\s+artificiale|intelig[eê]ncia\s+artificial|"
     r"intelligence\s+artificielle|künstlich\w*\s+intelligenz|kunstmatige\s+intelligentie|"
@@ -50,9 +50,13 @@ _NAMES = re.compile(_NAME, re.IGNORECASE)
 # A preposition before the name (an elided article allowed: "pour l'assistant").
 _BEFORE = (
     r"(?<![^\W\d_])(?:para|pour|à|für|voor|aan|till|til|dla|pentru|untuk|kepada|gửi|cho|προς|για|"
-    r"для|к|ко|إلى|ถึง|สำหรับ|al|ao|aos|alla|allo|all['’]|"
+    r"для|к|ко|إلى|kwa|al|ao|aos|alla|allo|all['’]|"
     r"per\s+(?:l['’]|il|lo|la|gli|i|le)|an\s+(?:den|die|das|alle)|"
-    r"(?P<ambiguous>a|an|do|per|pro|az))(?:(?<=['’])|\s+)(?:\S+\s+){0,3}?(?:\w{1,2}['’])?" + _NAME
+    r"(?P<ambiguous>a|an|do|per|pro|az))(?:(?<=['’])|[\s_]+)(?:\S+\s+){0,3}?(?:\w{1,2}['’])?"
+    + _NAME
+    # Thai writes the preposition against the next word: "สำหรับผู้ช่วย AI"
+    + r"|(?:ถึง|สำหรับ)\S{0,12}?\s*"
+    + _NAME
 )
 # A particle or ending after it.
 _AFTER = (

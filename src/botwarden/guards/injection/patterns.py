@@ -302,8 +302,9 @@ _OWNER = _w(
 )
 # a system prompt asked for as a kind of thing, one the asker brought, or a third party's: "give
 # me a system prompt template", "translate this system prompt", "the attacker made the bot reveal
-# its system prompt", not "yours"
-_SOME = _w("a", "an", "this", "my", "our", "some", "another", "any", "its", "their", "his", "her")
+# its system prompt (its hidden instructions)", not "yours"
+_THIRD_PARTY = _w("its", "their", "his", "her")
+_SOME = _w("a", "an", "this", "my", "our", "some", "another", "any", _THIRD_PARTY)
 _HIDDEN = _w(
     "system",
     "initial",
@@ -466,7 +467,7 @@ _ENGLISH: tuple[Rule, ...] = (
     _rule(
         OVERRIDE,
         5.0,
-        rf"\b(?!{_HOUSEKEEPING}){_DROP}\b(?!\s+(?:its|their|his|her)\b)(?:\s+\S+){{0,2}}?\s+"
+        rf"\b(?!{_HOUSEKEEPING}){_DROP}\b(?!\s+{_THIRD_PARTY}\b)(?:\s+\S+){{0,2}}?\s+"
         rf"{_BEFORE}\b(?:\s+\S+){{0,2}}?\s+"
         rf"{_ORDERS}\b",
         _DROP_ANCHORS,
@@ -1001,7 +1002,7 @@ _ENGLISH: tuple[Rule, ...] = (
         EXTRACTION,
         4.0,
         rf"\b{_SHOW}\b(?!(?:\s+\S+){{0,2}}?\s+{_SOME}\s+(?:\S+\s+){{0,2}}?system\s+"
-        rf"(?:prompt|message)\b)"
+        rf"(?:prompt|message)\b)(?!\s+(?:\S+\s+)?{_THIRD_PARTY}\s)"
         rf"(?:\s+\S+){{0,3}}?\s+(?:{_HIDDEN}\s+){{0,3}}?(?:system\s+prompt|"
         rf"system\s+message|"
         rf"{_SECRET}\s+(?:\S+\s+)?{_PROMPT})\b",
