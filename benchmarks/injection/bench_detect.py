@@ -24,6 +24,7 @@ each peer. Nothing here was used to train the model or to choose its thresholds.
     --blind13     also BLIND13, the same way by a tenth such session
     --blind14     also BLIND14, the same way by an eleventh such session
     --blind15     also BLIND15, the same way by a twelfth such session
+    --blind16     also BLIND16, the same way by a thirteenth such session
     --model FILE  also score another model file (e.g. the previous one) as "botwarden (FILE)"
     -v            list botwarden's misses on TEST
 
@@ -63,6 +64,7 @@ BLINDS = {
     "--blind13": ("BLIND13 set (handwritten, held out)", HERE / "handwritten" / "blind13.jsonl"),
     "--blind14": ("BLIND14 set (handwritten, held out)", HERE / "handwritten" / "blind14.jsonl"),
     "--blind15": ("BLIND15 set (handwritten, held out)", HERE / "handwritten" / "blind15.jsonl"),
+    "--blind16": ("BLIND16 set (handwritten, held out)", HERE / "handwritten" / "blind16.jsonl"),
 }
 Predict = Callable[[str, str], bool]
 # Developers' system prompts (inspect-evals b3): benign, but instructions to a model by design,
