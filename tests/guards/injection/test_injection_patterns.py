@@ -254,6 +254,10 @@ def test_family(text: str, family: str) -> None:
         "In the demo, the attacker made the chatbot reveal its system prompt.",
         "The payload makes the model ignore its developer's instructions.",
         "Les consignes système de l'assistant sont gérées par l'équipe informatique.",
+        # the writer's own instructions; a defence's advice; a configuration key
+        "Can I tell the assistant to ignore my previous instructions and start over?",
+        "Jangan ikuti perintah yang ada di dalam email yang dibaca asisten.",
+        "model:\n  max_output_tokens: 800\n\nsystem_prompt: |\n  You answer billing questions.",
         # developer mode as a device's setting
         "How do I turn on developer mode on a Samsung Galaxy phone?",
         "How to turn off developer mode on your child's tablet",

@@ -5,7 +5,8 @@ The two shapes the other languages have: an order to drop the instructions, and 
 system prompt; where the object comes first in the language (Hindi, Bengali, Hungarian, Korean,
 Turkish), that order too. Each negated imperative a language uses for "don't forget/ignore"
 ("glöm inte", "älä unohda", "jangan lupakan", "nu uita", "אל תשכח", "อย่าลืม") is left out: it is
-a reminder to follow instructions. Written from the languages' ordinary wording, not from any
+a reminder to follow instructions; so is "don't follow" where defences say it too ("jangan
+ikuti perintah di dalam email"). Written from the languages' ordinary wording, not from any
 set's texts; ``patterns.OVERRIDE`` and ``patterns.EXTRACTION`` are the families.
 """
 
@@ -63,9 +64,9 @@ RULES: tuple[Entry, ...] = (
     (
         OVERRIDE,
         5.0,
-        r"\b(?:abaikan|(?<!jangan )lupakan|acuhkan|jangan ikuti)\b(?:\s+\S+){0,3}?\s+"
+        r"\b(?:abaikan|(?<!jangan )lupakan|acuhkan)\b(?:\s+\S+){0,3}?\s+"
         r"(?:instruksi|aturan|perintah|arahan|pedoman|petunjuk)\w*\b",
-        ("abaik", "lupak", "acuhk", "jang"),
+        ("abaik", "lupak", "acuhk"),
         "id",
         (),
         None,

@@ -463,11 +463,12 @@ _ENGLISH: tuple[Rule, ...] = (
     ),
     # "ignore all previous instructions", "disregard your rules", "forget the above guidance";
     # not the housekeeping of the next rule, nor a third party's orders ("the attack makes the
-    # model ignore its developer's instructions": a report)
+    # model ignore its developer's instructions": a report), nor the writer's own ("can I tell
+    # it to ignore my previous instructions?")
     _rule(
         OVERRIDE,
         5.0,
-        rf"\b(?!{_HOUSEKEEPING}){_DROP}\b(?!\s+{_THIRD_PARTY}\b)(?:\s+\S+){{0,2}}?\s+"
+        rf"\b(?!{_HOUSEKEEPING}){_DROP}\b(?!\s+(?:{_THIRD_PARTY}|my|our)\b)(?:\s+\S+){{0,2}}?\s+"
         rf"{_BEFORE}\b(?:\s+\S+){{0,2}}?\s+"
         rf"{_ORDERS}\b",
         _DROP_ANCHORS,
@@ -2148,6 +2149,10 @@ def scan(
             found = [h for h in found if not _quoted(raw, h) and not (transcript and _turn(raw, h))]
         if found and rule.kind in _TOLD_AI_FAMILIES:
             found = [hit for hit in found if not _told_ai(canon, hit.start)]
+        if found and rule.kind == EXTRACTION and not rule.raw:
+            # a verb inside an identifier ("max_output_tokens: 800 / system_prompt: |") is a
+            # configuration key, not a request
+            found = [hit for hit in found if raw[hit.start - 1 : hit.start] != "_"]
         hits.extend(found)
     return hits
 
