@@ -43,12 +43,12 @@ _NOT_WORD = re.compile(f"[^\\w{_marks()}]|_")
 # Cyrillic and Greek letters drawn like Latin ones (Unicode's confusables), lower case: in a word
 # that also holds Latin letters they are read as those ("Dіsrеgаrd уоur" with Cyrillic і, е, а,
 # у, о). A word of one script is left as it is, so Russian and Greek stay Russian and Greek.
-_CONFUSABLE = str.maketrans(
-    dict(zip("аеорсухіјѕԁһӏԛԝүοανικρτυεχ", "aeopcyxijsdhlqwyoavikptuex", strict=True))
+_LOOK_ALIKES = "аеорсухіјѕԁһӏԛԝүοανικρτυεχ"
+_CONFUSABLE = str.maketrans(dict(zip(_LOOK_ALIKES, "aeopcyxijsdhlqwyoavikptuex", strict=True)))
+_CONFUSABLE_CHAR = re.compile(f"[{_LOOK_ALIKES}]")
+_MIXED_WORD = re.compile(
+    rf"[^\W\d_]*(?:[a-z][^\W\d_]*[{_LOOK_ALIKES}]|[{_LOOK_ALIKES}][^\W\d_]*[a-z])[^\W\d_]*"
 )
-_CONFUSABLE_CHAR = re.compile("[аеорсухіјѕԁһӏԛԝүοανικρτυεχ]")
-_MIXED_WORD = re.compile(r"[^\W\d_]*(?:[a-z][^\W\d_]*[аеорсухіјѕԁһӏԛԝүοανικρτυεχ]|"
-                         r"[аеорсухіјѕԁһӏԛԝүοανικρτυεχ][^\W\d_]*[a-z])[^\W\d_]*")  # fmt: skip
 _ASCII_NOT_WORD = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum()})
 
 

@@ -121,9 +121,12 @@ def find(raw: str) -> list[tuple[int, int]]:
             if start is None:
                 continue
             label = raw[start:at].strip()
-            if len(label.split()) > MAX_WORDS or _NAMES.fullmatch(label) or _aside(label):
-                continue
-            if _OWNERS.search(label):
+            if (
+                len(label.split()) > MAX_WORDS
+                or _NAMES.fullmatch(label)
+                or _aside(label)
+                or _OWNERS.search(label)
+            ):
                 continue
             marker = _RECIPIENT.search(label)
             if marker is None or (marker.group("ambiguous") and label.isascii()):
