@@ -11,20 +11,8 @@ each peer. Nothing here was used to train the model or to choose its thresholds.
     --aib         also the agent-injection-bench blind set
     --blind2      also the BLIND2 set (16 packages new in the third round; see README.md)
     --blind3      also the BLIND3 set (14 packages new in the fourth round; see README.md)
-    --blind4      also BLIND4, written by hand by a session that never saw the detector
-                  (handwritten/README.md)
-    --blind5      also BLIND5, the same way by another such session
-    --blind6      also BLIND6, the same way by a third such session
-    --blind7      also BLIND7, the same way by a fourth such session
-    --blind8      also BLIND8, the same way by a fifth such session
-    --blind9      also BLIND9, the same way by a sixth such session
-    --blind10     also BLIND10, the same way by a seventh such session
-    --blind11     also BLIND11, the same way by an eighth such session
-    --blind12     also BLIND12, the same way by a ninth such session
-    --blind13     also BLIND13, the same way by a tenth such session
-    --blind14     also BLIND14, the same way by an eleventh such session
-    --blind15     also BLIND15, the same way by a twelfth such session
-    --blind16     also BLIND16, the same way by a thirteenth such session
+    --blindN      also BLIND N (4 to 17 where present), each written by hand by a separate
+                  session that never saw the detector (handwritten/README.md); --blind4 ...
     --model FILE  also score another model file (e.g. the previous one) as "botwarden (FILE)"
     -v            list botwarden's misses on TEST
 
@@ -52,19 +40,13 @@ BLINDS = {
     "--aib": ("agent-injection-bench 0.1.0", HERE / ".data" / "corpus" / "blind.jsonl"),
     "--blind2": ("BLIND2 set", HERE / ".data" / "corpus" / "blind2.jsonl"),
     "--blind3": ("BLIND3 set", HERE / ".data" / "corpus" / "blind3.jsonl"),
-    "--blind4": ("BLIND4 set (handwritten, held out)", HERE / "handwritten" / "blind4.jsonl"),
-    "--blind5": ("BLIND5 set (handwritten, held out)", HERE / "handwritten" / "blind5.jsonl"),
-    "--blind6": ("BLIND6 set (handwritten, held out)", HERE / "handwritten" / "blind6.jsonl"),
-    "--blind7": ("BLIND7 set (handwritten, held out)", HERE / "handwritten" / "blind7.jsonl"),
-    "--blind8": ("BLIND8 set (handwritten, held out)", HERE / "handwritten" / "blind8.jsonl"),
-    "--blind9": ("BLIND9 set (handwritten, held out)", HERE / "handwritten" / "blind9.jsonl"),
-    "--blind10": ("BLIND10 set (handwritten, held out)", HERE / "handwritten" / "blind10.jsonl"),
-    "--blind11": ("BLIND11 set (handwritten, held out)", HERE / "handwritten" / "blind11.jsonl"),
-    "--blind12": ("BLIND12 set (handwritten, held out)", HERE / "handwritten" / "blind12.jsonl"),
-    "--blind13": ("BLIND13 set (handwritten, held out)", HERE / "handwritten" / "blind13.jsonl"),
-    "--blind14": ("BLIND14 set (handwritten, held out)", HERE / "handwritten" / "blind14.jsonl"),
-    "--blind15": ("BLIND15 set (handwritten, held out)", HERE / "handwritten" / "blind15.jsonl"),
-    "--blind16": ("BLIND16 set (handwritten, held out)", HERE / "handwritten" / "blind16.jsonl"),
+    **{
+        f"--blind{n}": (
+            f"BLIND{n} set (handwritten, held out)",
+            HERE / "handwritten" / f"blind{n}.jsonl",
+        )
+        for n in range(4, 18)
+    },
 }
 Predict = Callable[[str, str], bool]
 # Developers' system prompts (inspect-evals b3): benign, but instructions to a model by design,
