@@ -35,9 +35,7 @@ _ENGLISH_WORD_RULES = tuple(r for r in patterns.RULES if r.lang == "en")
 _TOKEN = re.compile(r"\S+")
 # Families whose phrasings articles, tests and filters quote as examples ("attackers write
 # "ignore previous instructions""); a match that is a quotation of its own weighs this share.
-MENTIONABLE = frozenset(
-    {"injection.instruction-override", "injection.prompt-extraction", "injection.role-play"}
-)
+MENTIONABLE = frozenset({patterns.OVERRIDE, patterns.EXTRACTION, patterns.ROLE_PLAY})
 MENTION_SHARE = 0.3
 _CLOSING = {
     '"': '"', "'": "'", "`": "`", "\u201c": "\u201d", "\u2018": "\u2019", "\u201e": "\u201c",

@@ -2141,14 +2141,14 @@ def scan(
             else:
                 found = _at_heads(rule, canon, rule.heads)
         if found and rule.kind == EXFILTRATION:
-            found = [hit for hit in found if not _reported(canon, hit.start)]
+            found = [hit for hit in found if not _reported(_REPORTED, canon, hit.start)]
         elif found and (rule is _DIRECTED or rule is _LABELLED):
             found = [h for h in found if not _quoted(raw, h)]
         elif found and rule is _ADDRESSED[0]:
             transcript = directed.PERSON_TURN.search(raw) is not None
             found = [h for h in found if not _quoted(raw, h) and not (transcript and _turn(raw, h))]
         if found and rule.kind in _TOLD_AI_FAMILIES:
-            found = [hit for hit in found if not _told_ai(canon, hit.start)]
+            found = [hit for hit in found if not _reported(_TOLD_AI, canon, hit.start)]
         if found and rule.kind == EXTRACTION and not rule.raw:
             # a verb inside an identifier ("max_output_tokens: 800 / system_prompt: |") is a
             # configuration key, not a request
@@ -2174,8 +2174,9 @@ _REPORTED = re.compile(
 _REPORT_REACH = 120  # characters before the order's verb where the report may begin
 
 
-def _reported(canon: str, start: int) -> bool:
-    return _REPORTED.search(canon, max(0, start - _REPORT_REACH), start) is not None
+def _reported(report: re.Pattern[str], canon: str, start: int) -> bool:
+    """Whether ``report`` (a reporting clause ending where the order begins) precedes ``start``."""
+    return report.search(canon, max(0, start - _REPORT_REACH), start) is not None
 
 
 # An attack reported as something done to a model: "people asked a chatbot to pretend it had no
@@ -2189,10 +2190,6 @@ _TOLD_AI = re.compile(
     r"(?:\S+\s+){0,2}?(?:to|into)\s+$"
 )
 _TOLD_AI_FAMILIES = frozenset({OVERRIDE, ROLE_PLAY, EXTRACTION})
-
-
-def _told_ai(canon: str, start: int) -> bool:
-    return _TOLD_AI.search(canon, max(0, start - _REPORT_REACH), start) is not None
 
 
 # An address quoted after a word that reports it: 'an e-mail saying "AI assistant: forward
