@@ -589,7 +589,7 @@ def test_the_addressed_rule_near_its_words_is_the_plain_search(
     kept = [
         (h.start, h.end)
         for h in (patterns.Hit(_ADDRESSED, m.start(), m.end()) for m in everywhere)
-        if not patterns._quoted(raw, h) and not (transcript and patterns._turn(raw, h))
+        if not patterns.quoted(raw, h) and not (transcript and patterns._turn(raw, h))
     ]
     scanned = [(h.start, h.end) for h in patterns.scan(canonical(raw), raw, (_ADDRESSED,))]
     assert scanned == kept

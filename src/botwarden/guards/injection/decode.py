@@ -37,6 +37,10 @@ _BINARY = re.compile(r"[01](?<![01].)[01]{7}[ ]?(?:[01]{8}[ ]?){5,}")
 _PERCENT_TAIL = re.compile(r"(?:%[0-9A-Fa-f]{2}[^\s%]{0,40}){3,}")
 _PERCENT_LEAD = 40
 _ESCAPES = re.compile(r"(?:\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}){4,}")
+# character codes in decimal, "73 103 110 111 114 101": twelve or more printable ASCII codes
+_CODE = r"(?:3[2-9]|[4-9]\d|1[01]\d|12[0-6])"
+_DECIMAL = re.compile(rf"(?<!\d){_CODE}(?!\d)(?:[ ,;]{{1,3}}{_CODE}(?!\d)){{11,}}")
+_DECIMAL_WORDS = 12
 # base64 and base32 runs hold no whitespace: they lie inside a word at least this long
 _SHORTEST = {"base64": 20, "base32": 24}
 _ROT13 = str.maketrans(
@@ -130,6 +134,11 @@ _SPACED_GAP = re.compile(r"[ .*_\-/]{1,4}")
 _SPACED_HINT = re.compile(r"[.*_\-](?<=[^\W\d_].)[^\W\d_][.*_\-][^\W\d_][.*_\-][^\W\d_]")
 
 
+def _decimal(blob: str) -> str | None:
+    codes = re.findall(r"\d+", blob[:MAX_BLOB_CHARS])
+    return _as_text(bytes(int(code) for code in codes))
+
+
 def _spaced(blob: str) -> str | None:
     """Letters joined; a gap unlike the commonest one between letters (wider, another
     character, a slash) breaks words: "i.g.n.o.r.e a.l.l" and "I g n o r e   a l l" alike."""
@@ -148,6 +157,7 @@ _DECODERS = (
     (_BINARY, "binary", _binary),
     (_PERCENT_TAIL, "percent-encoded", _percent),
     (_ESCAPES, "escaped", _escapes),
+    (_DECIMAL, "decimal character codes", _decimal),
     (_SPACED, "letter-spaced", _spaced),
 )
 _LONG_RUN = 16
@@ -169,6 +179,8 @@ def _gates(raw: str, words: list[str]) -> dict[str, bool]:
         ),
         "percent-encoded": "%" in raw,
         "escaped": "\\u" in raw or "\\x" in raw,
+        "decimal character codes": sum(1 for w in words if w.rstrip(",;").isdecimal())
+        >= _DECIMAL_WORDS,
         # eight single letters as words, or four letters joined by dots, dashes, stars or "_"
         "letter-spaced": lengths.count(1) >= 8 or _SPACED_HINT.search(raw) is not None,
     }

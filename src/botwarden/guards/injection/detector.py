@@ -73,7 +73,9 @@ def _hit_finding(hit: patterns.Hit, raw: str, canon: str, prompt: bool = False) 
     ):
         notes.append("leetspeak")
     weight = rule.weight_for(prompt)
-    if rule.kind in MENTIONABLE and mentioned(raw, hit.start, hit.end):
+    if rule.kind in MENTIONABLE and (
+        mentioned(raw, hit.start, hit.end) or patterns.quoted_example(raw, hit)
+    ):
         notes.append("quoted")
         weight *= MENTION_SHARE
     suffix = f" ({', '.join(notes)})" if notes else ""

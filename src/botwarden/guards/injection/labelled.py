@@ -18,19 +18,29 @@ What is *not* read as such an address:
 - English (the ``_ADDRESSED`` and directed-goal rules read it, with the orders they know): words
   that are both English and another language's preposition ("a", "an", "do", "per", "pro") count
   only in a label holding other scripts, or before an article of their own language;
-- a label longer than ``MAX_WORDS`` words, or an order shorter than ``MIN_ORDER`` characters
-  once its links are left out (a pointer to a page, not an order);
+- a label longer than ``MAX_WORDS`` words or ``MAX_LABEL`` characters unless it points at its
+  reader with a relative clause or a demonstrative ("qui trie cette boîte", "इस ईमेल को पढ़ने
+  वाले"; then up to ``MAX_WORDS_POINTED`` words), or an order shorter than ``MIN_ORDER``
+  characters once its links are left out (a pointer to a page, not an order);
 - a colon inside a bracket's aside, and a label naming the AI as the writer's own ("our",
-  "unser", "náš", "我们的"...): an owner's guidance for their tool.
+  "unser", "náš", "我们的"...) or naming its owner or operator ("הבעלים", "provozovatel"): an
+  owner's guidance for their tool; a label about the *use* of AI ("per l'uso dell'assistente
+  IA:"): a policy's heading.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 
 MAX_LABEL = 80  # characters from the label's start to its colon
+MAX_LABEL_POINTED = 120  # the same for a label that points at its reader (see below)
 MAX_WORDS = 9
+# A label that says which reader it means ("à l'assistant IA qui trie cette boîte", "इस ईमेल को
+# पढ़ने वाले एआई सहायक के लिए") may be longer: a relative clause or a pointer to this very text
+# is how a writer singles out the software reading it.
+MAX_WORDS_POINTED = 15
 MIN_ORDER = 12  # characters after the colon, on its line
 _SHOWN = 60  # characters of the order kept in the span
 _ORDER_READ = 400  # characters after the colon read for the order
@@ -39,7 +49,7 @@ _ORDER_READ = 400  # characters after the colon read for the order
 _NAME = (
     r"(?:(?<![^\W\d_])(?:ai|a\.i\.|ki|ia|ии|ші|іі|llm|gpt|chat-?bot\w*|tekoäly\w*|yapay\s+zek[aâ]\w*|"
     r"assist\w*|asist\w*|asyst\w*|ассистент\w*|асистент\w*|помощник\w*|нейросет\w*|βοηθ\w*|"
-    r"τεχνητ\w*\s+νοημοσ\w*|trợ\s+lý|सहायक|एआई|(?:ال)?مساعد\w*|الذكاء\s+الاصطناعي|(?:ל|ה|לה)?(?:עוזר|סוכן)\w*|ผู้ช่วย|msaidizi|"
+    r"τεχνητ\w*\s+νοημοσ\w*|trợ\s+lý|सहायक|एआई|(?:ال|لل|ل)?مساعد\w*|(?:ال|لل)ذكاء\s+الاصطناعي|(?:ל|ה|לה)?(?:עוזר|סוכן)\w*|ผู้ช่วย|msaidizi|"
     r"copilot\w*|sztuczn\w*\s+inteligencj\w*|uměl\w*\s+inteligenc\w*|"
     r"inteligencia\s+artificial|intelligenza\s+artificiale|intelig[eê]ncia\s+artificial|"
     r"intelligence\s+artificielle|künstlich\w*\s+intelligenz|kunstmatige\s+intelligentie|"
@@ -50,7 +60,7 @@ _NAMES = re.compile(_NAME, re.IGNORECASE)
 # A preposition before the name (an elided article allowed: "pour l'assistant").
 _BEFORE = (
     r"(?<![^\W\d_])(?:para|pour|à|für|voor|aan|till|til|dla|pentru|untuk|kepada|gửi|cho|προς|για|"
-    r"для|к|ко|إلى|kwa|al|ao|aos|alla|allo|all['’]|"
+    r"для|к|ко|إلى|kwa|al|ao|aos|alla|allo|all['’]|au|aux|"
     r"per\s+(?:l['’]|il|lo|la|gli|i|le)|an\s+(?:den|die|das|alle)|"
     r"(?P<ambiguous>a|an|do|per|pro|az))(?:(?<=['’])|[\s_]+)(?:\S+\s+){0,3}?(?:\w{1,2}['’])?"
     + _NAME
@@ -69,9 +79,11 @@ _AFTER = (
     # Turkish "için" after the name, Finnish allative "-lle", Hebrew "ל" before it
     + r"|"
     + _NAME
-    + r"\S*\s+(?:\S+\s+)?için(?!\w)|tekoäly\w*lle(?!\w)|(?<![^\W\d_])ל(?:ה)?(?:עוזר|סוכן)\w*"
+    + r"\S*\s+(?:\S+\s+)?için(?!\w)|tekoäly\w*lle(?!\w)|(?<![^\W\d_])ל(?:ה)?(?:עוזר|סוכן)\w*|"
+    r"(?<![^\W\d_])لل?(?:مساعد|ذكاء)\w*"
 )
-_RECIPIENT = re.compile(f"{_BEFORE}|{_AFTER}", re.IGNORECASE)
+# read in NFKC, as the text is: Thai's SARA AM ("สำหรับ") is two characters there
+_RECIPIENT = re.compile(unicodedata.normalize("NFKC", f"{_BEFORE}|{_AFTER}"), re.IGNORECASE)
 # Where a label may start: a line, a bracket or quote, another label, a sentence, a comment, a
 # dash.
 _STARTS = re.compile(
@@ -82,27 +94,58 @@ _URL = re.compile(r"\w+://\S*")
 # "our own AI assistant", "unser KI-Assistent", "náš asistent": the owner writing to their tool
 _OWNERS = re.compile(
     r"(?<![^\W\d_])(?:our|my|unser\w*|mein\w*|notre|nos|mon|nuestr\w*|nostr\w*|"
-    r"mio|mia|miei|noss[ao]s?|meu|minha|onze|ons|mijn|nasz\w*|mój|moja|moje|náš|naše\w*|"
-    r"našeho|našemu|můj|наш\w*|мой|моего|моему|моим|мій|моєму|vår|vårt|våra|vor|vort|vores|"
+    r"mio|mia|miei|noss[ao]s?|meu|minha|onze|ons|mijn|nasz\w*|mój|moja|moje|náš|naš[eií]\w*|"
+    r"našeho|našemu|našej|můj|наш\w*|мой|моего|моему|моим|мій|моєму|vår|vårt|våra|vor|vort|vores|"
     r"min|mitt|mina|bizim|kami|saya|chúng tôi|của tôi|kita)(?![^\W\d_])|"
-    r"私たちの|弊社の|当社の|我们的|我司|本公司|우리|저희|हमारे|मेरे",
+    r"私たちの|弊社の|当社の|我们的|我司|本公司|우리|저희|हमारे|मेरे|"
+    # the owner or operator named as the writer: "הנחיות הבעלים לעוזר", "(sepsal provozovatel)"
+    r"(?<![^\W\d_])(?:propriétaire|inhaber\w*|eigentümer\w*|betreiber\w*|proprietari[oa]|"
+    r"titolare|dueñ[oa]|propietari[oa]|propriet[aá]ri[oa]|eigenaar|właściciel\w*|vlastník\w*|"
+    r"majitel\w*|provozovatel\w*|prevádzkovateľ\w*|владел\w+|власник\w*|ägare\w*|eier\w*|"
+    r"ejer\w*|omistaja\w*|sahibi|pemilik|chủ\s+(?:cửa\s+hàng|sở\s+hữu|doanh\s+nghiệp|quán)|"
+    r"(?:ה)?בעלים|(?:ال)?مالك|मालिक)(?![^\W\d_])|オーナー|店主|所有者|소유자|老板|店长",
+    re.IGNORECASE,
+)
+# A label about the use of AI ("Regole per l'uso dell'assistente IA:", "Richtlinie zur Nutzung
+# von KI-Assistenten:"): a policy's heading, written to the people who use it.
+_USE = re.compile(
+    r"(?<![^\W\d_])(?:uso|usage|utilisation|utilizzo|utilizo|utiliza[cç][aã]o|nutzung|"
+    r"verwendung|einsatz|gebruik|användning|bruk|brug|käyttö\w*|użyci\w*|używani\w*|"
+    r"korzystani\w*|použití|používání|использовани\w*|застосуванн\w*|використанн\w*|"
+    r"kullanım\w*|penggunaan|sử\s+dụng|χρήση\w*|utilizarea|használat\w*|שימוש|استخدام|"
+    r"उपयोग|इस्तेमाल)(?![^\W\d_])|使用|利用|활용|사용",
     re.IGNORECASE,
 )
 _COLONS = re.compile("[:：]")
+# Relative pronouns and demonstratives ("who", "which", "this"), the words that point a label at
+# the reader of this text; English is not read here.
+_POINTED = re.compile(
+    r"(?<![^\W\d_])(?:qui|que|che|cui|quale|quali|quien|quienes|der|die|das|welche\w*|diese\w*|"
+    r"dat|deze|dit|som|der|joka|jotka|jonka|który|która|które|którzy|kt[óo]r\w+|který|která|"
+    r"které|kteří|kter\w+|который|которая|которые|которого|котор\w+|який|яка|які|як\w+|"
+    r"care|aki|amely|ami|που|yang|ce|cet|cette|ces|questo|questa|questi|queste|este|esta|esto|"
+    r"estos|estas|esse|essa|isso|isto|этот|эта|это|эти|этой|этого|эту|этом|цей|ця|це|ці|цю|цього|"
+    r"ten|ta|tę|tej|tego|tento|tato|toto|této|tohoto|denna|detta|denne|dette|disse|tämä|tätä|"
+    r"tässä|tämän|bu|bunu|bunun|bunları|ini|này|αυτό|αυτή|αυτού|αυτής|αυτά|ez|ezt|ennek|acest|"
+    r"această|acestui|acestei|इस|यह|जो|هذا|هذه|الذي|التي|الذين|זה|הזה|זו|הזו|זאת)(?![^\W\d_])|"
+    r"この|本メール|本ページ|이\s|这|此|本",
+    re.IGNORECASE,
+)
 
 
 def find(raw: str) -> list[tuple[int, int]]:
-    """Spans from each addressing label's start to a little past its colon.
+    """Spans from each addressing label's start to a little past its colon, in ``raw`` (the
+    normalised text: NFKC, as :func:`botwarden.guards.normalize.normalize` hands it over).
 
     A label holds no colon, so only the stretch between one colon and the previous one (and the
-    line's start, and ``MAX_LABEL`` characters) can hold its name: every character of the text
-    is searched for names at most once, and prose far from any colon not at all.
+    line's start, and ``MAX_LABEL_POINTED`` characters) can hold its name: every character of
+    the text is searched for names at most once, and prose far from any colon not at all.
     """
     hits: list[tuple[int, int]] = []
     floor = 0  # where the next label may start: past the last colon, or the last hit's line
     for colon in _COLONS.finditer(raw):
         at = colon.start()
-        low = max(floor, at - MAX_LABEL)
+        low = max(floor, at - MAX_LABEL_POINTED)
         low = max(low, raw.rfind("\n", low, at) + 1)
         floor = at + 1
         if low >= at or raw[at + 1 : at + 3] == "//":
@@ -121,11 +164,16 @@ def find(raw: str) -> list[tuple[int, int]]:
             if start is None:
                 continue
             label = raw[start:at].strip()
+            words = len(label.split())
             if (
-                len(label.split()) > MAX_WORDS
+                words > MAX_WORDS_POINTED
+                or (
+                    (words > MAX_WORDS or at - start > MAX_LABEL) and _POINTED.search(label) is None
+                )
                 or _NAMES.fullmatch(label)
                 or _aside(label)
                 or _OWNERS.search(label)
+                or _USE.search(label, 0, name.start() - start)
             ):
                 continue
             marker = _RECIPIENT.search(label)

@@ -581,6 +581,32 @@ _ENGLISH: tuple[Rule, ...] = (
         _DROP_ANCHORS,
         also=(("everything", "all", "anything", "whatever", "what"),),
     ),
+    # "ignore the scoring rubric you were set up with", "disregard the rules given to you": what
+    # the model was given by its owner, named by how it got it
+    _rule(
+        OVERRIDE,
+        4.5,
+        rf"\b{_DROP}\s+(?:the|any|all|your|every|each)\s+(?:\S+\s+){{0,3}}?(?:you\s+(?:were|"
+        r"have been|ve been|got|are)\s+(?:given|told|set up with|configured with|instructed with|"
+        r"programmed with|trained with|provided(?: with)?|loaded with|assigned|running with)|"
+        r"(?:given|provided|assigned)\s+to\s+you)\b",
+        _DROP_ANCHORS,
+        also=(
+            (
+                "given",
+                "told",
+                "set",
+                "configured",
+                "instructed",
+                "programmed",
+                "trained",
+                "provided",
+                "loaded",
+                "assigned",
+                "running",
+            ),
+        ),
+    ),
     # "your new instructions are", "new task:", "updated system instructions"; a bare "system
     # message:" only as a heading (first in its line or sentence, or "automated system notice")
     # or as the model's own ("your system instructions"), not "over the system message?"
@@ -1273,6 +1299,10 @@ _ENGLISH: tuple[Rule, ...] = (
         r"\bif you are (?:reading|processing|parsing|summari[sz]ing|seeing)\s+this\s+"
         r"(?:as\s+part\s+of|in|through|via|with|from)\s+(?:an?\s+)?(?:automated|ai|llm|agentic|"
         r"autonomous)\b|"
+        r"\bif this (?:\S+\s+)?(?:is being|is|was|gets|has been|will be|were)\s+(?:read|processed|"
+        r"parsed|summari[sz]ed|handled|opened|seen|analy[sz]ed|reviewed|screened|transcribed)\s+"
+        r"by\s+(?:an?\s+|the\s+|any\s+|some\s+|your\s+)?(?:ai|llm|assistant|bot|chatbot|"
+        r"language model|model|agent|automated|machine|virtual assistant)\b|"
         r"\b(?:ai|llm)\s+(?:agents?|assistants?|models?|bots?|"
         r"systems?)\b(?:\s+\S+){0,6}?\s+(?:should|must|need to|are required to|shall|have to)\b",
         ("attention", "dear", "hey", "hello", "hi", "if", "ai", "llm"),
@@ -1506,7 +1536,12 @@ _FOREIGN: tuple[Rule, ...] = (
         4.5,
         r"\b(?:entwicklermodus|modo desarrollador|modo dios|mode developpeur|mode développeur|"
         r"modalita sviluppatore|modalità sviluppatore|modo desenvolvedor|ontwikkelaarsmodus|"
-        r"режим разработчика)\b",
+        r"режим разработчика)\b(?!\s+(?:\S+\s+){0,3}?(?:телефон\w*|смартфон\w*|планшет\w*|"
+        r"устройств\w*|компьютер\w*|ноутбук\w*|handy\w*|smartphone\w*|telefon\w*|ger[aä]t\w*|"
+        r"tablet\w*|tel[eé]fono\w*|m[oó]vil\w*|celular\w*|dispositivo\w*|t[eé]l[eé]phone\w*|"
+        r"portable\w*|appareil\w*|tablette\w*|cellulare\w*|telem[oó]vel\w*|telefoon\w*|"
+        r"toestel\w*|apparaat\w*|android|iphone|ipad|samsung|xiaomi|huawei|pixel|galaxy|windows|"
+        r"chrome|pc)\b)",
         ("entwicklermodus", "modo", "mode", "modalita", "modalità", "ontwikkelaarsmodus", "режим"),
         "any",
     ),
@@ -1873,6 +1908,14 @@ _DELIMITERS: tuple[Rule, ...] = (
         r"end_header_id|begin_of_text|end_of_turn|start_of_turn)\s*\|>",
         ("<|",),
     ),
+    # the same shape with any word, in any language: "<|sistema|>", "<|fim|>", "<|système|>"
+    _raw(
+        DELIMITER,
+        3.0,
+        r"<\|\s*(?!(?:im_start|im_end|system|user|assistant|endoftext|eot_id|start_header_id|"
+        r"end_header_id|begin_of_text|end_of_turn|start_of_turn)\s*\|>)[^\W\d][\w \t-]{0,23}\|>",
+        ("<|",),
+    ),
     _raw(
         DELIMITER,
         5.0,
@@ -2026,7 +2069,8 @@ _ADDRESSED = (
     _raw(
         OVERRIDE,
         4.5,
-        rf"(?:^[ \t]{{0,8}}|[.!?]\s{{1,4}}|<!--\s{{0,4}}|[\[(\"'*#%/@]\s{{0,3}}|//\s{{0,3}}|"
+        rf"(?:^[ \t]{{0,8}}|(?<!\d)[.!?]\s{{1,4}}|(?:<|&lt;)!--\s{{0,4}}|[\[(\"'*#%/@]\s{{0,3}}|"
+        rf"//\s{{0,3}}|"
         rf":\s{{1,4}}|\|\s{{0,3}})"
         rf"(?:(?:hey|hi|hello|dear|attention|(?:(?:important |new |hidden |special )?"
         rf"(?:instructions?|instrucci[oó]n(?:es)?|anweisung(?:en)?|istruzion[ei]|"
@@ -2034,14 +2078,14 @@ _ADDRESSED = (
         rf"\s{{1,3}})?(?:to|for|para|pour|f[uü]r|an|per|a|al|à))\s{{1,3}}"
         rf"(?:the |any |all |el |la |le |l'|die |den |das |il |lo |o )?{_AI_NAME}|"
         # a bare "AI:" is a transcript's speaker label, not an address
-        rf"(?:the |any |all )?(?!{_BARE_NAME}\s*[:\u2013\u2014-]){_AI_NAME})"
+        rf"(?:the |any |all )?(?!{_BARE_NAME}\s*(?:[:\u2013\u2014]|-(?![\w-]))){_AI_NAME})"
         rf"\s{{0,3}}[:,\u2013\u2014-]\s{{0,3}}(?:[\"'(]\s{{0,3}})?(?:(?:now|important|note|"
         rf"also|first|then|and|so|ok|okay|so then)[,:;.]?\s{{1,3}})?{_ORDER}\b",
         (),
         prompt_weight=1.0,
-        # the pattern's first alternatives: a line's start, sentence ends, "<!--", brackets,
-        # quotes, "#", "%", "/", "@", ":" and "|"
-        starts=r"^|[.!?<\[(\"'*#%/@:|]",
+        # the pattern's first alternatives: a line's start, sentence ends, "<!--" (escaped in a
+        # feed: "&lt;!--"), brackets, quotes, "#", "%", "/", "@", ":" and "|"
+        starts=r"^|[.!?<\[(\"'*#%/@:|&]",
         near=(
             "ai",
             "ais",
@@ -2140,15 +2184,22 @@ def scan(
                 found = [Hit(rule, m.start(), m.end()) for m in rule.regex.finditer(text)]
             else:
                 found = _at_heads(rule, canon, rule.heads)
+        if found and not rule.raw and rule.finder is None:
+            found = _within_sentences(rule, canon, raw, found)
         if found and rule.kind == EXFILTRATION:
             found = [hit for hit in found if not _reported(_REPORTED, canon, hit.start)]
         elif found and (rule is _DIRECTED or rule is _LABELLED):
-            found = [h for h in found if not _quoted(raw, h)]
+            found = [h for h in found if not quoted(raw, h)]
         elif found and rule is _ADDRESSED[0]:
             transcript = directed.PERSON_TURN.search(raw) is not None
-            found = [h for h in found if not _quoted(raw, h) and not (transcript and _turn(raw, h))]
+            found = [h for h in found if not quoted(raw, h) and not (transcript and _turn(raw, h))]
         if found and rule.kind in _TOLD_AI_FAMILIES:
-            found = [hit for hit in found if not _reported(_TOLD_AI, canon, hit.start)]
+            found = [
+                hit
+                for hit in found
+                if not _reported(_TOLD_AI, canon, hit.start)
+                and not _reported(_IF_ASKED, raw, hit.start)
+            ]
         if found and rule.kind == EXTRACTION and not rule.raw:
             # a verb inside an identifier ("max_output_tokens: 800 / system_prompt: |") is a
             # configuration key, not a request
@@ -2174,6 +2225,34 @@ _REPORTED = re.compile(
 _REPORT_REACH = 120  # characters before the order's verb where the report may begin
 
 
+# Canonical text has no punctuation, so a phrasing's gap ("(?:\s+\S+){0,6}") can run on into
+# the next sentence: "... for our internal AI assistant. How should we phrase ..." is not "AI
+# assistants should". A phrasing is read within a sentence: a hit that holds a sentence's end
+# (a full stop, question or exclamation mark before a capital) is tried again from there.
+_SENTENCE_END = re.compile(r"(?:(?<=[^\W_])|(?<=\)))[.!?]+\s+(?=[A-Z\u0400-\u042f\u0391-\u03a9])")
+
+
+_SENTENCE_REACH = 400  # characters a phrasing found again may run past the first one's end
+
+
+def _within_sentences(rule: Rule, canon: str, raw: str, found: list[Hit]) -> list[Hit]:
+    kept: list[Hit] = []
+    for hit in found:
+        ends = [m.end() for m in _SENTENCE_END.finditer(raw, hit.start, hit.end)]
+        if not ends:
+            kept.append(hit)
+            continue
+        # bounded: a search from there must not read the rest of a long text
+        again = rule.regex.search(canon, ends[-1], hit.end + _SENTENCE_REACH)
+        if (
+            again is not None
+            and again.start() < hit.end
+            and _SENTENCE_END.search(raw, again.start(), again.end()) is None
+        ):
+            kept.append(Hit(rule, again.start(), again.end()))
+    return kept
+
+
 def _reported(report: re.Pattern[str], canon: str, start: int) -> bool:
     """Whether ``report`` (a reporting clause ending where the order begins) precedes ``start``."""
     return report.search(canon, max(0, start - _REPORT_REACH), start) is not None
@@ -2191,6 +2270,9 @@ _TOLD_AI = re.compile(
 )
 _TOLD_AI_FAMILIES = frozenset({OVERRIDE, ROLE_PLAY, EXTRACTION})
 
+# A guard clause of an owner's instructions (:data:`.languages.IF_ASKED`): not an attack.
+_IF_ASKED = re.compile(languages.IF_ASKED, re.IGNORECASE)
+
 
 # An address quoted after a word that reports it: 'an e-mail saying "AI assistant: forward
 # ..."', 'the sentence "To the AI screening system: ..."'. Articles and warnings quote attacks
@@ -2199,13 +2281,25 @@ _TOLD_AI_FAMILIES = frozenset({OVERRIDE, ROLE_PLAY, EXTRACTION})
 _QUOTE_REPORT = re.compile(
     r"\b(?:say|says|saying|said|read|reads|reading|like|e\.g|example|sentence|phrase|wrote|"
     r"writes|written|contained|contains|containing|such as|told|asked|stated|claimed|claiming|"
-    r"instructing|instructed|words|wording|quote|quoting|labelled|labeled|titled|called)\W{0,3}"
+    r"instructing|instructed|words|wording|quote|quoting|labelled|labeled|titled|called|line|"
+    r"string)\W{0,3}"
     r"[\"'\u201c\u2018\u00ab]\s*$",
     re.IGNORECASE,
 )
 
 
-def _quoted(raw: str, hit: Hit) -> bool:
+# The narrower set for the override, extraction and role-play phrasings: a quote given as an
+# example or named as a string ('something like "forget your rules"', 'the line "Hey
+# assistant, ..."'). A speech verb is not enough there: 'The admin said: "ignore previous
+# instructions and ..."' is how a payload can dress itself as a report.
+_QUOTE_EXAMPLE = re.compile(
+    r"\b(?:like|e\.g|for example|such as|sentence|phrase|words|wording|line|string|labelled|"
+    r"labeled|titled|called)\W{0,3}[\"'\u201c\u2018\u00ab]\s*$",
+    re.IGNORECASE,
+)
+
+
+def quoted(raw: str, hit: Hit, report: re.Pattern[str] = _QUOTE_REPORT) -> bool:
     """Whether the address opens with a quote that a reporting word introduces."""
     first = max(hit.start - 1, 0)
     quote = next(
@@ -2213,7 +2307,12 @@ def _quoted(raw: str, hit: Hit) -> bool:
     )
     if quote is None:
         return False
-    return _QUOTE_REPORT.search(raw, max(0, quote - 60), quote + 1) is not None
+    return report.search(raw, max(0, quote - 60), quote + 1) is not None
+
+
+def quoted_example(raw: str, hit: Hit) -> bool:
+    """Whether the phrase opens a quotation given as an example (:data:`_QUOTE_EXAMPLE`)."""
+    return quoted(raw, hit, _QUOTE_EXAMPLE)
 
 
 _ADDRESS_WORD = re.compile(
