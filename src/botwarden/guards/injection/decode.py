@@ -263,3 +263,25 @@ def rot13(canon: str) -> View:
 def reversed_text(canon: str) -> View:
     head = canon[:MAX_VIEW_CHARS]
     return View("reversed", head[::-1], 0, len(head))
+
+
+# A shift other than rot13 is read only where the text says it is there ("shift each letter
+# back by three", "Caesar cipher", "rot-5"): 24 more readings of every text would cost more
+# than all the rules. And only its first ``MAX_SHIFTED_CHARS``: a shifted order is a short
+# puzzle in a prompt, and a long document that says "decode" must not cost 24 scans of itself.
+MAX_SHIFTED_CHARS = 2048
+_SHIFT_HINT = re.compile(
+    r"\b(?:caesar|cipher|ciphertext|rot-?\d{1,2}|shift(?:ed|ing)?|decipher|decrypt|decode)\b"
+)
+_LOWER = "abcdefghijklmnopqrstuvwxyz"
+
+
+def shifted(canon: str) -> Iterator[View]:
+    """``canon`` read with each letter shift but rot13's, when it hints at one."""
+    if _SHIFT_HINT.search(canon) is None:
+        return
+    head = canon[:MAX_SHIFTED_CHARS]
+    for shift in range(1, 26):
+        if shift != 13:
+            table = str.maketrans(_LOWER, _LOWER[shift:] + _LOWER[:shift])
+            yield View(f"shift-{shift}", head.translate(table), 0, len(head))

@@ -140,7 +140,8 @@ def pattern_findings(
                 _encoded_finding(f"{view.encoding}-encoded text", inner, view.start, view.end)
             )
     if depth == 0:
-        for view in (decode.rot13(canon), decode.reversed_text(canon)):
+        views = (decode.rot13(canon), decode.reversed_text(canon), *decode.shifted(canon))
+        for view in views:
             inner = [
                 _hit_finding(h, view.text, view.text, prompt)
                 for h in patterns.scan(view.text, view.text, _ENGLISH_WORD_RULES)
