@@ -765,7 +765,8 @@ _ENGLISH: tuple[Rule, ...] = (
         ROLE_PLAY,
         4.5,
         rf"\b(?:enter|entering|enable|enabled|activate|activated|switch to|switch into|turn on|"
-        rf"you are in|you re in|now in|are now in|stay in)\s+(?:the\s+)?(?:\S+\s+)?{_MODES}"
+        rf"you are in|you re in|now in|are now in|stay in|(?:you are|you re|you will be|you ll be)"
+        rf"\s+(?:now\s+)?(?:operating|running|working|acting)\s+in)\s+(?:the\s+)?(?:\S+\s+)?{_MODES}"
         rf"(?!\s+(?:on|in|for){_A_DEVICE})|"
         rf"{_MODES}\s+(?:is\s+)?(?:enabled|activated|is on|engaged|on(?!{_A_DEVICE}))\b",
         ("mode",),
@@ -1908,6 +1909,17 @@ _DELIMITERS: tuple[Rule, ...] = (
         r"end_header_id|begin_of_text|end_of_turn|start_of_turn)\s*\|>",
         ("<|",),
     ),
+    # active markup to be written into the answer: "include in your response the following
+    # string: <svg/onload=...>". A web page holds handlers of its own; text that asks for one in
+    # the reader's reply wants the reply to carry a script (to whoever renders it).
+    _raw(
+        DELIMITER,
+        2.5,
+        r"\b(?:response|reply|answer|output)\b[^\n]{0,80}?<(?:svg|img|iframe|script|body|details|"
+        r"video|audio|object|embed|math|input|a)\b[^>\n]{0,200}?(?:\bon[a-z]{3,20}\s*=|"
+        r"javascript:|(?<=<script)>)",
+        ("response", "reply", "answer", "output"),
+    ),
     # the same shape with any word, in any language: "<|sistema|>", "<|fim|>", "<|système|>"
     _raw(
         DELIMITER,
@@ -1974,6 +1986,17 @@ _EXFIL_RAW: tuple[Rule, ...] = (
         r"\b(?:send|forward|e-?mail|post|upload|transmit|submit|share|copy|bcc|cc)\b[^.\n]{0,80}?"
         r"\b(?:to|at)\s+(?:[\w.+-]+@[\w-]+\.[\w.-]+|https?://\S+)",
         ("send", "forward", "mail", "post", "upload", "transmit", "submit", "share", "copy", "cc"),
+    ),
+    # an image whose address waits for data to be filled in: '![x](https://host/p.png?q=[QUERY])',
+    # '<img src="https://host/?d={secret}">'. Shown, an image is fetched at once: the template
+    # asks the reader to put something in its query, whatever language the order around it is in.
+    _raw(
+        EXFILTRATION,
+        3.0,
+        r"(?:!\[[^\]\n]{0,120}\]\(\s*<?|<img\b[^>]{0,200}?\bsrc\s*=\s*[\"']?)https?://[^\s)\"'>]*?\?"
+        r"[^\s)\"'>]*?=(?:\[[A-Za-z][\w .-]{1,40}\]|\{\{?[A-Za-z][\w .-]{1,40}\}?\}|"
+        r"<[A-Za-z][\w .-]{1,40}>|\$\{?[A-Z][A-Z0-9_]{1,40}\}?|%[A-Z][A-Z0-9_]{1,40}%)",
+        ("![", "<img"),
     ),
 )
 
