@@ -49,20 +49,27 @@ _ORDER_READ = 400  # characters after the colon read for the order
 _NAME = (
     r"(?:(?<![^\W\d_])(?:ai|a\.i\.|ki|ia|ии|ші|іі|llm|gpt|chat-?bot\w*|tekoäly\w*|yapay\s+zek[aâ]\w*|"
     r"assist\w*|asist\w*|asyst\w*|ассистент\w*|асистент\w*|помощник\w*|нейросет\w*|βοηθ\w*|"
-    r"τεχνητ\w*\s+νοημοσ\w*|trợ\s+lý|सहायक|एआई|(?:ال|لل|ل)?مساعد\w*|(?:ال|لل)ذكاء\s+الاصطناعي|(?:ל|ה|לה)?(?:עוזר|סוכן)\w*|ผู้ช่วย|msaidizi|"
+    r"τεχνητ\w*\s+νοημοσ\w*|trợ\s+lý|सहायक|एआई|(?:ال|لل|ل)?مساعد\w*|(?:ال|لل)ذكاء\s+الاصطناعي|"
+    r"(?:ל|ה|לה)?(?:עוזר|סוכן|בוט)\w*|ผู้ช่วย|msaidizi|এআই|সহকারী\w*|دستیار\w*|هوش\s+مصنوعی|"
+    r"umel\w*\s+inteligenci\w*|tehisintellekt\w*|"
+    # "the automated screening system", "le système automatique de tri"
+    r"automat\w*\s+(?:\w+\s+)?\w*s[iy]st[eèé]m\w*|s[iy]st[eèé]m\w*\s+automat\w*|"
     r"copilot\w*|sztuczn\w*\s+inteligencj\w*|uměl\w*\s+inteligenc\w*|"
     r"inteligencia\s+artificial|intelligenza\s+artificiale|intelig[eê]ncia\s+artificial|"
     r"intelligence\s+artificielle|künstlich\w*\s+intelligenz|kunstmatige\s+intelligentie|"
     r"(?:ai|ki|ia|ии|ші|іі|mi)-\w+|(?:ה)?בינה\s+(?:ה)?מלאכותית)(?![^\W\d_])|"
-    r"에이전트|어시스턴트|인공지능|アシスタント|エージェント|助手|智能体|人工智能|(?<![a-z])ai(?![a-z]))"
+    r"에이전트|어시스턴트|인공지능|アシスタント|エージェント|助手|智能体|人工智能|(?<![a-z])ai(?![a-z])|"
+    r"(?<![^\W\d_])(?-i:MI)(?=\s+(?:számára|részére)))"
 )
 _NAMES = re.compile(_NAME, re.IGNORECASE)
 # A preposition before the name (an elided article allowed: "pour l'assistant").
 _BEFORE = (
     r"(?<![^\W\d_])(?:para|pour|à|für|voor|aan|till|til|dla|pentru|untuk|kepada|gửi|cho|προς|για|"
-    r"для|к|ко|إلى|kwa|al|ao|aos|alla|allo|all['’]|au|aux|"
+    r"для|к|ко|إلى|kwa|al|ao|aos|alla|allo|all['’]|au|aux|pre|برای|per\s+a(?=\s)|"
     r"per\s+(?:l['’]|il|lo|la|gli|i|le)|an\s+(?:den|die|das|alle)|"
     r"(?P<ambiguous>a|an|do|per|pro|az))(?:(?<=['’])|[\s_]+)(?:\S+\s+){0,3}?(?:\w{1,2}['’])?"
+    # the name as a compound's last part: "de agenda-assistent"
+    r"(?:[^\W\d_]+-)?"
     + _NAME
     # Thai writes the preposition against the next word: "สำหรับผู้ช่วย AI"
     + r"|(?:ถึง|สำหรับ)\S{0,12}?\s*"
@@ -79,15 +86,19 @@ _AFTER = (
     # Turkish "için" after the name, Finnish allative "-lle", Hebrew "ל" before it
     + r"|"
     + _NAME
-    + r"\S*\s+(?:\S+\s+)?için(?!\w)|tekoäly\w*lle(?!\w)|(?<![^\W\d_])ל(?:ה)?(?:עוזר|סוכן)\w*|"
-    r"(?<![^\W\d_])لل?(?:مساعد|ذكاء)\w*"
+    + r"\S*\s+(?:\S+\s+)?için(?!\w)|tekoäly\w*lle(?!\w)|(?<![^\W\d_])ל(?:ה)?(?:עוזר|סוכן|בוט)\w*|"
+    r"(?<![^\W\d_])لل?(?:مساعد|ذكاء)\w*|"
+    # Bengali "জন্য" and Hungarian "számára" after the name (Hungarian "MI" only in capitals: "mi
+    # számára" is "for us"), Estonian allative "-le" on the word after it
+     + _NAME + r"\S*\s+(?:\S+\s+)?(?:জন্য|számára|részére)|(?-i:MI)\s+(?:számára|részére)|"
+    r"tehisintellekt\w*\s+\S+le(?![^\W\d_])"
 )
 # read in NFKC, as the text is: Thai's SARA AM ("สำหรับ") is two characters there
 _RECIPIENT = re.compile(unicodedata.normalize("NFKC", f"{_BEFORE}|{_AFTER}"), re.IGNORECASE)
 # Where a label may start: a line, a bracket or quote, another label, a sentence, a comment, a
 # dash.
 _STARTS = re.compile(
-    r"(?:^|[\[(（【「『<*#|※•·—–:：]|(?<![^\W\d_])[\"'“‘«]|[.!?]\s|[。！？।؟]\s?|<!--)[ \t]*",
+    r"(?:<!--|^|[\[(（【「『<*#|※•·—–:：]|(?<![^\W\d_])[\"'“‘«]|[.!?]\s|[。！？।؟]\s?)[ \t]*",
     re.MULTILINE,
 )
 _URL = re.compile(r"\w+://\S*")
@@ -117,20 +128,32 @@ _USE = re.compile(
     re.IGNORECASE,
 )
 _COLONS = re.compile("[:：]")
-# Relative pronouns and demonstratives ("who", "which", "this"), the words that point a label at
-# the reader of this text; English is not read here.
-_POINTED = re.compile(
-    r"(?<![^\W\d_])(?:qui|que|che|cui|quale|quali|quien|quienes|der|die|das|welche\w*|diese\w*|"
-    r"dat|deze|dit|som|der|joka|jotka|jonka|który|która|które|którzy|kt[óo]r\w+|který|která|"
-    r"které|kteří|kter\w+|который|которая|которые|которого|котор\w+|який|яка|які|як\w+|"
-    r"care|aki|amely|ami|που|yang|ce|cet|cette|ces|questo|questa|questi|queste|este|esta|esto|"
-    r"estos|estas|esse|essa|isso|isto|этот|эта|это|эти|этой|этого|эту|этом|цей|ця|це|ці|цю|цього|"
-    r"ten|ta|tę|tej|tego|tento|tato|toto|této|tohoto|denna|detta|denne|dette|disse|tämä|tätä|"
-    r"tässä|tämän|bu|bunu|bunun|bunları|ini|này|αυτό|αυτή|αυτού|αυτής|αυτά|ez|ezt|ennek|acest|"
-    r"această|acestui|acestei|इस|यह|जो|هذا|هذه|الذي|التي|الذين|זה|הזה|זו|הזו|זאת)(?![^\W\d_])|"
-    r"この|本メール|本ページ|이\s|这|此|本",
-    re.IGNORECASE,
+# Relative pronouns and participles ("who", "which", "reading"), and demonstratives ("this"): the
+# words that point a label at the reader of this text; English is not read here.
+_RELATIVE = (
+    r"(?<![^\W\d_])(?:qui|que|che|cui|quale|quali|quien|quienes|der|die|das|welche\w*|dat|som|"
+    r"joka|jotka|jonka|który|która|które|którzy|kt[óo]r\w+|který|která|které|kteří|kter\w+|"
+    r"ktorý|ktorá|ktoré|ktor\w+|который|которая|которые|которого|котор\w+|який|яка|які|як\w+|"
+    r"care|aki|amely|ami|που|yang|जो|वाले|वाला|वाली|الذي|التي|الذين|که|যে|ambaye|unaye\w*|"
+    r"anaye\w*|na)(?![^\W\d_])|(?<![^\W\d_])ש(?=[^\W\d_]{2})"
 )
+_DEMONSTRATIVE = (
+    r"(?<![^\W\d_])(?:diese\w*|deze|dit|ce|cet|cette|ces|questo|questa|questi|queste|este|esta|"
+    r"esto|estos|estas|esse|essa|isso|isto|этот|эта|это|эти|этой|этого|эту|этом|цей|ця|це|ці|цю|"
+    r"цього|ten|ta|tę|tej|tego|tento|tato|toto|této|tohoto|táto|tohto|denna|detta|denne|dette|"
+    r"disse|tämä|tätä|tässä|tämän|bu|bunu|bunun|bunları|ini|này|αυτό|αυτή|αυτού|αυτής|αυτά|ez|"
+    r"ezt|ennek|acest|această|acestui|acestei|इस|यह|هذا|هذه|זה|הזה|זו|הזו|זאת|ito|hii|huu|hiki|"
+    r"huo|این|এই)(?![^\W\d_])|この|本メール|本ページ|이\s|这|此|本"
+)
+_POINTED = re.compile(f"{_RELATIVE}|{_DEMONSTRATIVE}", re.IGNORECASE)
+# Both: a label with no recipient word that still singles out the software reading this text
+# ("Assistant qui lit les messages de ce téléphone", "Msaidizi wa AI unayesoma ujumbe wa simu
+# hii", "इस फ़ोन के संदेश पढ़ने वाले AI सहायक")
+_RELATIVES = re.compile(_RELATIVE, re.IGNORECASE)
+_DEMONSTRATIVES = re.compile(_DEMONSTRATIVE, re.IGNORECASE)
+# Where a bare name opens a quoted cell, a bracket, a comment: not a transcript's speaker
+_OPENERS = ('"', "'", "“", "«", "(", "{", "<!--", "//", "#", "/*")
+_SENTENCE_END = re.compile(r"[.!?。！？](?:\s|$)")
 
 
 def find(raw: str) -> list[tuple[int, int]]:
@@ -170,19 +193,37 @@ def find(raw: str) -> list[tuple[int, int]]:
                 or (
                     (words > MAX_WORDS or at - start > MAX_LABEL) and _POINTED.search(label) is None
                 )
-                or _NAMES.fullmatch(label)
+                or (_only_names(label) and not _opened(raw, start))
+                or _SENTENCE_END.search(raw, name.end(), at)
                 or _aside(label)
                 or _OWNERS.search(label)
                 or _USE.search(label, 0, name.start() - start)
             ):
                 continue
             marker = _RECIPIENT.search(label)
-            if marker is None or (marker.group("ambiguous") and label.isascii()):
+            if marker is None:
+                if not (
+                    _only_names(label)
+                    or (_RELATIVES.search(label) and _DEMONSTRATIVES.search(label))
+                ):
+                    continue
+            elif marker.group("ambiguous") and label.isascii():
                 continue
             hits.append((start, min(line_end, at + 1 + _SHOWN)))
             floor = line_end
             break
     return hits
+
+
+def _only_names(label: str) -> bool:
+    """Whether the label is names alone ("AI:", "Trợ lý AI:", "ИИ-ассистент:")."""
+    return not _NAMES.sub("", label).strip(" \t-")
+
+
+def _opened(raw: str, start: int) -> bool:
+    """Whether the label opens a quotation, a bracket or a comment on its own line."""
+    before = raw[max(0, start - 6) : start]
+    return before[before.rfind("\n") + 1 :].rstrip().endswith(_OPENERS)
 
 
 def _aside(label: str) -> bool:

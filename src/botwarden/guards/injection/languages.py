@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001 - other scripts are what the module reads
+# ruff: noqa: RUF001, RUF003 - other scripts are what the module reads
 """Override and extraction rules in more languages, as data ``patterns`` compiles.
 
 The two shapes the other languages have: an order to drop the instructions, and a request for the
@@ -54,7 +54,7 @@ RULES: tuple[Entry, ...] = (
     (
         EXTRACTION,
         4.0,
-        r"(?:सिस्टम\s+(?:प्रॉम्प्ट|प्रोम्प्ट|निर्देश\S*)|छिप\S*\s+(?:हुए\s+|हुआ\s+)?(?:निर्देश\S*|प्रॉम्प्ट))"
+        r"(?:सिस्टम\s+(?:प्रॉम्प्ट|प्रोम्प्ट|निर्देश\S*)|छिप\S*\s+(?:हुए\s+|हुआ\s+|हुई\s+)?(?:निर्देश\S*|हिदायत\S*|प्रॉम्प्ट))"
         r"\s+(?:\S+\s+){0,3}?(?:दिखा|बता|लिख|प्रिंट|दोहरा)",
         ("सिस्ट", "छिप", "छिपा", "छिपे"),
         "hi",
@@ -234,9 +234,9 @@ RULES: tuple[Entry, ...] = (
     (
         OVERRIDE,
         5.0,
-        r"(?:התעל\w*|שכח\w*)\s+(?:\S+\s+){0,3}?\S{0,2}(?:הוראות|ההוראות|הנחיות|ההנחיות|"
-        r"כללים|הכללים)",
-        ("התעל", "שכח", "שכחי", "שכחו"),
+        r"(?:התעל\w*|[מת]תעל\w*|להתעל\w*|שכח\w*)\s+(?:\S+\s+){0,3}?\S{0,2}(?:הוראות|ההוראות|"
+        r"הנחיות|ההנחיות|כללים|הכללים)",
+        ("התעל", "מתעל", "תתעל", "להתע", "שכח", "שכחי", "שכחו"),
         "he",
         (),
         None,
@@ -368,9 +368,10 @@ RULES: tuple[Entry, ...] = (
     (
         EXTRACTION,
         3.0,
-        r"\b(?:swoje|twoje)\s+(?:ukryte|tajne|początkowe|pierwotne|wewnętrzne|systemowe)\s+"
-        r"(?:instrukcje|polecenia|zasady)\b",
-        ("swoje", "twoje"),
+        r"\b(?:swoje|twoje|swoich|twoich)\s+(?:(?:ukryte|tajne|początkowe|pierwotne|wewnętrzne|"
+        r"systemowe|poufne)\s+(?:instrukcje|instrukcji|polecenia|zasady)|(?:instrukcje|instrukcji|"
+        r"polecenia|zasady)\s+(?:systemowe|systemowych|ukryte|tajne|poufne))\b",
+        ("swoje", "twoje", "swoich", "twoich"),
         "pl",
         (),
         4.0,
@@ -407,8 +408,8 @@ RULES: tuple[Entry, ...] = (
     (
         EXTRACTION,
         3.0,
-        r"(?:隠された|最初の|秘密の|元の)(?:指示|命令|プロンプト)",
-        ("隠された", "最初の", "秘密の", "元の"),
+        r"(?:隠された|最初の|秘密の|元の|最初に与えられた)(?:指示|命令|プロンプト|設定文?|ルール)",
+        ("隠された", "最初の", "秘密の", "元の", "最初に与えられた"),
         "ja",
         (),
         4.0,
@@ -416,10 +417,21 @@ RULES: tuple[Entry, ...] = (
     (
         EXTRACTION,
         3.0,
-        r"(?:隐藏|秘密|初始|原始|最初)的?(?:指令|指示|提示词)",
+        r"(?:隐藏|秘密|初始|原始|最初)的?(?:指令|指示|提示词|规则|设定)",
         ("隐藏", "秘密", "初始", "原始", "最初"),
         "zh",
         (),
+        4.0,
+    ),
+    (
+        EXTRACTION,
+        3.0,
+        # "your" is a suffix Turkish shares with "its" (talimatlarını): read only with "given to
+        # you", "yours", "from you"
+        r"\b(?:sana verilen|senin|senden)\s+(?:\S+\s+)?(?:\S+\s+)?talimat\w*",
+        ("sana", "senin", "senden"),
+        "tr",
+        (("talimat", "talimatları", "talimatlarını", "talimatın", "talimatlar"),),
         4.0,
     ),
 )
