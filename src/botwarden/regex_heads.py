@@ -5,7 +5,8 @@ strings (``str.find`` runs at memory speed) and try the rule only there, instead
 ``re`` try it at every position of the text: ``re`` cannot skip ahead to a pattern that opens
 with ``\\b``, a look-around or an alternation of words. :func:`literal_heads` names those
 strings; :func:`matches_at` then gives what ``finditer`` would, trying only the places found.
-Used by the secrets scanner (keyword starts) and the prompt-injection patterns (word heads).
+Used by the prompt-injection patterns (word heads); the secrets scanner tries its anchored rules
+at their keywords' starts the same way.
 
 The analysis reads CPython's own parse of the pattern (``re._parser``), so it agrees with the
 engine. It follows literal ASCII characters through groups and alternations, skips zero-width

@@ -12,7 +12,10 @@ Order, and why:
    then markup). The round after one whose markup step changed nothing stops after its head
    when the head changes nothing, without running the tail again, because the tail is then
    idempotent: the previous round's output ``T`` is ``bare(H)``, and markup left ``T`` as it
-   was; the bare-URL pass is idempotent (``bare(bare(H)) == bare(H)``: a removed URL becomes
+   was (or only wrote ammonia's ``rel="noopener noreferrer nofollow"`` into links, giving
+   ``T'``: that inserts no ``://`` or ``www.`` and begins with a space, after the ``href``
+   value's closing quote, so the bare-URL pass finds the same URLs in ``T'`` as in ``T``, and
+   ammonia returns its own output unchanged); the bare-URL pass is idempotent (``bare(bare(H)) == bare(H)``: a removed URL becomes
    ``[link removed]`` and its trailing punctuation, which hold no ``://`` or ``www.``, next to
    characters that ended or preceded a URL, so every URL found again is a kept one, unchanged,
    and no new one appears; a property test checks it), so the tail would meet ``T`` again and
@@ -31,7 +34,7 @@ import re
 
 from botwarden.guards.finding import GuardFinding
 from botwarden.guards.output import markdown as md
-from botwarden.guards.output.html import HtmlSanitizer, escape
+from botwarden.guards.output.html import HtmlSanitizer, escape, only_rel_added
 from botwarden.guards.output.policy import Format, OutputPolicy, Sanitized, check_format
 from botwarden.guards.output.redact import Redactor
 from botwarden.guards.output.urls import LinkJudge
@@ -98,11 +101,12 @@ class OutputSanitizer:
     def _tail(
         self, text: str, fmt: Format, found: list[GuardFinding], stable: set[str]
     ) -> tuple[str, bool]:
-        """Bare URLs, then markup; and whether the markup step left its input as it was."""
+        """Bare URLs, then markup; and whether the markup step left its input as it was, or
+        only wrote ``rel`` into kept links (see the module docstring)."""
         if fmt != "html":
             text = md.rewrite_bare_urls(text, self._judge, found)
         out = self._markup(text, fmt, found, stable)
-        return out, out == text
+        return out, out == text or only_rel_added(text, out)
 
     def _markup(self, text: str, fmt: Format, found: list[GuardFinding], stable: set[str]) -> str:
         mode = self.policy.html

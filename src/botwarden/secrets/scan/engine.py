@@ -28,7 +28,7 @@ import ahocorasick_rs
 
 from botwarden.errors import Error
 from botwarden.findings import Finding, Location
-from botwarden.regex_heads import literal_heads, matches_at
+from botwarden.regex_heads import literal_heads
 from botwarden.secrets.rule import SecretRule
 from botwarden.secrets.scan.context import (
     FILTERS,
@@ -126,27 +126,22 @@ class SecretScanner:
         found: dict[int, list[tuple[int, int]]] = {index: [] for index in self._always}
         if not self._has_keywords:
             return found
-        # Gather the occurrences of each keyword first, then hand them to its rules: a common
-        # keyword ("token", "key") belongs to dozens of rules, and prose repeats it.
-        by_keyword: dict[int, list[int]] = {}
         assert self._automaton is not None
-        # overlapping: every occurrence of every keyword, as the rules' windows need; ``end`` is
-        # exclusive, in characters
+        keywords = self._keywords
+        # overlapping: every occurrence of every keyword, as the rules' windows need, reported in
+        # order of their ends (so each rule's list is in that order, as _windows needs); ``end``
+        # is exclusive, in characters
         for keyword, _, end in self._automaton.find_matches_as_indexes(
             text.lower(), overlapping=True
         ):
-            ends = by_keyword.get(keyword)
-            if ends is None:
-                by_keyword[keyword] = [end - 1]
-            else:
-                ends.append(end - 1)
-        for keyword, ends in by_keyword.items():
-            length, indices = self._keywords[keyword]
-            hits = [(end - length + 1, end) for end in ends]
+            length, indices = keywords[keyword]
+            hit = (end - length, end - 1)
             for index in indices:
-                known = found.get(index)
-                # in order of their ends, as _windows needs (each list is; a merge is sorted)
-                found[index] = hits if known is None else sorted(known + hits, key=_end)
+                hits = found.get(index)
+                if hits is None:
+                    found[index] = [hit]
+                else:
+                    hits.append(hit)
         return found
 
     def scan_text(self, text: str, path: str = "") -> list[Hit]:
@@ -165,13 +160,14 @@ class SecretScanner:
         ascii_only = text.isascii()
         for index, hits in sorted(self._keyword_ends(text).items()):
             rule, reach = self.rules[index], self._reach[index]
-            ends = [end for _, end in hits]
-            windows = [(0, size)] if reach is None or not ends else _windows(text, ends, reach)
-            anchored = bool(hits) and ascii_only and self._anchored[index]
-            starts = sorted({start for start, _ in hits}) if anchored else None
-            if starts is not None:
-                found: Iterable[re.Match[str]] = matches_at(rule.pattern, text, windows, starts)
+            found: Iterable[re.Match[str]]
+            if hits and ascii_only and self._anchored[index]:
+                # every match begins at a keyword and is no longer than the rule allows, so the
+                # windows around the keywords add nothing to matching at each keyword's start
+                found = _matches_from(rule.pattern, text, sorted({start for start, _ in hits}))
             else:
+                ends = [end for _, end in hits]
+                windows = [(0, size)] if reach is None or not ends else _windows(text, ends, reach)
                 found = [m for s, e in windows for m in rule.pattern.finditer(text, s, e)]
             spans.extend(self._matches(rule, text, lines, path, found))
         return _pair(_without_overlaps(spans))
@@ -216,8 +212,16 @@ class SecretScanner:
         return ScanOutcome(findings, len(files) - len(skipped), skipped)
 
 
-def _end(hit: tuple[int, int]) -> int:
-    return hit[1]
+def _matches_from(pattern: re.Pattern[str], text: str, starts: list[int]) -> list[re.Match[str]]:
+    """What ``finditer`` finds when only ``starts`` (sorted) can begin a match: each tried with
+    ``match`` (its look-behinds see the text before it), the search resuming at a match's end."""
+    found: list[re.Match[str]] = []
+    pos = 0
+    for start in starts:
+        if start >= pos and (match := pattern.match(text, start)) is not None:
+            found.append(match)
+            pos = match.end()
+    return found
 
 
 def _starts_with_keyword(rule: SecretRule) -> bool:
