@@ -51,13 +51,15 @@ _NAME = (
     r"assist\w*|asist\w*|asyst\w*|ассистент\w*|асистент\w*|помощник\w*|нейросет\w*|βοηθ\w*|"
     r"τεχνητ\w*\s+νοημοσ\w*|trợ\s+lý|सहायक|एआई|(?:ال|لل|ل)?مساعد\w*|(?:ال|لل)ذكاء\s+الاصطناعي|"
     r"(?:ל|ה|לה)?(?:עוזר|סוכן|בוט)\w*|ผู้ช่วย|msaidizi|এআই|সহকারী\w*|دستیار\w*|هوش\s+مصنوعی|"
+    r"помічник\w*|штучн\w*\s+інтелект\w*|искусственн\w*\s+интеллект\w*|изкуствен\w*\s+интелект\w*|"
+    r"asszisztens\w*|mesterséges\s+intelligenci\w*|ასისტენტ\w*|"
     r"umel\w*\s+inteligenci\w*|tehisintellekt\w*|"
     # "the automated screening system", "le système automatique de tri"
     r"automat\w*\s+(?:\w+\s+)?\w*s[iy]st[eèé]m\w*|s[iy]st[eèé]m\w*\s+automat\w*|"
     r"copilot\w*|sztuczn\w*\s+inteligencj\w*|uměl\w*\s+inteligenc\w*|"
     r"inteligencia\s+artificial|intelligenza\s+artificiale|intelig[eê]ncia\s+artificial|"
     r"intelligence\s+artificielle|künstlich\w*\s+intelligenz|kunstmatige\s+intelligentie|"
-    r"(?:ai|ki|ia|ии|ші|іі|mi)-\w+|(?:ה)?בינה\s+(?:ה)?מלאכותית)(?![^\W\d_])|"
+    r"(?:ai|ki|ia|ии|ші|іі|mi)-\w+|(?:ל|ה|לה)?בינה\s+(?:ה)?מלאכותית)(?![^\W\d_])|"
     r"에이전트|어시스턴트|인공지능|アシスタント|エージェント|助手|智能体|人工智能|(?<![a-z])ai(?![a-z])|"
     r"(?<![^\W\d_])(?-i:MI)(?=\s+(?:számára|részére)))"
 )
@@ -65,8 +67,9 @@ _NAMES = re.compile(_NAME, re.IGNORECASE)
 # A preposition before the name (an elided article allowed: "pour l'assistant").
 _BEFORE = (
     r"(?<![^\W\d_])(?:para|pour|à|für|voor|aan|till|til|dla|pentru|untuk|kepada|gửi|cho|προς|για|"
-    r"для|к|ко|إلى|kwa|al|ao|aos|alla|allo|all['’]|au|aux|pre|برای|per\s+a(?=\s)|"
-    r"per\s+(?:l['’]|il|lo|la|gli|i|le)|an\s+(?:den|die|das|alle)|"
+    r"для|к|ко|إلى|kwa|al|ao|aos|alla|allo|all['’]|au|aux|pre|برای|به|per\s+a(?=\s)|za|за|"
+    r"sa(?=\s+(?:ai|a\.i\.)(?![^\W\d_]))|"
+    r"per\s+(?:l['’]|il|lo|la|gli|i|le)|an\s+(?:den|die|das|dem|alle|de|d['’]|dr)|"
     r"(?P<ambiguous>a|an|do|per|pro|az))(?:(?<=['’])|[\s_]+)(?:\S+\s+){0,3}?(?:\w{1,2}['’])?"
     # the name as a compound's last part: "de agenda-assistent"
     r"(?:[^\W\d_]+-)?"
@@ -80,7 +83,7 @@ _AFTER = (
     _NAME
     + r"\S*?(?:\s\S*?)?(?:에게|께|한테|へ|宛|向け)|"
     + _NAME
-    + r"\S*\s+(?:\S+\s+)?(?:के\s+लिए|को)|"
+    + r"\S*\s+(?:\S+\s+){0,2}?(?:के\s+लिए|को)|"
     r"asistan\w*[ae](?!\w)|zek[aâ]ya(?!\w)|[致给給][^\s:：]{0,12}"
     + _NAME
     # Turkish "için" after the name, Finnish allative "-lle", Hebrew "ל" before it
@@ -91,14 +94,17 @@ _AFTER = (
     # Bengali "জন্য" and Hungarian "számára" after the name (Hungarian "MI" only in capitals: "mi
     # számára" is "for us"), Estonian allative "-le" on the word after it
      + _NAME + r"\S*\s+(?:\S+\s+)?(?:জন্য|számára|részére)|(?-i:MI)\s+(?:számára|részére)|"
+    # Hungarian dative, Georgian "-თვის" on the name itself
+    r"asszisztens\w*(?:nak|nek)(?![^\W\d_])|ასისტენტ\w*თვის|"
     r"tehisintellekt\w*\s+\S+le(?![^\W\d_])"
 )
 # read in NFKC, as the text is: Thai's SARA AM ("สำหรับ") is two characters there
 _RECIPIENT = re.compile(unicodedata.normalize("NFKC", f"{_BEFORE}|{_AFTER}"), re.IGNORECASE)
 # Where a label may start: a line, a bracket or quote, another label, a sentence, a comment, a
-# dash.
+# dash, a closed bracket ("[tekst w kolorze białym] Polecenie dla ...").
 _STARTS = re.compile(
-    r"(?:<!--|^|[\[(（【「『<*#|※•·—–:：]|(?<![^\W\d_])[\"'“‘«]|[.!?]\s|[。！？।؟]\s?)[ \t]*",
+    r"(?:<!--|^|[\[(（【「『<*#|※•·—–:：]|(?<![^\W\d_])[\"'“‘«]|[.!?\])】）]\s|"
+    r"[。！？।؟]\s?)[ \t]*",
     re.MULTILINE,
 )
 _URL = re.compile(r"\w+://\S*")
@@ -135,7 +141,8 @@ _RELATIVE = (
     r"joka|jotka|jonka|który|która|które|którzy|kt[óo]r\w+|který|která|které|kteří|kter\w+|"
     r"ktorý|ktorá|ktoré|ktor\w+|который|которая|которые|которого|котор\w+|який|яка|які|як\w+|"
     r"care|aki|amely|ami|που|yang|जो|वाले|वाला|वाली|الذي|التي|الذين|که|যে|ambaye|unaye\w*|"
-    r"anaye\w*|na)(?![^\W\d_])|(?<![^\W\d_])ש(?=[^\W\d_]{2})"
+    r"anaye\w*|na|що|който|която|които|koji|koja|koje|khi|đang|mà|[^\W\d_]{2,}(?:yan|yen))"
+    r"(?![^\W\d_])|(?<![^\W\d_])ש(?=[^\W\d_]{2})"
 )
 _DEMONSTRATIVE = (
     r"(?<![^\W\d_])(?:diese\w*|deze|dit|ce|cet|cette|ces|questo|questa|questi|queste|este|esta|"
@@ -143,7 +150,8 @@ _DEMONSTRATIVE = (
     r"цього|ten|ta|tę|tej|tego|tento|tato|toto|této|tohoto|táto|tohto|denna|detta|denne|dette|"
     r"disse|tämä|tätä|tässä|tämän|bu|bunu|bunun|bunları|ini|này|αυτό|αυτή|αυτού|αυτής|αυτά|ez|"
     r"ezt|ennek|acest|această|acestui|acestei|इस|यह|هذا|هذه|זה|הזה|זו|הזו|זאת|ito|hii|huu|hiki|"
-    r"huo|این|এই)(?![^\W\d_])|この|本メール|本ページ|이\s|这|此|本"
+    r"huo|این|এই|nito|dito|този|тази|това|тези|ovaj|ova|ovo|ove|ovu)(?![^\W\d_])|この|本メール|"
+    r"本ページ|이\s|这|此|本"
 )
 _POINTED = re.compile(f"{_RELATIVE}|{_DEMONSTRATIVE}", re.IGNORECASE)
 # Both: a label with no recipient word that still singles out the software reading this text
@@ -151,6 +159,15 @@ _POINTED = re.compile(f"{_RELATIVE}|{_DEMONSTRATIVE}", re.IGNORECASE)
 # hii", "इस फ़ोन के संदेश पढ़ने वाले AI सहायक")
 _RELATIVES = re.compile(_RELATIVE, re.IGNORECASE)
 _DEMONSTRATIVES = re.compile(_DEMONSTRATIVE, re.IGNORECASE)
+# What joins two names ("Assistent d'IA", "asistente de IA")
+_CONNECTORS = re.compile(r"(?<![^\W\d_])(?:de|di|da|del|do|d['’])(?![^\W\d_])|d['’]", re.IGNORECASE)
+# A name no English text uses: an ambiguous preposition before it ("an KI-Assistenten") is not
+# English
+_FOREIGN_NAMES = re.compile(
+    r"(?<![^\W\d_])(?:ki|ia|k\.i\.|(?:ki|ia|mi)-\w+|asist\w*|assistente\w*|assistenti|assistenten|"
+    r"asystent\w*|asszisztens\w*|intelig\w*|intelligenz|künstlich\w*)(?![^\W\d_])",
+    re.IGNORECASE,
+)
 # Where a bare name opens a quoted cell, a bracket, a comment: not a transcript's speaker
 _OPENERS = ('"', "'", "“", "«", "(", "{", "<!--", "//", "#", "/*")
 _SENTENCE_END = re.compile(r"[.!?。！？](?:\s|$)")
@@ -207,7 +224,11 @@ def find(raw: str) -> list[tuple[int, int]]:
                     or (_RELATIVES.search(label) and _DEMONSTRATIVES.search(label))
                 ):
                     continue
-            elif marker.group("ambiguous") and label.isascii():
+            elif (
+                marker.group("ambiguous")
+                and label.isascii()
+                and not _FOREIGN_NAMES.search(label, marker.start("ambiguous"))
+            ):
                 continue
             hits.append((start, min(line_end, at + 1 + _SHOWN)))
             floor = line_end
@@ -216,8 +237,8 @@ def find(raw: str) -> list[tuple[int, int]]:
 
 
 def _only_names(label: str) -> bool:
-    """Whether the label is names alone ("AI:", "Trợ lý AI:", "ИИ-ассистент:")."""
-    return not _NAMES.sub("", label).strip(" \t-")
+    """Whether the label is names alone ("AI:", "Trợ lý AI:", "Assistent d'IA:")."""
+    return not _CONNECTORS.sub("", _NAMES.sub("", label)).strip(" \t-")
 
 
 def _opened(raw: str, start: int) -> bool:
