@@ -41,6 +41,18 @@ _ESCAPES = re.compile(r"(?:\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}){4,}")
 _CODE = r"(?:3[2-9]|[4-9]\d|1[01]\d|12[0-6])"
 _DECIMAL = re.compile(rf"(?<!\d){_CODE}(?!\d)(?:[ ,;]{{1,3}}{_CODE}(?!\d)){{11,}}")
 _DECIMAL_WORDS = 12
+# Morse: twelve or more letters of dots and dashes, letters apart by a space, words by " / " or
+# several spaces
+_MORSE = re.compile(r"(?<![\w.\-])[.\-]{1,6}(?:(?: {1,3}| ?/ ?)[.\-]{1,6}){11,}(?![\w.\-])")
+_MORSE_LETTERS = (
+    ".- -... -.-. -.. . ..-. --. .... .. .--- -.- .-.. -- -. --- .--. --.- .-. ... - ..- ...- "
+    ".-- -..- -.-- --.. ----- .---- ..--- ...-- ....- ..... -.... --... ---.. ----. .-.-.- "
+    "--..-- ..--.. -.-.-- .----."
+)
+_MORSE_CODE = dict(
+    zip(_MORSE_LETTERS.split(), "abcdefghijklmnopqrstuvwxyz0123456789.,?!'", strict=True)
+)
+_MORSE_WORDS = re.compile(r" ?/ ?| {2,}")
 # base64 and base32 runs hold no whitespace: they lie inside a word at least this long
 _SHORTEST = {"base64": 20, "base32": 24}
 _ROT13 = str.maketrans(
@@ -134,6 +146,16 @@ _SPACED_GAP = re.compile(r"[ .*_\-/]{1,4}")
 _SPACED_HINT = re.compile(r"[.*_\-](?<=[^\W\d_].)[^\W\d_][.*_\-][^\W\d_][.*_\-][^\W\d_]")
 
 
+def _morse(blob: str) -> str | None:
+    words = []
+    for word in _MORSE_WORDS.split(blob[:MAX_BLOB_CHARS].strip()):
+        letters = "".join(_MORSE_CODE.get(code, "\0") for code in word.split())
+        if "\0" in letters:
+            return None
+        words.append(letters)
+    return reads_as_text(" ".join(words))
+
+
 def _decimal(blob: str) -> str | None:
     codes = re.findall(r"\d+", blob[:MAX_BLOB_CHARS])
     return _as_text(bytes(int(code) for code in codes))
@@ -158,6 +180,7 @@ _DECODERS = (
     (_PERCENT_TAIL, "percent-encoded", _percent),
     (_ESCAPES, "escaped", _escapes),
     (_DECIMAL, "decimal character codes", _decimal),
+    (_MORSE, "morse", _morse),
     (_SPACED, "letter-spaced", _spaced),
 )
 _LONG_RUN = 16
@@ -181,6 +204,7 @@ def _gates(raw: str, words: list[str]) -> dict[str, bool]:
         "escaped": "\\u" in raw or "\\x" in raw,
         "decimal character codes": sum(1 for w in words if w.rstrip(",;").isdecimal())
         >= _DECIMAL_WORDS,
+        "morse": raw.count("-") + raw.count(".") >= 24 and (".-" in raw or "-." in raw),
         # eight single letters as words, or four letters joined by dots, dashes, stars or "_"
         "letter-spaced": lengths.count(1) >= 8 or _SPACED_HINT.search(raw) is not None,
     }
@@ -271,7 +295,9 @@ def reversed_text(canon: str) -> View:
 # puzzle in a prompt, and a long document that says "decode" must not cost 24 scans of itself.
 MAX_SHIFTED_CHARS = 2048
 _SHIFT_HINT = re.compile(
-    r"\b(?:caesar|cipher|ciphertext|rot-?\d{1,2}|shift(?:ed|ing)?|decipher|decrypt|decode)\b"
+    r"\b(?:caesar|cesar|cesare|cezar|casar|цезар\w*|cipher|ciphertext|chiffre\w*|cifrado|cifra|"
+    r"rot-?\d{1,2}|shift(?:ed|ing)?|decalage|decipher|decrypt|decode|dechiffre\w*|descifra\w*|"
+    r"decifra\w*|entschlussel\w*|verschieb\w*)\b"
 )
 _LOWER = "abcdefghijklmnopqrstuvwxyz"
 

@@ -31,6 +31,8 @@ MAX_PATTERN_LOGIT = 8.0
 # towards the intercept. Below this floor it may not veto what the patterns found.
 MODEL_FLOOR = -2.5
 MAX_DEPTH = 2
+HIDDEN_WORDS = 4  # words spelt in invisible characters that make a hidden sentence
+HIDDEN_SENTENCE = 5.0  # concealed on purpose: nothing benign hides sentences there
 _ENGLISH_WORD_RULES = tuple(r for r in patterns.RULES if r.lang == "en")
 _TOKEN = re.compile(r"\S+")
 # Families whose phrasings articles, tests and filters quote as examples ("attackers write
@@ -140,11 +142,16 @@ def pattern_findings(
                 _encoded_finding(f"{view.encoding}-encoded text", inner, view.start, view.end)
             )
     if depth == 0:
-        views = (decode.rot13(canon), decode.reversed_text(canon), *decode.shifted(canon))
-        for view in views:
+        # rot13 and reversal are tried on every text: English rules only; a shift the text
+        # points at, in whatever language it then reads
+        views = [
+            (view, _ENGLISH_WORD_RULES)
+            for view in (decode.rot13(canon), decode.reversed_text(canon))
+        ] + [(view, patterns.RULES) for view in decode.shifted(canon)]
+        for view, rules in views:
             inner = [
                 _hit_finding(h, view.text, view.text, prompt)
-                for h in patterns.scan(view.text, view.text, _ENGLISH_WORD_RULES)
+                for h in patterns.scan(view.text, view.text, rules)
             ]
             if inner:
                 found.append(
@@ -155,9 +162,22 @@ def pattern_findings(
 
 def _hidden_findings(hidden: str, prompt: bool) -> list[GuardFinding]:
     """The rules on text invisible characters spelt (``normalize`` decoded it): what they find
-    there counts as an encoded instruction. It has no offsets in the visible text."""
+    there counts as an encoded instruction. It has no offsets in the visible text. Words hidden
+    that way are suspect whatever they say (a flag emoji spells a few letters, not a sentence),
+    so a sentence there weighs ``HIDDEN_SENTENCE`` even when no rule reads it."""
     inner = pattern_findings(hidden, canonical(hidden), 1, prompt=prompt)
-    return [_encoded_finding("text hidden in invisible characters", inner)] if inner else []
+    if inner:
+        return [_encoded_finding("text hidden in invisible characters", inner)]
+    if len(hidden.split()) >= HIDDEN_WORDS:
+        return [
+            GuardFinding(
+                patterns.ENCODED,
+                "a sentence hidden in invisible characters",
+                excerpt(hidden),
+                weight=HIDDEN_SENTENCE,
+            )
+        ]
+    return []
 
 
 def pattern_logit(findings: Iterable[GuardFinding]) -> float:

@@ -424,6 +424,73 @@ RULES: tuple[Entry, ...] = (
         4.0,
     ),
     (
+        OVERRIDE,
+        5.0,
+        r"(?:دستورالعمل|دستورات|قوانین|رهنمود|قواعد)\S*\s+(?:\S+\s+){0,3}?(?:را\s+)?(?:نادیده\s+"
+        r"بگیر|فراموش\s+کن)",
+        ("دستو", "قوان", "رهنم", "قواع"),
+        "fa",
+        (),
+        None,
+    ),
+    (
+        EXTRACTION,
+        4.0,
+        r"(?:پیام|دستورالعمل|پرامپت|دستورات)\S*\s+سیستمی\S*\s+(?:\S+\s+){0,3}?(?:را\s+)?(?:\S+\s+)?"
+        r"(?:بنویس|نشان\s+بده|بگو|چاپ\s+کن|بفرست)",
+        ("پیام", "دستو", "پرام"),
+        "fa",
+        (),
+        None,
+    ),
+    (
+        EXTRACTION,
+        3.0,
+        r"(?:네|너의|당신의|니)\s*(?:지침|지시|규칙|설정|시스템\s*프롬프트)\S*\s*(?:\S+\s*){0,2}?"
+        r"(?:보여|출력|알려|공개|말해|적어)",
+        ("네", "너의", "당신의", "니"),
+        "ko",
+        (),
+        4.0,
+    ),
+    # the instructions the reader received, asked for: "as instruções que você recebeu", "le
+    # istruzioni riservate che hai ricevuto", "инструкции, которые ты получил"
+    (
+        EXTRACTION,
+        3.0,
+        r"\b(?:instru[cç][oõ]es|instrucciones|instructions|consignes|istruzioni|anweisungen|"
+        r"instruktioner|instructies|instrukcje|инструкции|інструкції|pokyny)\s+(?:\S+\s+)?"
+        r"(?:que\s+(?:voce|você|tu)\s+recebe\w*|que\s+(?:has\s+)?recib\w*|que\s+(?:tu\s+as|vous\s+"
+        r"avez)\s+re[cç]u\w*|che\s+hai\s+ricevut\w*|die\s+du\s+(?:erhalten|bekommen)|(?:som\s+)?du\s+"
+        r"(?:har\s+)?fatt|die\s+je\s+(?:hebt\s+)?gekregen|ktore\s+otrzyma\w*|которые\s+(?:ты|вы)\s+"
+        r"получил\w*|які\s+(?:ти|ви)\s+отрима\w*|ktere\s+jsi\s+dostal\w*)",
+        (
+            "instru",
+            "consig",
+            "istruz",
+            "anweis",
+            "instrukt",
+            "instrukc",
+            "инстру",
+            "інстру",
+            "pokyn",
+        ),
+        "any",
+        (),
+        4.0,
+    ),
+    (
+        EXTRACTION,
+        3.0,
+        r"(?:(?:твої|ваші|твои|ваши)\s+(?:приховані|секретні|початкові|системні|скрытые|секретные|"
+        r"исходные|системные)|(?:приховані|секретні|скрытые|секретные)\s+інструкції\s+(?:\S+\s+)?"
+        r"(?:тобі|вам)|(?:скрытые|секретные)\s+инструкции\s+(?:\S+\s+)?(?:тебе|вам))\s*\S*",
+        ("твої", "ваші", "твои", "ваши", "прихо", "секре", "скрыт"),
+        "any",
+        (),
+        4.0,
+    ),
+    (
         EXTRACTION,
         3.0,
         # "your" is a suffix Turkish shares with "its" (talimatlarını): read only with "given to

@@ -15,8 +15,9 @@ Order, and why:
    was (or only wrote ammonia's ``rel="noopener noreferrer nofollow"`` into links, giving
    ``T'``: that inserts no ``://`` or ``www.`` and begins with a space, after the ``href``
    value's closing quote, so the bare-URL pass finds the same URLs in ``T'`` as in ``T``, and
-   ammonia returns its own output unchanged); the bare-URL pass is idempotent (``bare(bare(H)) == bare(H)``: a removed URL becomes
-   ``[link removed]`` and its trailing punctuation, which hold no ``://`` or ``www.``, next to
+   ammonia returns its own output unchanged); the bare-URL pass is idempotent
+   (``bare(bare(H)) == bare(H)``: a removed URL becomes ``[link removed]`` and its trailing
+   punctuation, which hold no ``://`` or ``www.``, next to
    characters that ended or preceded a URL, so every URL found again is a kept one, unchanged,
    and no new one appears; a property test checks it), so the tail would meet ``T`` again and
    return it. Most outputs with a removed link thus cost one round and a head, not two rounds.
