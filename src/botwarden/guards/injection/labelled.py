@@ -171,6 +171,7 @@ _FOREIGN_NAMES = re.compile(
 # Where a bare name opens a quoted cell, a bracket, a comment: not a transcript's speaker
 _OPENERS = ('"', "'", "“", "«", "(", "{", "<!--", "//", "#", "/*")
 _SENTENCE_END = re.compile(r"[.!?。！？](?:\s|$)")
+_AFTER_SENTENCE = re.compile(r"[^\W\d_][.!?。！？]\s*$")
 
 
 def find(raw: str) -> list[tuple[int, int]]:
@@ -242,9 +243,14 @@ def _only_names(label: str) -> bool:
 
 
 def _opened(raw: str, start: int) -> bool:
-    """Whether the label opens a quotation, a bracket or a comment on its own line."""
+    """Whether the label opens a quotation, a bracket or a comment on its own line, or follows
+    a sentence on a line that holds no other label ("Ofertă de vară. Asistent AI: ..."): a
+    transcript puts its speakers first on their lines, or after another speaker's turn."""
     before = raw[max(0, start - 6) : start]
-    return before[before.rfind("\n") + 1 :].rstrip().endswith(_OPENERS)
+    if before[before.rfind("\n") + 1 :].rstrip().endswith(_OPENERS):
+        return True
+    line = raw[raw.rfind("\n", 0, start) + 1 : start]
+    return bool(_AFTER_SENTENCE.search(line)) and not _COLONS.search(line)
 
 
 def _aside(label: str) -> bool:

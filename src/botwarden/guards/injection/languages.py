@@ -274,8 +274,9 @@ RULES: tuple[Entry, ...] = (
     (
         EXTRACTION,
         4.0,
+        # not "how to write a system prompt" (작성, 만들, 쓰, 짜: write, make)
         r"(?:시스템\s*프롬프트|시스템\s*지시\S*|숨겨진\s*지시\S*|초기\s*지시\S*|처음에\s*받은\s*\S*지시\S*)"
-        r"\S*\s*(?:\S+\s*){0,3}?(?:보여|출력|알려|공개|말해)",
+        r"(?![를을]?\s*(?:잘\s*)?(?:작성|만들|만드|쓰는|쓸|짜))\S*\s*(?:\S+\s*){0,3}?(?:보여|출력|알려|공개|말해)",
         ("시스템", "숨겨진", "초기", "처음에"),
         "ko",
         (),
@@ -515,6 +516,12 @@ IF_ASKED = (
     r"tool|text)s?)\s+(?:ever\s+|then\s+|later\s+)?(?:asks?|asked|tells?|told|requests?|"
     r"requested|wants?|instructs?|instructed|tries|tried|try|attempts?|demands?|says?|urges?|"
     r"pressures?)\s+(?:\S+\s+){0,3}?(?:to|into)|"
+    # "if a customer writes "ignore your rules...""
+    r"\b(?:if|when|whenever|should)\s+(?:someone|somebody|anyone|anybody|users|customers|people|"
+    r"they|(?:a|an|the|any)\s+(?:\S+\s+)?(?:user|customer|visitor|caller|person|client|guest|"
+    r"message|document|e-?mail|page|website|prompt|input|review|comment)s?)\s+(?:writes?|wrote|"
+    r"types?|typed|sends?|sent|says?|said|posts?|pastes?|enters?)\s+(?:something\s+like\s+|"
+    r"things\s+like\s+)?[:,]?\s*[\"\u201c\u00ab]|"
     r"\b(?:if|when|whenever|unless)\s+(?:you\s+are\s+|you're\s+|being\s+)?(?:asked|told|"
     r"instructed|requested|prompted|pressured|urged)\s+(?:\S+\s+){0,3}?(?:to|into)|"
     r"\b(?:any|all|every|such|these|those)\s+(?:requests?|attempts?|instructions?|messages?|"
