@@ -2710,8 +2710,8 @@ _IN_THE_DATA = re.compile(
     r"\s+(?:\S+\s+)?(?:found|contained|embedded|hidden|appearing|that appears?|which appears?|"
     r"written|placed)?\s*(?:in|inside|within|from)\s+(?:an?|the|any|every|such|incoming|external|"
     r"untrusted|retrieved|uploaded)\s+(?:\S+\s+)?(?:documents?|e-?mails?|invoices?|pages?|"
-    r"web ?pages?|files?|attachments?|messages?|tickets?|reviews?|tool (?:results?|outputs?)|search results?|"
-    r"content|data|inputs?|websites?|pdfs?|comments?)\b|\s+that\s+asks?\s+you\s+to\b"
+    r"web ?pages?|files?|attachments?|messages?|tickets?|reviews?|tool (?:results?|outputs?)|"
+    r"search results?|content|data|inputs?|websites?|pdfs?|comments?)\b|\s+that\s+asks?\s+you\s+to\b"
 )
 
 
