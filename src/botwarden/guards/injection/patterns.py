@@ -2711,7 +2711,8 @@ _IN_THE_DATA = re.compile(
     r"written|placed)?\s*(?:in|inside|within|from)\s+(?:an?|the|any|every|such|incoming|external|"
     r"untrusted|retrieved|uploaded)\s+(?:\S+\s+)?(?:documents?|e-?mails?|invoices?|pages?|"
     r"web ?pages?|files?|attachments?|messages?|tickets?|reviews?|tool (?:results?|outputs?)|"
-    r"search results?|content|data|inputs?|websites?|pdfs?|comments?)\b|\s+that\s+asks?\s+you\s+to\b"
+    r"search results?|content|data|inputs?|websites?|pdfs?|comments?)\b|"
+    r"\s+that\s+asks?\s+you\s+to\b"
 )
 
 
