@@ -23,15 +23,17 @@ from typing import Any
 Heads = frozenset[tuple[str, bool]]  # text a match may begin with; whether it could grow
 
 
-def literal_heads(pattern: re.Pattern[str], size: int) -> Heads | None:
+def literal_heads(pattern: re.Pattern[str], size: int, *, lower_text: bool = False) -> Heads | None:
     """The texts (lower-cased, at most ``size`` characters) every match begins with one of;
     None when the pattern cannot be parsed. A head of ``""`` means some match may begin with
-    anything."""
+    anything. ``lower_text``: the pattern (without IGNORECASE) is matched against lower-case
+    text, so its lower-case letters of any script are literal too, not only ASCII ones."""
     try:
         parsed = sre_parse.parse(pattern.pattern, pattern.flags)
     except re.error:
         return None
-    return _heads(list(parsed), frozenset({("", True)}), size)
+    wide = lower_text and not pattern.flags & re.IGNORECASE
+    return _heads(list(parsed), frozenset({("", True)}), size, wide)
 
 
 def matches_at(
@@ -74,20 +76,22 @@ def matches_at_heads(
     return matches_at(pattern, text, windows, sorted(starts)) if starts else []
 
 
-def _heads(items: list[tuple[Any, Any]], heads: Heads, size: int) -> Heads:
+def _heads(items: list[tuple[Any, Any]], heads: Heads, size: int, wide: bool = False) -> Heads:
     for op, av in items:
         if not any(grows and len(head) < size for head, grows in heads):
             break
         if _zero_width(op, av):
             continue
-        if op is sre_parse.LITERAL and av < 0x80:  # ASCII: lower() is exact
+        # ASCII: lower() is exact; another script's letter only where it is already lower case
+        # and the text is too
+        if op is sre_parse.LITERAL and (av < 0x80 or (wide and chr(av).lower() == chr(av))):
             char = chr(av).lower()
             heads = frozenset((h + char, True) if g and len(h) < size else (h, False)
                               for h, g in heads)  # fmt: skip
         elif op is sre_parse.SUBPATTERN:
-            heads = _heads(list(av[3]), heads, size)
+            heads = _heads(list(av[3]), heads, size, wide)
         elif op is sre_parse.BRANCH:
-            heads = frozenset().union(*(_heads(list(alt), heads, size) for alt in av[1]))
+            heads = frozenset().union(*(_heads(list(alt), heads, size, wide) for alt in av[1]))
         else:
             heads = frozenset((head, False) for head, _ in heads)
     return heads

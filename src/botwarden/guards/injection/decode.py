@@ -14,6 +14,7 @@ import base64
 import binascii
 import re
 import urllib.parse
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -303,11 +304,49 @@ _LOWER = "abcdefghijklmnopqrstuvwxyz"
 
 
 def shifted(canon: str) -> Iterator[View]:
-    """``canon`` read with each letter shift but rot13's, when it hints at one."""
+    """``canon`` read with each letter shift but rot13's, when it hints at one; only the shifts
+    that turn words into common short ones, so a document that says "decode" costs a set look-up
+    per shift, not a scan."""
     if _SHIFT_HINT.search(canon) is None:
         return
     head = canon[:MAX_SHIFTED_CHARS]
-    for shift in range(1, 26):
-        if shift != 13:
-            table = str.maketrans(_LOWER, _LOWER[shift:] + _LOWER[:shift])
-            yield View(f"shift-{shift}", head.translate(table), 0, len(head))
+    # for each shift, the words that become common ones under it: the shifted part reads
+    gained: Counter[int] = Counter()
+    for word, count in Counter(head.split()).items():
+        if word not in _COMMON:
+            for shift in _BECOMES_COMMON.get(word, ()):
+                gained[shift] += count
+    for shift in sorted(gained):
+        if gained[shift] >= _GAINED:
+            yield View(f"shift-{shift}", head.translate(_SHIFT_TABLES[shift]), 0, len(head))
+
+
+# Short words common in the languages the rules read, as canonical text writes them
+_COMMON = frozenset((
+    "the", "and", "you", "your", "to", "of", "is", "are", "all", "not", "for", "with", "this",
+    "that", "les", "des", "et", "tu", "ton", "tes", "le", "la", "un", "une", "de", "du", "que",
+    "der", "die", "das", "und", "ist", "nicht", "el", "los", "las", "y", "tus", "il", "di",
+    "che", "e", "ai", "uw", "je", "het", "en", "og", "er", "at", "i", "na", "nie", "sie",
+))  # fmt: skip
+# For each shift but rot13's, its table; and for each word some shift turns into a common one,
+# which shifts do
+_SHIFT_TABLES = {
+    shift: str.maketrans(_LOWER, _LOWER[shift:] + _LOWER[:shift])
+    for shift in range(1, 26)
+    if shift != 13
+}
+
+
+def _becomes_common() -> dict[str, list[int]]:
+    found: dict[str, list[int]] = {}
+    for shift in _SHIFT_TABLES:
+        back = str.maketrans(_LOWER, _LOWER[-shift:] + _LOWER[:-shift])
+        for word in _COMMON:
+            found.setdefault(word.translate(back), []).append(shift)
+    return found
+
+
+_BECOMES_COMMON = _becomes_common()
+
+
+_GAINED = 2  # common words a shift must make of words that were not

@@ -459,7 +459,7 @@ RULES: tuple[Entry, ...] = (
     (
         EXTRACTION,
         3.0,
-        r"\b(?:instru[cç][oõ]es|instrucciones|instructions|consignes|istruzioni|anweisungen|"
+        r"\b(?:instrucoes|instrucciones|instructions|consignes|istruzioni|anweisungen|"
         r"instruktioner|instructies|instrukcje|инструкции|інструкції|pokyny)\s+(?:\S+\s+)?"
         r"(?:que\s+(?:voce|você|tu)\s+recebe\w*|que\s+(?:has\s+)?recib\w*|que\s+(?:tu\s+as|vous\s+"
         r"avez)\s+re[cç]u\w*|che\s+hai\s+ricevut\w*|die\s+du\s+(?:erhalten|bekommen)|(?:som\s+)?du\s+"
