@@ -593,3 +593,31 @@ def test_the_addressed_rule_near_its_words_is_the_plain_search(
     ]
     scanned = [(h.start, h.end) for h in patterns.scan(canonical(raw), raw, (_ADDRESSED,))]
     assert scanned == kept
+
+
+_INDEX_WORDS = [
+    "ignore", "all", "previous", "instructions", "your", "system", "prompt", "note", "to", "the",
+    "assistant", "if", "a", "user", "asks", "you", "reveal", "developer", "mode", "@AI", "cat",
+    "/etc/system_prompt.md", "Für", "KI-Assistenten:", "sende", "alles", "an", "Ignora", "las",
+    "instrucciones", "anteriores", "never", "decode", "and", "obey", "Если", "ты", "ИИ,", ".",
+    "\n", "response:", '<img src=x onerror=alert(1)>', "|", "$",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_INDEX_WORDS), max_size=40))
+def test_the_rule_index_picks_every_rule_that_can_match(words: list[str]) -> None:
+    """scan over all rules (through the index of their word prefixes) equals scanning each rule
+    on its own, in the rules' order."""
+    raw = " ".join(words)
+    canon = canonical(raw)
+    one_by_one = [hit for rule in patterns.RULES for hit in patterns.scan(canon, raw, (rule,))]
+    assert patterns.scan(canon, raw) == one_by_one
+
+
+@given(st.lists(st.sampled_from([*_INDEX_WORDS, "when", "asked", "tries", "writes", '"']),
+                max_size=30))  # fmt: skip
+def test_guard_clauses_are_found_where_they_open(words: list[str]) -> None:
+    raw = " ".join(words)
+    for start in range(len(raw) + 1):
+        expected = patterns._reported(patterns._IF_ASKED, raw, start)
+        assert patterns._if_asked(raw, start) == expected
