@@ -52,15 +52,16 @@ _NAME = (
     r"τεχνητ\w*\s+νοημοσ\w*|trợ\s+lý|सहायक|एआई|(?:ال|لل|ل)?مساعد\w*|(?:ال|لل)ذكاء\s+الاصطناعي|"
     r"(?:ל|ה|לה)?(?:עוזר|סוכן|בוט)\w*|ผู้ช่วย|msaidizi|এআই|সহকারী\w*|دستیار\w*|هوش\s+مصنوعی|"
     r"помічник\w*|штучн\w*\s+інтелект\w*|искусственн\w*\s+интеллект\w*|изкуствен\w*\s+интелект\w*|"
-    r"asszisztens\w*|mesterséges\s+intelligenci\w*|ასისტენტ\w*|"
+    r"asszisztens\w*|mesterséges\s+intelligenci\w*|ასისტენტ\w*|gervigreind\w*|aðstoðarm\w*|"
+    r"cynorthwy\w*|agent\w*lle|"
     r"umel\w*\s+inteligenci\w*|tehisintellekt\w*|"
     # "the automated screening system", "le système automatique de tri"
-    r"automat\w*\s+(?:\w+\s+)?\w*s[iy]st[eèé]m\w*|s[iy]st[eèé]m\w*\s+automat\w*|"
+    r"automat\w*\s+(?:\w+\s+)?[\w-]*s[iy]st[eèé]m\w*|s[iy]st[eèé]m\w*\s+automat\w*|"
     r"copilot\w*|sztuczn\w*\s+inteligencj\w*|uměl\w*\s+inteligenc\w*|"
     r"inteligencia\s+artificial|intelligenza\s+artificiale|intelig[eê]ncia\s+artificial|"
     r"intelligence\s+artificielle|künstlich\w*\s+intelligenz|kunstmatige\s+intelligentie|"
     r"(?:ai|ki|ia|ии|ші|іі|mi)-\w+|(?:ל|ה|לה)?בינה\s+(?:ה)?מלאכותית)(?![^\W\d_])|"
-    r"에이전트|어시스턴트|인공지능|アシスタント|エージェント|助手|智能体|人工智能|(?<![a-z])ai(?![a-z])|"
+    r"에이전트|어시스턴트|도우미|인공지능|アシスタント|エージェント|助手|智能体|人工智能|(?<![a-z])ai(?![a-z])|"
     r"(?<![^\W\d_])(?-i:MI)(?=\s+(?:számára|részére)))"
 )
 _NAMES = re.compile(_NAME, re.IGNORECASE)
@@ -95,7 +96,8 @@ _AFTER = (
     # számára" is "for us"), Estonian allative "-le" on the word after it
      + _NAME + r"\S*\s+(?:\S+\s+)?(?:জন্য|számára|részére)|(?-i:MI)\s+(?:számára|részére)|"
     # Hungarian dative, Georgian "-თვის" on the name itself
-    r"asszisztens\w*(?:nak|nek)(?![^\W\d_])|ასისტენტ\w*თვის|"
+    r"asszisztens\w*(?:nak|nek)(?![^\W\d_])|ასისტენტ\w*თვის|asistent(?:ui|ams)(?![^\W\d_])|"
+    r"tehisintellekt\w*le(?![^\W\d_])|agent\w*lle(?![^\W\d_])|"
     r"tehisintellekt\w*\s+\S+le(?![^\W\d_])"
 )
 # read in NFKC, as the text is: Thai's SARA AM ("สำหรับ") is two characters there
@@ -103,7 +105,7 @@ _RECIPIENT = re.compile(unicodedata.normalize("NFKC", f"{_BEFORE}|{_AFTER}"), re
 # Where a label may start: a line, a bracket or quote, another label, a sentence, a comment, a
 # dash, a closed bracket ("[tekst w kolorze białym] Polecenie dla ...").
 _STARTS = re.compile(
-    r"(?:<!--|^|[\[(（【「『<*#|※•·—–:：]|(?<![^\W\d_])[\"'“‘«]|[.!?\])】）]\s|"
+    r"(?:<!--|//|/\*|^|[\[(（【「『<*#|※•·—–:：]|(?<![^\W\d_])[\"'“‘«]|[.!?\])】）]\s|"
     r"[。！？।؟]\s?)[ \t]*",
     re.MULTILINE,
 )
@@ -141,7 +143,7 @@ _RELATIVE = (
     r"joka|jotka|jonka|który|która|które|którzy|kt[óo]r\w+|který|která|které|kteří|kter\w+|"
     r"ktorý|ktorá|ktoré|ktor\w+|который|которая|которые|которого|котор\w+|який|яка|які|як\w+|"
     r"care|aki|amely|ami|που|yang|जो|वाले|वाला|वाली|الذي|التي|الذين|که|যে|ambaye|unaye\w*|"
-    r"anaye\w*|na|що|който|която|които|koji|koja|koje|khi|đang|mà|[^\W\d_]{2,}(?:yan|yen))"
+    r"anaye\w*|na|що|който|която|които|koji|koja|koje|khi|đang|mà|sy['’]n|sydd|[^\W\d_]{2,}(?:yan|yen))"
     r"(?![^\W\d_])|(?<![^\W\d_])ש(?=[^\W\d_]{2})"
 )
 _DEMONSTRATIVE = (
@@ -150,7 +152,7 @@ _DEMONSTRATIVE = (
     r"цього|ten|ta|tę|tej|tego|tento|tato|toto|této|tohoto|táto|tohto|denna|detta|denne|dette|"
     r"disse|tämä|tätä|tässä|tämän|bu|bunu|bunun|bunları|ini|này|αυτό|αυτή|αυτού|αυτής|αυτά|ez|"
     r"ezt|ennek|acest|această|acestui|acestei|इस|यह|هذا|هذه|זה|הזה|זו|הזו|זאת|ito|hii|huu|hiki|"
-    r"huo|این|এই|nito|dito|този|тази|това|тези|ovaj|ova|ovo|ove|ovu)(?![^\W\d_])|この|本メール|"
+    r"huo|این|এই|nito|dito|този|тази|това|тези|ovaj|ova|ovo|ove|ovu|hon|hwn|hyn|yma)(?![^\W\d_])|この|本メール|"
     r"本ページ|이\s|这|此|本"
 )
 _POINTED = re.compile(f"{_RELATIVE}|{_DEMONSTRATIVE}", re.IGNORECASE)
