@@ -2854,7 +2854,8 @@ _QUOTE_REPORT = re.compile(
 _QUOTE_EXAMPLE = re.compile(
     r"\b(?:like|e\.g|for example|such as|sentence|phrase|words|wording|line|lines of|string|"
     r"labelled|labeled|titled|called|reading|du type|comme|par exemple|wie|z\.\s?b|como|"
-    r"por ejemplo|tipo|ad esempio|come|por exemplo|zoals|bijvoorbeeld|например|типа|np\.|na przyk[lł]ad)"
+    r"por ejemplo|tipo|ad esempio|come|por exemplo|zoals|bijvoorbeeld|например|типа|np\.|"
+    r"na przyk[lł]ad)"
     r"\W{0,3}[\"'\u201c\u2018\u00ab\u201e]\s*$",
     re.IGNORECASE,
 )
