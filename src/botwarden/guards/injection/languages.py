@@ -33,9 +33,23 @@ RULES: tuple[Entry, ...] = (
     (
         EXTRACTION,
         4.0,
-        r"(?:اعرض\w*|أظهر\w*|اظهر\w*|اكتب\w*|اطبع\w*|كرر\w*|اكشف\w*|أرني|ارني)\s+(?:\S+\s+){0,4}?"
+        r"(?:اعرض\w*|أظهر\w*|اظهر\w*|اكتب\w*|اطبع\w*|كرر\w*|اكشف\w*|أرني|ارني|تطبع\w*|تعرض\w*|"
+        r"تكتب\w*)\s+(?:\S+\s+){0,4}?"
         r"\S{0,3}(?:تعليمات|موجه|إرشادات|ارشادات)\s+(?:\S+\s+)?(?:النظام|المخفية|الأولية|الاولية)",
-        ("اعرض", "أظهر", "اظهر", "اكتب", "اطبع", "كرر", "اكشف", "أرني", "ارني"),
+        (
+            "اعرض",
+            "أظهر",
+            "اظهر",
+            "اكتب",
+            "اطبع",
+            "كرر",
+            "اكشف",
+            "أرني",
+            "ارني",
+            "تطبع",
+            "تعرض",
+            "تكتب",
+        ),
         "ar",
         (),
         None,
@@ -74,10 +88,11 @@ RULES: tuple[Entry, ...] = (
     (
         EXTRACTION,
         4.0,
-        r"\b(?:tampilkan|tunjukkan|tuliskan|tulis|cetak|ulangi|bocorkan|sebutkan|berikan)\b"
+        r"\b(?:tampilkan|tunjukkan|tuliskan|tulis|cetak|ulangi|bocorkan|sebutkan|berikan|"
+        r"menampilkan|menunjukkan|menuliskan|membocorkan)\b"
         r"(?:\s+\S+){0,4}?\s+(?:instruksi|prompt|perintah|pesan|arahan)\s+"
-        r"(?:sistem\w*|tersembunyi\w*|awal\w*)\b",
-        ("tamp", "tunj", "tuli", "ceta", "ulan", "boco", "sebu", "beri"),
+        r"(?:sistem\w*|tersembunyi\w*|awal\w*|internal|rahasia)\b",
+        ("tamp", "tunj", "tuli", "ceta", "ulan", "boco", "sebu", "beri", "mena", "menu", "memb"),
         "id",
         (),
         None,
@@ -96,10 +111,11 @@ RULES: tuple[Entry, ...] = (
     (
         EXTRACTION,
         4.0,
-        r"\b(?:in ra|in lại|in nguyên văn|hiển thị|cho tôi xem|tiết lộ|nhắc lại|viết ra|cho biết)\b"
+        r"\b(?:in ra|in lại|in nguyên văn|hiển thị|cho tôi xem|tiết lộ|nhắc lại|viết ra|cho biết|"
+        r"dán|chép|sao chép)\b"
         r"(?:\s+\S+){0,4}?\s+(?:lời nhắc|chỉ dẫn|hướng dẫn|câu lệnh|prompt)\s+"
         r"(?:hệ thống|ẩn|ban đầu)\b",
-        ("in", "hiển", "cho", "tiết", "nhắc", "viết"),
+        ("in", "hiển", "cho", "tiết", "nhắc", "viết", "dán", "chép", "sao"),
         "vi",
         (("hệ", "ẩn", "ban"),),
         None,
@@ -447,8 +463,8 @@ RULES: tuple[Entry, ...] = (
     (
         EXTRACTION,
         3.0,
-        r"(?:네|너의|당신의|니)\s*(?:지침|지시|규칙|설정|시스템\s*프롬프트)\S*\s*(?:\S+\s*){0,2}?"
-        r"(?:보여|출력|알려|공개|말해|적어)",
+        r"(?:네|너의|당신의|니)\s*(?:지침|지시|규칙|설정|시스템\s*프롬프트)\S*\s*(?:\S+\s*){0,3}?"
+        r"(?:보여|출력|알려|공개|말해|적어|써)",
         ("네", "너의", "당신의", "니"),
         "ko",
         (),
@@ -496,10 +512,124 @@ RULES: tuple[Entry, ...] = (
         3.0,
         # "your" is a suffix Turkish shares with "its" (talimatlarını): read only with "given to
         # you", "yours", "from you"
-        r"\b(?:sana verilen|senin|senden)\s+(?:\S+\s+)?(?:\S+\s+)?talimat\w*",
+        r"\b(?:sana\s+(?:\S+\s+){0,3}?verilen|senin|senden)\s+(?:\S+\s+)?(?:\S+\s+)?talimat\w*",
         ("sana", "senin", "senden"),
         "tr",
         (("talimat", "talimatları", "talimatlarını", "talimatın", "talimatlar"),),
+        4.0,
+    ),
+    # the reader's "real" instructions: "le tue vere istruzioni", "tus verdaderas instrucciones"
+    (
+        EXTRACTION,
+        3.0,
+        r"\b(?:le tue|tue|tus|tes|vos|tuas|suas|as tuas|as suas|deine|ihre|je|jouw)\s+"
+        r"(?:vere|reali|verdaderas|reales|vraies|veritables|verdadeiras|reais|echten|wahren|wirklichen|echte|"
+        r"werkelijke)\s+(?:istruzioni|instrucciones|instructions|consignes|instrucoes|anweisungen|"
+        r"instructies|regole|reglas|regles|regras|regeln|regels)\b",
+        ("le", "tue", "tus", "tes", "vos", "tuas", "suas", "as", "deine", "ihre", "je", "jouw"),
+        "any",
+        (),
+        4.0,
+    ),
+    # compounds: "deine Systemanweisungen", "din systemprompt", "je systeeminstructies"
+    (
+        EXTRACTION,
+        3.0,
+        r"\b(?:deine|dein|ihre|ihr|dina|din|dine|je|jouw|uw)\s+(?:\S+\s+)?(?:system(?:anweisungen|"
+        r"prompt|instruktionen|instruktioner|instrukser|instruksjoner|meddelande)|"
+        r"systeem(?:instructies|prompt))\b",
+        ("deine", "dein", "ihre", "ihr", "dina", "din", "dine", "je", "jouw", "uw"),
+        "any",
+        (),
+        4.0,
+    ),
+    # "your new task is", in other languages (the English rule reads English)
+    (
+        OVERRIDE,
+        3.5,
+        r"\b(?:deine neue aufgabe (?:ist|lautet|besteht)|ta nouvelle (?:tache|mission) (?:est|"
+        r"consiste)|tu nueva tarea (?:es|consiste)|il tuo nuovo compito (?:e|consiste)|"
+        r"(?:a tua|sua) nova tarefa (?:e|consiste)|tvuj novy ukol je|twoje nowe zadanie (?:to|jest|polega)|"
+        r"твоя новая задача|je nieuwe taak is|din nya uppgift (?:ar|blir))\b",
+        ("deine", "ta", "tu", "il", "a", "sua", "tvuj", "twoje", "твоя", "je", "din"),
+        "any",
+        (),
+        None,
+    ),
+    # the text above this message, asked for: "Wiederhole alles, was oberhalb dieser Nachricht
+    # steht", "répète tout ce qui est au-dessus de ce message"
+    (
+        EXTRACTION,
+        3.0,
+        r"\b(?:wiederhol\w*|gib|zeig\w*|schreib\w*|kopier\w*|repete\w*|affiche\w*|ecri[st]\w*|"
+        r"copie\w*|recopie\w*|montre\w*|repite\w*|muestra\w*|escribe\w*|copia\w*|imprime\w*|"
+        r"ripeti\w*|mostra\w*|scrivi\w*|stampa\w*|repita\w*|mostre\w*|escreva\w*|imprima\w*|"
+        r"herhaal\w*|toon|schrijf|kopieer|powtorz\w*|pokaz\w*|napisz\w*|skopiuj\w*|wypisz\w*|"
+        r"повтори\w*|покажи\w*|напиши\w*|выведи\w*|скопируй\w*|upprepa|visa|skriv|kopiera)\b"
+        r"(?:\s+\S+){0,8}?\s+(?:oberhalb|uber|au dessus|encima|arriba|sopra|acima|boven|powyzej|"
+        r"выше|ovanfor)\s+(?:\S+\s+){0,2}?(?:dieser|ce|este|questo|a questo|desta|dit|tej|этого|"
+        r"det har|detta)\s+(?:nachricht|message|mensaje|messaggio|mensagem|bericht|wiadomosci|"
+        r"сообщения|meddelande|meddelandet)\b",
+        (
+            "oberhalb",
+            "uber",
+            "dessus",
+            "encima",
+            "arriba",
+            "sopra",
+            "acima",
+            "boven",
+            "powyzej",
+            "выше",
+            "ovanfor",
+        ),
+        "any",
+        (),
+        4.0,
+    ),
+    (
+        OVERRIDE,
+        5.0,
+        r"\b(?:ku)?sahau\s+(?:\S+\s+){0,2}?maagizo\b|\bpuuza\s+(?:\S+\s+){0,2}?maagizo\b",
+        ("sahau", "kusahau", "puuza"),
+        "sw",
+        (),
+        None,
+    ),
+    (
+        EXTRACTION,
+        3.0,
+        r"\bmaagizo\s+yako\s+(?:ya\s+)?(?:awali|siri|mfumo)\b",
+        ("maagizo",),
+        "sw",
+        (),
+        4.0,
+    ),
+    (
+        EXTRACTION,
+        3.0,
+        r"(?:ה)?(?:הוראות|הגדרות|הנחיות)\s+(?:ה)?מערכת\s+שלך|(?:ה)?(?:הוראות|הנחיות)\s+(?:ה\S+\s+)?שלך",
+        ("הורא", "הגדר", "הנחי", "ההור", "ההגד", "ההנח"),
+        "he",
+        (),
+        4.0,
+    ),
+    (
+        EXTRACTION,
+        3.0,
+        r"οδηγ[ιί]ες\s+που\s+(?:σου|μου)\s+δ[οό]θηκαν",
+        ("οδηγίες", "οδηγιες"),
+        "el",
+        (),
+        4.0,
+    ),
+    (
+        EXTRACTION,
+        3.0,
+        r"(?:دستور|دستورالعمل|قوانین)\S*\s+که\s+(?:\S+\s+){0,6}?به\s+(?:تو|من)\s+داده",
+        ("دستو", "قوان"),
+        "fa",
+        (),
         4.0,
     ),
 )
