@@ -549,7 +549,8 @@ RULES: tuple[Entry, ...] = (
         3.5,
         r"\b(?:deine neue aufgabe (?:ist|lautet|besteht)|ta nouvelle (?:tache|mission) (?:est|"
         r"consiste)|tu nueva tarea (?:es|consiste)|il tuo nuovo compito (?:e|consiste)|"
-        r"(?:a tua|sua) nova tarefa (?:e|consiste)|tvuj novy ukol je|twoje nowe zadanie (?:to|jest|polega)|"
+        r"(?:a tua|sua) nova tarefa (?:e|consiste)|tvuj novy ukol je|"
+        r"twoje nowe zadanie (?:to|jest|polega)|"
         r"твоя новая задача|je nieuwe taak is|din nya uppgift (?:ar|blir))\b",
         ("deine", "ta", "tu", "il", "a", "sua", "tvuj", "twoje", "твоя", "je", "din"),
         "any",
