@@ -1628,7 +1628,7 @@ _ENGLISH: tuple[Rule, ...] = (
     _rule(
         ENCODED,
         3.0,
-        r"\btreat\s+(?:the\s+(?:result|output|decoded\s+\w+(?:\s+of\s+(?:\S+\s+){1,4}?)?|plain\s*text)|"
+        r"\btreat\s+(?:the\s+(?:result|output|decoded\s+\w+(?:\s+of(?:\s+\S+){1,4}?)?|plain\s*text)|"
         r"it|this|that)\s+as\s+(?:(?:my|your|the)\s+(?:real|actual|true|new|only)\s+(?:request|"
         r"instruction|instructions|task|prompt|command|question|orders?)|(?:a|an|the)\s+"
         r"(?:system\s+message|system\s+prompt))\b|"
