@@ -68,7 +68,10 @@ _NAMES = re.compile(_NAME, re.IGNORECASE)
 # A preposition before the name (an elided article allowed: "pour l'assistant").
 _BEFORE = (
     r"(?<![^\W\d_])(?:para|pour|à|für|voor|aan|till|til|dla|pentru|untuk|kepada|gửi|cho|προς|για|"
-    r"для|к|ко|إلى|kwa|al|ao|aos|alla|allo|all['’]|au|aux|pre|برای|به|per\s+a(?=\s)|za|за|"
+    r"для|к|ко|إلى|kwa|al|ao|aos|alla|allo|all['’]|au|aux|pre|برای|به|per\s+a(?=\s)|za|за|fyrir|"
+    # a salutation: "Шановний ШІ-помічнику, ...:", "Querido asistente de IA:"
+    r"шановн\w+|уважаем\w+|cher|chère|chers|querid[oa]s?|estimad[oa]s?|car[oa]|gentile|liebe[rs]?|"
+    r"drog[ia]|szanown\w+|beste|kære|kära|hyvä|sayın|αγαπητ\w+|dragă|kedves|mil[ýá]|vážen\w+|"
     r"sa(?=\s+(?:ai|a\.i\.)(?![^\W\d_]))|"
     r"per\s+(?:l['’]|il|lo|la|gli|i|le)|an\s+(?:den|die|das|dem|alle|de|d['’]|dr)|"
     r"(?P<ambiguous>a|an|do|per|pro|az))(?:(?<=['’])|[\s_]+)(?:\S+\s+){0,3}?(?:\w{1,2}['’])?"
@@ -96,7 +99,9 @@ _AFTER = (
     # számára" is "for us"), Estonian allative "-le" on the word after it
      + _NAME + r"\S*\s+(?:\S+\s+)?(?:জন্য|számára|részére)|(?-i:MI)\s+(?:számára|részére)|"
     # Hungarian dative, Georgian "-თვის" on the name itself
-    r"asszisztens\w*(?:nak|nek)(?![^\W\d_])|ასისტენტ\w*თვის|asistent(?:ui|ams)(?![^\W\d_])|"
+    r"asszisztens\w*(?:nak|nek)(?![^\W\d_])|ასისტენტ\w*თვის|asistent(?:ui|ams|iem|am)(?![^\W\d_])|"
+    # Hebrew "ל" on the system the name qualifies: "למערכות סינון ... מבוססות בינה מלאכותית"
+    r"(?<![^\W\d_])ל(?:ה)?מערכ\w*|"
     r"tehisintellekt\w*le(?![^\W\d_])|agent\w*lle(?![^\W\d_])|"
     r"tehisintellekt\w*\s+\S+le(?![^\W\d_])"
 )
@@ -116,11 +121,12 @@ _OWNERS = re.compile(
     r"mio|mia|miei|noss[ao]s?|meu|minha|onze|ons|mijn|nasz\w*|mój|moja|moje|náš|naš[eií]\w*|"
     r"našeho|našemu|našej|můj|наш\w*|мой|моего|моему|моим|мій|моєму|vår|vårt|våra|vor|vort|vores|"
     r"min|mitt|mina|bizim|kami|saya|chúng tôi|của tôi|kita)(?![^\W\d_])|"
-    r"私たちの|弊社の|当社の|我们的|我司|本公司|우리|저희|हमारे|मेरे|"
+    r"私たちの|弊社の|当社の|我们的|我司|本公司|我的|我自己|自己的|우리|저희|हमारे|मेरे|"
+    r"(?<![^\W\d_])náš\w*(?![^\W\d_])|"
     # the owner or operator named as the writer: "הנחיות הבעלים לעוזר", "(sepsal provozovatel)"
     r"(?<![^\W\d_])(?:propriétaire|inhaber\w*|eigentümer\w*|betreiber\w*|proprietari[oa]|"
     r"titolare|dueñ[oa]|propietari[oa]|propriet[aá]ri[oa]|eigenaar|właściciel\w*|vlastník\w*|"
-    r"majitel\w*|provozovatel\w*|prevádzkovateľ\w*|владел\w+|власник\w*|ägare\w*|eier\w*|"
+    r"majitel\w*|majiteľ\w*|provozovatel\w*|prevádzkovateľ\w*|владел\w+|власник\w*|ägare\w*|eier\w*|"
     r"ejer\w*|omistaja\w*|sahibi|pemilik|chủ\s+(?:cửa\s+hàng|sở\s+hữu|doanh\s+nghiệp|quán)|"
     r"(?:ה)?בעלים|(?:ال)?مالك|मालिक)(?![^\W\d_])|オーナー|店主|所有者|소유자|老板|店长",
     re.IGNORECASE,
@@ -136,6 +142,9 @@ _USE = re.compile(
     re.IGNORECASE,
 )
 _COLONS = re.compile("[:：]")
+# A label ends at its colon, or closes the bracket it opened: "【给AI购物助手的说明】请..."
+_ENDS = re.compile("[:：\\]】]")
+_OPENERS_OF = {"]": "[", "】": "【"}
 # Relative pronouns and participles ("who", "which", "reading"), and demonstratives ("this"): the
 # words that point a label at the reader of this text; English is not read here.
 _RELATIVE = (
@@ -186,13 +195,19 @@ def find(raw: str) -> list[tuple[int, int]]:
     """
     hits: list[tuple[int, int]] = []
     floor = 0  # where the next label may start: past the last colon, or the last hit's line
-    for colon in _COLONS.finditer(raw):
+    for colon in _ENDS.finditer(raw):
         at = colon.start()
         low = max(floor, at - MAX_LABEL_POINTED)
         low = max(low, raw.rfind("\n", low, at) + 1)
         floor = at + 1
         if low >= at or raw[at + 1 : at + 3] == "//":
             continue
+        opener = _OPENERS_OF.get(raw[at])
+        if opener is not None:  # a bracket's label: from its opening bracket, not a link's text
+            opened = raw.rfind(opener, low, at)
+            if opened < 0 or raw[at + 1 : at + 2] == "(" or _COLONS.search(raw, opened, at):
+                continue
+            low = opened + 1
         names = _NAMES.finditer(raw, low, at)
         first = next(names, None)
         if first is None:
