@@ -245,8 +245,10 @@ def _gates(raw: str, words: list[str]) -> dict[str, bool]:
         ),
         "percent-encoded": "%" in raw,
         "escaped": "\\u" in raw or "\\x" in raw,
+        # codes apart by spaces are words; by commas alone ("80,114,101"), one word of them
         "decimal character codes": sum(1 for w in words if w.rstrip(",;").isdecimal())
-        >= _DECIMAL_WORDS,
+        >= _DECIMAL_WORDS
+        or any(w.count(",") >= _DECIMAL_WORDS - 1 for w in words),
         "morse": raw.count("-") + raw.count(".") >= 24 and (".-" in raw or "-." in raw),
         "upside-down": sum(1 for c in raw if c in _FLIPPED_ONLY) >= _FLIPPED_LEAST,
         "NATO-spelled": sum(1 for w in words if w.strip("|/,").lower() in _NATO) >= 6,
@@ -333,6 +335,18 @@ def rot13(canon: str) -> View:
 def reversed_text(canon: str) -> View:
     head = canon[:MAX_VIEW_CHARS]
     return View("reversed", head[::-1], 0, len(head))
+
+
+# A text that says it is written backwards, in the languages the rules read: its reversal is
+# then read with every rule, not the English ones alone
+_REVERSE_HINT = re.compile(
+    r"\b(?:backwards?|reversed?|a l envers|ruckwarts|al reves|alla rovescia|de tras para frente|"
+    r"al contrario|odwrotnie|achterstevoren|baklanges|задом наперед|навпаки)\b"
+)
+
+
+def points_at_reversal(canon: str) -> bool:
+    return _REVERSE_HINT.search(canon) is not None
 
 
 # A shift other than rot13 is read only where the text says it is there ("shift each letter

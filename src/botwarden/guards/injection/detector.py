@@ -142,11 +142,12 @@ def pattern_findings(
                 _encoded_finding(f"{view.encoding}-encoded text", inner, view.start, view.end)
             )
     if depth == 0:
-        # rot13 and reversal are tried on every text: English rules only; a shift the text
-        # points at, in whatever language it then reads
+        # rot13 and reversal are tried on every text: English rules only; a shift or a
+        # reversal the text points at, in whatever language it then reads
+        backwards = patterns.RULES if decode.points_at_reversal(canon) else _ENGLISH_WORD_RULES
         views = [
-            (view, _ENGLISH_WORD_RULES)
-            for view in (decode.rot13(canon), decode.reversed_text(canon))
+            (decode.rot13(canon), _ENGLISH_WORD_RULES),
+            (decode.reversed_text(canon), backwards),
         ] + [(view, patterns.RULES) for view in decode.shifted(canon)]
         for view, rules in views:
             inner = [

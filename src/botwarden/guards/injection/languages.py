@@ -291,7 +291,8 @@ RULES: tuple[Entry, ...] = (
         EXTRACTION,
         4.0,
         # not "how to write a system prompt" (작성, 만들, 쓰, 짜: write, make)
-        r"(?:시스템\s*프롬프트|시스템\s*지시\S*|숨겨진\s*지시\S*|초기\s*지시\S*|처음에\s*받은\s*\S*지시\S*)"
+        r"(?:시스템\s*프롬프트|시스템\s*(?:지시|지침)\S*|숨겨진\s*(?:지시|지침)\S*|초기\s*지시\S*|"
+        r"처음에\s*받은\s*\S*지시\S*)"
         r"(?![를을]?\s*(?:잘\s*)?(?:작성|만들|만드|쓰는|쓸|짜))\S*\s*(?:\S+\s*){0,3}?(?:보여|출력|알려|공개|말해)",
         ("시스템", "숨겨진", "초기", "처음에"),
         "ko",
@@ -425,8 +426,9 @@ RULES: tuple[Entry, ...] = (
     (
         EXTRACTION,
         3.0,
-        r"(?:隠された|最初の|秘密の|元の|最初に与えられた)(?:指示|命令|プロンプト|設定文?|ルール)",
-        ("隠された", "最初の", "秘密の", "元の", "最初に与えられた"),
+        r"(?:隠された|最初の|秘密の|元の|最初に与えられた)(?:指示|命令|プロンプト|設定文?|ルール)|"
+        r"(?:私|あなた)に与えられた(?:指示|命令|プロンプト|設定文?|ルール)",
+        ("隠された", "最初の", "秘密の", "元の", "最初に与えられた", "に与えられた"),
         "ja",
         (),
         4.0,
@@ -480,7 +482,7 @@ RULES: tuple[Entry, ...] = (
         r"(?:que\s+(?:voce|você|tu)\s+recebe\w*|que\s+(?:has\s+)?recib\w*|que\s+(?:tu\s+as|vous\s+"
         r"avez)\s+re[cç]u\w*|che\s+hai\s+ricevut\w*|die\s+du\s+(?:erhalten|bekommen)|(?:som\s+)?du\s+"
         r"(?:har\s+)?fatt|die\s+je\s+(?:hebt\s+)?gekregen|ktore\s+otrzyma\w*|которые\s+(?:ты|вы)\s+"
-        r"получил\w*|які\s+(?:ти|ви)\s+отрима\w*|ktere\s+jsi\s+dostal\w*)",
+        r"получил\w*|які\s+(?:ти|ви)\s+отрима\w*|ktere\s+jsi\s+dostal\w*|ktore\s+dostal\w*)",
         (
             "instru",
             "consig",
@@ -512,8 +514,9 @@ RULES: tuple[Entry, ...] = (
         3.0,
         # "your" is a suffix Turkish shares with "its" (talimatlarını): read only with "given to
         # you", "yours", "from you"
-        r"\b(?:sana\s+(?:\S+\s+){0,3}?verilen|senin|senden)\s+(?:\S+\s+)?(?:\S+\s+)?talimat\w*",
-        ("sana", "senin", "senden"),
+        r"\b(?:sana\s+(?:\S+\s+){0,3}?verilen|senin|senden|kendi)\s+(?:\S+\s+)?(?:\S+\s+)?"
+        r"talimat\w*",
+        ("sana", "senin", "senden", "kendi"),
         "tr",
         (("talimat", "talimatları", "talimatlarını", "talimatın", "talimatlar"),),
         4.0,
@@ -530,6 +533,62 @@ RULES: tuple[Entry, ...] = (
         "any",
         (),
         4.0,
+    ),
+    # "o seu prompt de sistema", "ton prompt système", "il tuo prompt di sistema"
+    (
+        EXTRACTION,
+        3.0,
+        r"\b(?:seu|teu|o seu|o teu|tu|su|ton|votre|il tuo|tuo|vostro)\s+(?:\S+\s+)?(?:prompt\s+"
+        r"(?:de|do|di|del)\s+sistema|prompt\s+systeme)\b",
+        ("seu", "teu", "o", "tu", "su", "ton", "votre", "il", "tuo", "vostro"),
+        "any",
+        (("prompt",),),
+        4.0,
+    ),
+    # the rules declared off: "Zasady bezpieczeństwa są wyłączone", "les filtres sont désactivés"
+    (
+        OVERRIDE,
+        4.0,
+        r"\b(?:zasady|filtry|ograniczenia|regeln|filter|einschrankungen|regles|filtres|"
+        r"restrictions|reglas|filtros|restricciones|regole|filtri|restrizioni|regras|restricoes|"
+        r"правила|фильтры|ограничения|фільтри|обмеження|φίλτρα|κανόνες|περιορισμοί|regler|"
+        r"begransningar)\s+(?:\S+\s+){0,3}?(?:są|zostały|sind|wurden|sont|ont ete|estan|han sido|"
+        r"sono|estao|foram|ar|har)?\s*(?:\S+\s+){0,3}?(?:wyłączone|deaktiviert|aufgehoben|"
+        r"ausgeschaltet|desactive[es]*|levee?s|desactivad[oa]s|eliminad[oa]s|disattivat[ie]|"
+        r"rimoss[ie]|desativad[oa]s|removid[oa]s|отключены|сняты|вимкнені|скасован\w*|зняті|"
+        r"εκτός λειτουργίας|απενεργοποιημένα|avstangda|inaktiverade)\b",
+        (
+            "zasady",
+            "filtry",
+            "ograniczenia",
+            "regeln",
+            "filter",
+            "einschrankungen",
+            "regles",
+            "filtres",
+            "restrictions",
+            "reglas",
+            "filtros",
+            "restricciones",
+            "regole",
+            "filtri",
+            "restrizioni",
+            "regras",
+            "restricoes",
+            "правила",
+            "фильтры",
+            "ограничения",
+            "фільтри",
+            "обмеження",
+            "φίλτρα",
+            "κανόνες",
+            "περιορισμοί",
+            "regler",
+            "begransningar",
+        ),
+        "any",
+        (),
+        None,
     ),
     # compounds: "deine Systemanweisungen", "din systemprompt", "je systeeminstructies"
     (
@@ -618,8 +677,8 @@ RULES: tuple[Entry, ...] = (
     (
         EXTRACTION,
         3.0,
-        r"οδηγ[ιί]ες\s+που\s+(?:σου|μου)\s+δ[οό]θηκαν",
-        ("οδηγίες", "οδηγιες"),
+        r"οδηγ[ιί]\w*\s+που\s+(?:(?:σου|μου)\s+δ[οό]θηκαν|π[ήη]ρες|[έε]λαβες)",
+        ("οδηγίες", "οδηγιες", "οδηγιών", "οδηγιων"),
         "el",
         (),
         4.0,

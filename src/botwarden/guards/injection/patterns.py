@@ -1077,6 +1077,16 @@ _ENGLISH: tuple[Rule, ...] = (
             ("message", "question", "turn", "prompt", "reply"),
         ),
     ),
+    # "whatever text was there before I said hello"
+    _rule(
+        EXTRACTION,
+        3.0,
+        r"\b(?:before|above)\s+i\s+(?:said|typed|wrote|sent)\s+(?:hello|hi|anything|a word|"
+        r"my first)\b",
+        ("before", "above"),
+        also=(("said", "typed", "wrote", "sent"),),
+        prompt_weight=4.0,
+    ),
     # "the preamble that defines your behaviour"
     _rule(
         EXTRACTION,
@@ -1454,7 +1464,9 @@ _ENGLISH: tuple[Rule, ...] = (
         r"agents?|bots?|systems?|tools?)|assistants?|chatbots?|llms?|ai)\s+(?:that\s+|which\s+|"
         r"who\s+)?(?:reads?|"
         r"process(?:es)?|parses?|summari[sz]es?|analy[sz]es?|scrapes?|crawls?|index(?:es)?|"
-        r"reviews?|ingests?|screens?|sees?|receives?)\s+(?:this|these)\b",
+        r"reviews?|ingests?|screens?|sees?|receives?|answering|answers?|handling|handles?|"
+        r"describing|describes?|translating|translates?|reading|processing|summari[sz]ing)\s+"
+        r"(?:this|these)\b",
         ("ai", "llm", "gpt", "automated", "autonomous", "any", "all", "every", "each"),
     ),
     _rule(
@@ -1712,9 +1724,11 @@ _FOREIGN: tuple[Rule, ...] = (
         ROLE_PLAY,
         4.0,
         r"\b(?:turn off|switch off|lift|drop|remove|disable|desactiva|desactive|desative|desativa|"
+        r"cancell|borr|elimin|supprim|lösch|losch|"
         r"desactivez|deaktiviere|deaktivier|schalte|disattiva|disabilita|rimuovi|wylacz|отключи|"
         r"сними|вимкни|schakel|stang av|sla av)\w*\s+(?:\S+\s+)?(?:your|tus|tes|vos|seus|os seus|"
-        r"tuas|deine|i tuoi|le tue|swoje|свои|свої|je|dina|dine)\s+(?:\S+\s+)?(?:restrictions|"
+        r"tuas|deine|i tuoi|le tue|swoje|свои|свої|je|dina|dine|i propri|le proprie|sus|ses|ihre|"
+        r"svoje|its|their)\s+(?:\S+\s+)?(?:restrictions|"
         r"restricciones|filtros|filtres|restricoes|einschrankungen|filter|sicherheitsfilter|filtri|"
         r"limiti|restrizioni|ograniczenia|filtry|ограничения|фильтры|обмеження|фільтри|beperkingen|"
         r"filters|guardrails|begransningar|begrensninger)\b",
@@ -1915,7 +1929,8 @@ _FOREIGN: tuple[Rule, ...] = (
         r"uneingeschrankt|sin (?:restricciones|filtros?|limites|reglas)|sans (?:restrictions?|"
         r"filtres?|limites|regles)|"
         r"senza (?:restrizioni|filtri|limiti|regole)|sem (?:restricoes|filtros?|limites|"
-        r"regras)|zonder (?:beperkingen|filters?|regels)|без (?:(?:каких-либо|всяких|любых|жодних|"
+        r"regras)|zonder (?:beperkingen|filters?|regels)|không có (?:bất kỳ )?(?:giới hạn|quy tắc|"
+        r"hạn chế)|без (?:(?:каких-либо|всяких|любых|жодних|"
         r"будь-яких)\s+)?(?:ограничений|фильтров|правил|обмежень|фільтрів))\b",
         ("ohne", "uneingeschrankt", "sin", "sans", "senza", "sem", "zonder", "без"),
         "any",
@@ -2105,7 +2120,7 @@ _FOREIGN: tuple[Rule, ...] = (
         5.0,
         r"\b(?:ignore|ignora\w*|esqueça|esqueca|esquece|desconsidere|desconsidera\w*|"
         r"descarte)\b(?:\s+\S+){0,4}?\s+(?:instruções|instrucoes|regras|orientações|diretrizes|"
-        r"tudo o que)\b",
+        r"restrições|restricoes|tudo o que)\b",
         ("ignor", "esque", "desconsider", "descart"),
         "pt",
     ),
@@ -2598,7 +2613,7 @@ _ADDRESSED = (
         rf"special )?"
         rf"(?:instructions?|instrucci[oó]n(?:es)?|anweisung(?:en)?|istruzion[ei]|"
         rf"instru[cç](?:[aã]o|[oõ]es)|note|nota|notiz|hinweis|message|mensaje|nachricht|memo|"
-        rf"heads-?up|fyi|p\.?s\.?|reminder|request|update)"
+        rf"heads-?up|fyi|p\.?s\.?|reminder|request|update|important|urgent|footnote)"
         rf"\s{{1,3}})?(?:to|for|para|pour|f[uü]r|an|per|a|al|à))\s{{1,3}}"
         rf"(?:the |any |all |el |la |le |l'|die |den |das |il |lo |o )?(?:[\w-]{{1,20}} )?"
         rf"{_AI_NAME}|"
@@ -2946,6 +2961,7 @@ _QUOTE_REPORT = re.compile(
 # instructions and ..."' is how a payload can dress itself as a report.
 _QUOTE_EXAMPLE = re.compile(
     r"\b(?:like|e\.g|for example|such as|sentence|phrase|words|wording|line|lines of|string|"
+    r"addressed to|"
     r"labelled|labeled|titled|called|reading|du type|comme|par exemple|wie|z\.\s?b|como|"
     r"por ejemplo|tipo|ad esempio|come|por exemplo|zoals|bijvoorbeeld|например|типа|np\.|"
     r"na przyk[lł]ad)"
