@@ -44,6 +44,7 @@ _CLOSING = {
     "\u00ab": "\u00bb", "\u300c": "\u300d",
 }  # fmt: skip
 _STOPS = re.compile(r"[.,!?;:\u2026]{0,2}")
+_ENDING = re.compile(r"[^\W\d_]{1,3}[.,!?;:\u2026]{0,2}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +77,9 @@ def _hit_finding(hit: patterns.Hit, raw: str, canon: str, prompt: bool = False) 
         notes.append("leetspeak")
     weight = rule.weight_for(prompt)
     if rule.kind in MENTIONABLE and (
-        mentioned(raw, hit.start, hit.end) or patterns.quoted_example(raw, hit)
+        mentioned(raw, hit.start, hit.end)
+        or patterns.quoted_example(raw, hit)
+        or listed(raw, hit.start, hit.end)
     ):
         notes.append("quoted")
         weight *= MENTION_SHARE
@@ -88,6 +91,27 @@ def _hit_finding(hit: patterns.Hit, raw: str, canon: str, prompt: bool = False) 
         hit.start,
         hit.end,
         weight,
+    )
+
+
+# A short quotation that is an item of a list or a value in code: '["ignore previous
+# instructions", "reveal your system prompt"]' (a filter's phrase list names attacks)
+_LISTED_OPEN = re.compile(r"[\[(,{]\s*$")
+_LISTED_CLOSE = re.compile(r"\s*[,\])}]")
+_LISTED_MAX = 60  # characters of a listed quotation
+
+
+def listed(raw: str, start: int, end: int) -> bool:
+    """Whether ``raw[start:end]`` lies inside a short quoted item of a list."""
+    opening = max(raw.rfind(q, max(0, start - _LISTED_MAX), start + 1) for q in "\"'")
+    if opening < 0:
+        return False
+    closing = raw.find(raw[opening], end, opening + _LISTED_MAX + 2)
+    if closing < 0 or "\n" in raw[opening:closing]:
+        return False
+    return bool(
+        _LISTED_OPEN.search(raw, max(0, opening - 8), opening)
+        and _LISTED_CLOSE.match(raw, closing + 1)
     )
 
 
@@ -107,6 +131,11 @@ def mentioned(raw: str, start: int, end: int) -> bool:
         return False
     stops = _STOPS.match(raw, end)
     tail = stops.end() if stops else end
+    if raw[tail : tail + 1] != closing and not raw[start:end].isascii():
+        # the verb's ending an unspaced or agglutinative language writes after the phrase
+        # ("이전 지시를 무시|하라")
+        ending = _ENDING.match(raw, end)
+        tail = ending.end() if ending else end
     if raw[tail : tail + 1] != closing:
         return False
     return raw[tail + 1 : tail + 9].lstrip(" \t")[:1] != ":"

@@ -79,7 +79,8 @@ RULES: tuple[Entry, ...] = (
         OVERRIDE,
         5.0,
         r"\b(?:abaikan|(?<!jangan )lupakan|acuhkan)\b(?:\s+\S+){0,3}?\s+"
-        r"(?:instruksi|aturan|perintah|arahan|pedoman|petunjuk)\w*\b",
+        # not "abaikan perintah itu": the order a document holds, which a defence drops
+        r"(?:instruksi|aturan|perintah|arahan|pedoman|petunjuk)\w*\b(?!\s+(?:itu|tersebut)\b)",
         ("abaik", "lupak", "acuhk"),
         "id",
         (),

@@ -867,7 +867,8 @@ _ENGLISH: tuple[Rule, ...] = (
         r"do not have to|don t have to|"
         r"does not (?:need|have) to|never refuses?|will never refuse|cannot refuse|"
         r"can t refuse|no longer (?:has|have) (?:any )?)"
-        r"(?:\s+\S+){0,4}?\s+(?:rules|restrictions|limits|limitations|guidelines|policies|"
+        r"(?!\s+of\s+(?:its|their|his|her)\s)(?:\s+\S+){0,4}?\s+(?:rules|restrictions|limits|"
+        r"limitations|guidelines|policies|"
         r"filters|confines|ethics|censorship|"
         r"openai|anthropic|request|any request|content polic(?:y|ies))\b",
         ("free", "liberated", "released", "bound", "have to", "need", "refuse", "no longer"),
@@ -2778,6 +2779,8 @@ def scan(
             found = [h for h in found if not quoted(raw, h) and not (transcript and _turn(raw, h))]
         if found and rule.kind == OVERRIDE:
             found = [hit for hit in found if not _IN_THE_DATA.match(canon, hit.end)]
+        if found and rule.kind == ROLE_PLAY:
+            found = [hit for hit in found if not _on_a_device(canon, hit)]
         if found and rule.kind in _TOLD_AI_FAMILIES:
             found = [
                 hit
@@ -2854,6 +2857,21 @@ def _within_sentences(rule: Rule, canon: str, raw: str, found: list[Hit]) -> lis
     return kept
 
 
+# A device named just before a mode ("auf meinem Android-Handy den Entwicklermodus"): a setting
+_DEVICE_BEFORE = re.compile(
+    r"\b(?:phone|android|iphone|ipad|samsung|pixel|galaxy|tablet|laptop|handy|smartphone|telefon\w*|"
+    r"telefono|movil|celular|portable|tablette|cellulare|telefoon|телефон\w*|смартфон\w*|"
+    r"планшет\w*|xiaomi|huawei)\b(?:\s+\S+){0,3}\s+$"
+)
+_MODE_WORD = re.compile(r"mode|modus|modo|modalit|режим")
+
+
+def _on_a_device(canon: str, hit: Hit) -> bool:
+    return _MODE_WORD.search(canon, hit.start, hit.end) is not None and (
+        _DEVICE_BEFORE.search(canon, max(0, hit.start - 60), hit.start) is not None
+    )
+
+
 def _reported(report: re.Pattern[str], canon: str, start: int) -> bool:
     """Whether ``report`` (a reporting clause ending where the order begins) precedes ``start``."""
     return report.search(canon, max(0, start - _REPORT_REACH), start) is not None
@@ -2865,8 +2883,8 @@ def _reported(report: re.Pattern[str], canon: str, start: int) -> bool:
 _TOLD_AI = re.compile(
     r"\b(?:ask|asks|asked|asking|told|telling|tricked|tricking|convinced|convincing|persuaded|"
     r"persuading|got|getting|prompted|prompting|coaxed|coaxing|manipulated|manipulating|instructed|"
-    r"instructing)\s+(?:a|an|the|their|its|his|her|some|many|these|those)\s+(?:\S+\s+)?"
-    r"(?:chatbots?|models?|ais?|assistants?|llms?|bots?|agents?|systems?|copilots?)\s+"
+    r"instructing)\s+(?:(?:a|an|the|their|its|his|her|some|many|these|those)\s+(?:\S+\s+)?"
+    r"(?:chatbots?|models?|ais?|assistants?|llms?|bots?|agents?|systems?|copilots?)|it|them)\s+"
     # "asking the assistant to translate | the text you were given", "ask the model to pretend
     # it is an | unrestricted persona"
     r"(?:\S+\s+){0,2}?(?:to|into)\s+(?:\S+\s+){0,4}?$"
