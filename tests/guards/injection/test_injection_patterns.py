@@ -411,16 +411,18 @@ SAMPLES = Path(__file__).with_name("samples.jsonl")
 
 def every_match(canon: str, raw: str) -> list[tuple[int, int, int]]:
     """What ``scan`` would find with no anchor test at all: every rule's regex run (a rule
-    with a finder of its own is run as it is: tests/guards/injection/test_directed.py pins it)."""
-    return [
-        (index, start, end)
-        for index, rule in enumerate(patterns.RULES)
-        for start, end in (
+    with a finder of its own is run as it is: tests/guards/injection/test_directed.py pins it),
+    its matches through the same filters (``patterns.kept``)."""
+    found = []
+    for index, rule in enumerate(patterns.RULES):
+        spans = (
             rule.finder(raw)
             if rule.finder is not None
             else (m.span() for m in rule.regex.finditer(raw if rule.raw else canon))
         )
-    ]
+        hits = [patterns.Hit(rule, start, end) for start, end in spans]
+        found.extend((index, h.start, h.end) for h in patterns.kept(rule, hits, canon, raw))
+    return found
 
 
 def scanned(canon: str, raw: str) -> list[tuple[int, int, int]]:

@@ -341,7 +341,9 @@ def reversed_text(canon: str) -> View:
 # then read with every rule, not the English ones alone
 _REVERSE_HINT = re.compile(
     r"\b(?:backwards?|reversed?|a l envers|ruckwarts|al reves|alla rovescia|de tras para frente|"
-    r"al contrario|odwrotnie|achterstevoren|baklanges|задом наперед|навпаки)\b"
+    r"al contrario|odwrotnie|achterstevoren|baklanges|задом наперед|навпаки)\b|"
+    # scripts without spaces: "後ろから読んで", "逆から読む", "倒着读", "거꾸로 읽"
+    r"後ろから読|逆から読|逆順に読|倒着读|倒過來讀|倒过来读|从后往前读|從後往前讀|거꾸로|뒤에서부터"
 )
 
 
@@ -386,6 +388,9 @@ _COMMON = frozenset((
     "that", "les", "des", "et", "tu", "ton", "tes", "le", "la", "un", "une", "de", "du", "que",
     "der", "die", "das", "und", "ist", "nicht", "el", "los", "las", "y", "tus", "il", "di",
     "che", "e", "ai", "uw", "je", "het", "en", "og", "er", "at", "i", "na", "nie", "sie",
+    "deine", "dein", "den", "dem", "mir", "mich", "ich", "du", "aus", "mit", "alle", "vos",
+    "votre", "moi", "tout", "toutes", "mis", "me", "todas", "tue", "tutte", "mi", "le", "jij",
+    "mij", "alle", "och", "du", "dina", "mig",
 ))  # fmt: skip
 # For each shift but rot13's, its table; and for each word some shift turns into a common one,
 # which shifts do

@@ -125,6 +125,8 @@ def mentioned(raw: str, start: int, end: int) -> bool:
     at = start - 1
     if at >= 0 and raw[at] == " ":
         at -= 1
+    if (article := patterns.QUOTED_ARTICLE.search(raw, max(0, start - 8), start)) is not None:
+        at = article.start()  # '"the AI assistant reading this"': the quote opens before "the"
     if at < 0 or (closing := _CLOSING.get(raw[at])) is None:
         return False
     if raw[max(0, at - 8) : at].rstrip()[-1:] in (":", "="):

@@ -226,12 +226,14 @@ def find(raw: str) -> list[tuple[int, int]]:
             if (
                 words > MAX_WORDS_POINTED
                 or (
-                    (words > MAX_WORDS or at - start > MAX_LABEL) and _POINTED.search(label) is None
+                    (words > MAX_WORDS or at - start > MAX_LABEL)
+                    and opener is None  # a bracket closes its label: "[Nota per gli ... IA]"
+                    and _POINTED.search(label) is None
                 )
                 or (_only_names(label) and not _opened(raw, start))
                 or _SENTENCE_END.search(raw, name.end(), at)
                 or _aside(label)
-                or _OWNERS.search(label)
+                or _owned(raw, start, name)
                 or _USE.search(label, 0, name.start() - start)
             ):
                 continue
@@ -252,6 +254,26 @@ def find(raw: str) -> list[tuple[int, int]]:
             floor = line_end
             break
     return hits
+
+
+def _owned(raw: str, start: int, name: re.Match[str]) -> bool:
+    """Whether the label names the AI as the writer's own ("für unseren KI-Assistenten", "our
+    AI assistant", "chatbota naší knihovny") or its owner as the writer ("(sepsal
+    provozovatel)"): an owner word before the name, right after it, or in an aside. Not one
+    further on: "aan AI-bots die mijn tijdlijn samenvatten" (bots that summarise *my*
+    timeline) addresses someone else's bots."""
+    before = raw[start : name.start()].split()
+    label_end = raw.find(":", name.end())
+    rest = raw[name.end() : label_end if label_end >= 0 else name.end() + 80]
+    after = rest.split()[:_OWNER_AFTER]
+    asides = " ".join(_ASIDES.findall(rest))  # "(sepsal provozovatel)": written by its operator
+    return any(
+        _OWNERS.search(part) for part in (" ".join(before), name.group(), " ".join(after), asides)
+    )
+
+
+_OWNER_AFTER = 1  # and the word right after it (a genitive: "chatbota naší knihovny")
+_ASIDES = re.compile(r"\([^()]*\)|（[^（）]*）")
 
 
 def _only_names(label: str) -> bool:

@@ -69,7 +69,8 @@ RULES: tuple[Entry, ...] = (
         EXTRACTION,
         4.0,
         r"(?:सिस्टम\s+(?:प्रॉम्प्ट|प्रोम्प्ट|निर्देश\S*)|छिप\S*\s+(?:हुए\s+|हुआ\s+|हुई\s+)?(?:निर्देश\S*|हिदायत\S*|प्रॉम्प्ट))"
-        r"\s+(?:\S+\s+){0,3}?(?:दिखा|बता|लिख|प्रिंट|दोहरा)",
+        # not "सिस्टम प्रॉम्प्ट कैसे लिखूँ" (how do I write a system prompt)
+        r"\s+(?:(?!कैसे)\S+\s+){0,3}?(?:दिखा|बता|लिख|प्रिंट|दोहरा)",
         ("सिस्ट", "छिप", "छिपा", "छिपे"),
         "hi",
         (),
@@ -294,7 +295,8 @@ RULES: tuple[Entry, ...] = (
         # not "how to write a system prompt" (작성, 만들, 쓰, 짜: write, make)
         r"(?:시스템\s*프롬프트|시스템\s*(?:지시|지침)\S*|숨겨진\s*(?:지시|지침)\S*|초기\s*지시\S*|"
         r"처음에\s*받은\s*\S*지시\S*)"
-        r"(?![를을]?\s*(?:잘\s*)?(?:작성|만들|만드|쓰는|쓸|짜))\S*\s*(?:\S+\s*){0,3}?(?:보여|출력|알려|공개|말해)",
+        r"(?![를을]?\s*(?:잘\s*)?(?:작성|만들|만드|쓰는|쓸|짜))\S*\s*(?:\S+\s*){0,5}?"
+        r"(?:보여|출력|알려|공개|말해|적어|그대로)",
         ("시스템", "숨겨진", "초기", "처음에"),
         "ko",
         (),
@@ -690,6 +692,272 @@ RULES: tuple[Entry, ...] = (
         r"(?:دستور|دستورالعمل|قوانین)\S*\s+که\s+(?:\S+\s+){0,6}?به\s+(?:تو|من)\s+داده",
         ("دستو", "قوان"),
         "fa",
+        (),
+        4.0,
+    ),
+    # Round six (2026-11-27): languages whose ordinary words for "show me your hidden / system
+    # instructions" the entries above lacked, each from the language's usual wording
+    (
+        EXTRACTION,
+        4.0,
+        r"\b(?:läs\w*\s+upp|visa|skriv\s+ut|upprepa|avslöja|citera|klistra\s+in|återge)\b"
+        r"(?:\s+\S+){0,6}?\s+(?:\S*system(?:prompt|instruktion)\w*|dina\s+(?:\S+\s+)?"
+        r"(?:dolda|hemliga|ursprungliga|interna|riktiga)\s+(?:instruktion\w*|regler)|"
+        r"dina\s+(?:egna\s+)?instruktioner)",
+        ("läs", "visa", "skriv", "upprepa", "avslöja", "citera", "klistra", "återge"),
+        "sv",
+        (),
+        None,
+    ),
+    (
+        EXTRACTION,
+        3.0,
+        r"\b(?:instruktion\w*|systemprompt\w*|systeminstruktion\w*)\s+(?:\S+\s+){0,2}?ordagrant|"
+        r"\bordagrant\s+(?:\S+\s+){0,3}?(?:\S*instruktion\w*|systemprompt\w*)",
+        ("ordagrant",),
+        "sv",
+        (),
+        4.0,
+    ),
+    (
+        EXTRACTION,
+        4.0,
+        r"\b(?:näytä|tulosta|toista|paljasta|kerro|kirjoita|kopioi|lue)\b(?:\s+\S+){0,6}?\s+"
+        r"(?:\S*järjestelmä(?:kehot|ohje)\w*|(?:piilotetu|salai|alkuperäi|alkuperäise)\w*\s+"
+        r"(?:ohje\w*|kehot\w*|sääntö\w*)|ohjeesi|ohjeitasi|ohjeistuksesi|kehotteesi|sääntösi)",
+        ("näytä", "tulosta", "toista", "paljasta", "kerro", "kirjoita", "kopioi", "lue"),
+        "fi",
+        (),
+        None,
+    ),
+    (
+        EXTRACTION,
+        4.0,
+        r"\b(?:mutasd|mutassa|írd\s+ki|írja\s+ki|ismételd|ismételje|áruld\s+el|árulja\s+el|"
+        r"mondd\s+el|mondja\s+el|másold|másolja|add\s+ki)\b(?:\s+\S+){0,6}?\s+"
+        r"(?:\S*rendszer(?:prompt|utasítás)\w*|(?:rejtett|titkos|eredeti|kezdeti|belső)\s+"
+        r"(?:utasítás\w*|szabály\w*|prompt\w*)|utasításaid\w*|szabályaid\w*)",
+        (
+            "mutasd",
+            "mutassa",
+            "írd",
+            "írja",
+            "ismételd",
+            "ismételje",
+            "áruld",
+            "árulja",
+            "mondd",
+            "mondja",
+            "másold",
+            "másolja",
+            "add",
+        ),
+        "hu",
+        (),
+        None,
+    ),
+    (
+        EXTRACTION,
+        4.0,
+        r"\b(?:afișează|arată|scrie|repetă|dezvăluie|spune-mi|copiază|tipărește|reproduce)\b"
+        r"(?:\s+\S+){0,6}?\s+(?:prompt\w*\s+(?:de|al)\s+sistem\w*|instrucțiuni\w*\s+(?:de\s+"
+        r"sistem|ascunse|secrete|inițiale|originale)|instrucțiunile\s+tale|regulile\s+tale)",
+        (
+            "afișează",
+            "arată",
+            "scrie",
+            "repetă",
+            "dezvăluie",
+            "spune",
+            "copiază",
+            "tipărește",
+            "reproduce",
+        ),
+        "ro",
+        (),
+        None,
+    ),
+    (
+        EXTRACTION,
+        4.0,
+        r"(?:δείξε|δείξτε|εμφάνισε|γράψε|επανάλαβε|αποκάλυψε|πες\s+μου|αντίγραψε)\s+"
+        r"(?:\S+\s+){0,6}?(?:μήνυμα\s+συστήματος|(?:κρυφές|μυστικές|αρχικές|εσωτερικές)\s+"
+        r"οδηγίες|οδηγίες\s+(?:του\s+)?συστήματος|(?:τις\s+)?οδηγίες\s+σου)",
+        ("δείξε", "δείξτε", "εμφάνισε", "γράψε", "επανάλαβε", "αποκάλυψε", "πες", "αντίγραψε"),
+        "el",
+        (),
+        None,
+    ),
+    (
+        EXTRACTION,
+        4.0,
+        r"(?:hiển\s+thị|in\s+ra|cho\s+(?:tôi|mình)\s+xem|nhắc\s+lại|lặp\s+lại|tiết\s+lộ|viết\s+ra|"
+        r"chép\s+lại)\s+(?:\S+\s+){0,6}?(?:lời\s+nhắc\s+hệ\s+thống|prompt\s+hệ\s+thống|chỉ\s+dẫn\s+"
+        r"(?:hệ\s+thống|ẩn|bí\s+mật|ban\s+đầu)|hướng\s+dẫn\s+(?:hệ\s+thống|ẩn|bí\s+mật|ban\s+đầu|"
+        r"gốc)|chỉ\s+thị\s+(?:hệ\s+thống|ẩn|ban\s+đầu))",
+        ("hiển", "in", "cho", "nhắc", "lặp", "tiết", "viết", "chép"),
+        "vi",
+        (),
+        None,
+    ),
+    # "người vận hành đã dặn bạn những gì": what the reader was told before
+    (
+        EXTRACTION,
+        3.0,
+        r"\bđã\s+(?:dặn|bảo|hướng\s+dẫn|chỉ\s+thị|cài\s+đặt\s+cho)\s+bạn\s+(?:\S+\s+){0,2}?"
+        r"(?:những\s+gì|điều\s+gì|gì)",
+        ("đã",),
+        "vi",
+        (),
+        4.0,
+    ),
+    (
+        EXTRACTION,
+        4.0,
+        r"\b(?:tampilkan|tunjukkan|cetak|ulangi|ungkapkan|bocorkan|tuliskan|salin|beritahu|"
+        r"berikan)\b(?:\s+\S+){0,6}?\s+(?:prompt\s+sistem|(?:instruksi|arahan|perintah)\s+"
+        r"(?:sistem|tersembunyi|rahasia|rahsia|awal|asli|asal)|instruksimu|arahanmu)",
+        (
+            "tampilkan",
+            "tunjukkan",
+            "cetak",
+            "ulangi",
+            "ungkapkan",
+            "bocorkan",
+            "tuliskan",
+            "salin",
+            "beritahu",
+            "berikan",
+        ),
+        "id",
+        (),
+        None,
+    ),
+    (
+        EXTRACTION,
+        4.0,
+        r"(?:(?<!\S)|(?<=ו))(?:הצג|תציג|הראה|תראה|כתוב|תכתוב|חזור\s+על|תחזור\s+על|חשוף|תחשוף|"
+        r"העתק|תעתיק|הדפס|תדפיס|פרט|תפרט)\s+(?:\S+\s+){0,4}?(?:ה)?(?:הוראות|הנחיות)\s+"
+        r"(?:ש(?:קיבלת|ניתנו\s+לך|הוגדרו\s+לך)|(?:ה)?מערכת|(?:ה)?נסתרות|(?:ה)?סודיות|"
+        r"(?:ה)?מקוריות|(?:ה)?ראשוניות)",
+        (
+            "הצג",
+            "תציג",
+            "הראה",
+            "תראה",
+            "כתוב",
+            "תכתוב",
+            "חזור",
+            "תחזור",
+            "חשוף",
+            "תחשוף",
+            "העתק",
+            "תעתיק",
+            "הדפס",
+            "תדפיס",
+            "פרט",
+            "תפרט",
+            "והצג",
+            "ותציג",
+        ),
+        "he",
+        (),
+        None,
+    ),
+    # Arabic verbal nouns ("طباعة التعليمات الأولية"), where the entry above reads imperatives
+    (
+        EXTRACTION,
+        4.0,
+        r"(?:طباعة|عرض|كشف|إظهار|اظهار|كتابة|تكرار|نسخ)\s+(?:\S+\s+){0,3}?"
+        r"\S{0,3}(?:تعليمات|التعليمات|إرشادات|الإرشادات|موجه)\s+(?:\S+\s+)?"
+        r"(?:النظام|المخفية|الأولية|الاولية|السرية|الأصلية)",
+        # with the conjunction written on: "وطباعة"
+        tuple(
+            f"{w}{v}"
+            for w in ("", "و")
+            for v in ("طباعة", "عرض", "كشف", "إظهار", "اظهار", "كتابة", "تكرار", "نسخ")
+        ),
+        "ar",
+        (),
+        None,
+    ),
+    (
+        EXTRACTION,
+        3.0,
+        r"(?:छिपे|छिपा|गुप्त|शुरुआती|प्रारंभिक|मूल)\s+(?:हुए\s+)?(?:निर्देश|नियम|प्रॉम्प्ट|प्रोम्प्ट)",
+        ("छिपे", "छिपा", "गुप्त", "शुरुआती", "प्रारंभिक", "मूल"),
+        "hi",
+        (),
+        4.0,
+    ),
+    (
+        EXTRACTION,
+        3.0,
+        r"(?:คำสั่งระบบ|พรอมต์ระบบ|พรอมท์ระบบ|ข้อความระบบ|คำสั่งที่ซ่อน\S*|คำแนะนำ(?:เริ่มต้น|ที่ซ่อน))"
+        r".{0,30}?(?:ของคุณ|ที่คุณได้รับ)|(?:พิมพ์|แสดง|บอก|เปิดเผย|ทวน)\S{0,20}?(?:คำสั่งระบบ|"
+        r"พรอมต์ระบบ|พรอมท์ระบบ|system\s+prompt)",
+        (
+            "คำสั่งระบบ",
+            "พรอมต์ระบบ",
+            "พรอมท์ระบบ",
+            "ข้อความระบบ",
+            "คำสั่งที่ซ่อน",
+            "คำแนะนำ",
+            "พิมพ์",
+            "แสดง",
+            "บอก",
+            "เปิดเผย",
+            "ทวน",
+        ),
+        "th",
+        (),
+        4.0,
+    ),
+    # the reader's own system instructions, by the possessive ending: "دستورالعمل‌های سیستمی‌ات"
+    (
+        EXTRACTION,
+        3.0,
+        # (the zero-width non-joiner before a suffix reads as a space in canonical text)
+        r"(?:دستورالعمل|دستورات|پرامپت|پیکربندی|تنظیمات)\S*(?:\s+(?:های|ها))?\s+(?:سیستمی|پنهان|"
+        r"مخفی|اولیه)\S*?\s?(?:ات|تان)(?!\S)",
+        ("دستو", "پرام", "پیکر", "تنظی"),
+        "fa",
+        (),
+        4.0,
+    ),
+    # a note that voids the reader's earlier instructions, beside a name for it: "instructie voor
+    # de IT-chatbot (vervangt eerdere richtlijnen)" (a new policy replaces old ones every day)
+    (
+        OVERRIDE,
+        4.0,
+        r"\b(?:chatbot\w*|assistent\w*|asistente\w*|assistente\w*|assistant\w*|ki|ia|ai|bots?|agent\w*)\b[^.!?\n]{0,60}?\b"
+        r"(?:vervangt\s+(?:alle\s+)?(?:eerdere|vorige|bestaande|oude)\s+(?:richtlijnen|instructies|opdrachten|regels)|ersetzt\s+(?:alle\s+)?(?:bisherigen|vorherigen|früheren|alten)\s+(?:anweisungen|richtlinien|vorgaben|regeln)|remplace\s+(?:toutes\s+)?(?:les\s+)?(?:instructions|consignes|directives|règles)\s+(?:précédentes|antérieures)|(?:reemplaza|sustituye|anula)\s+(?:todas\s+)?(?:las\s+)?(?:instrucciones|directrices|reglas|indicaciones)\s+(?:anteriores|previas)|(?:sostituisce|annulla)\s+(?:tutte\s+)?(?:le\s+)?(?:istruzioni|direttive|regole|indicazioni)\s+(?:precedenti|anteriori)|(?:substitui|anula)\s+(?:todas\s+)?(?:as\s+)?(?:instruções|diretrizes|regras|orientações)\s+(?:anteriores|prévias))"
+        r"|\b(?:vervangt\s+(?:alle\s+)?(?:eerdere|vorige|bestaande|oude)\s+(?:richtlijnen|instructies|opdrachten|regels)|ersetzt\s+(?:alle\s+)?(?:bisherigen|vorherigen|früheren|alten)\s+(?:anweisungen|richtlinien|vorgaben|regeln)|remplace\s+(?:toutes\s+)?(?:les\s+)?(?:instructions|consignes|directives|règles)\s+(?:précédentes|antérieures)|(?:reemplaza|sustituye|anula)\s+(?:todas\s+)?(?:las\s+)?(?:instrucciones|directrices|reglas|indicaciones)\s+(?:anteriores|previas)|(?:sostituisce|annulla)\s+(?:tutte\s+)?(?:le\s+)?(?:istruzioni|direttive|regole|indicazioni)\s+(?:precedenti|anteriori)|(?:substitui|anula)\s+(?:todas\s+)?(?:as\s+)?(?:instruções|diretrizes|regras|orientações)\s+(?:anteriores|prévias))"
+        r"[^.!?\n]{0,60}?\b(?:chatbot\w*|assistent\w*|asistente\w*|assistente\w*|assistant\w*|ki|ia|ai|bots?|agent\w*)\b",
+        (
+            "vervangt",
+            "ersetzt",
+            "remplace",
+            "reemplaza",
+            "sustituye",
+            "anula",
+            "sostituisce",
+            "annulla",
+            "substitui",
+        ),
+        "any",
+        (),
+        None,
+    ),
+    # the object in the genitive or accusative plural: "список своїх прихованих правил"
+    (
+        EXTRACTION,
+        3.0,
+        r"\b(?:своїх|твоїх|ваших|своих|твоих)\s+(?:прихованих|секретних|початкових|внутрішніх|"
+        r"системних|скрытых|секретных|исходных|изначальных|внутренних|системных)\s+(?:інструкцій|"
+        r"вказівок|правил|инструкций|указаний)\b",
+        ("своїх", "твоїх", "ваших", "своих", "твоих"),
+        "any",
         (),
         4.0,
     ),
