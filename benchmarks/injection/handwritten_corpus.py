@@ -26,6 +26,9 @@ writers happened to share with a blind set cannot score itself.
     ../.bench-venv/bin/python handwritten_corpus.py   # shipped: TRAIN6, 7, 9, 10@document
     ../.bench-venv/bin/python handwritten_corpus.py --freeze   # the located parts again
     ../.bench-venv/bin/python handwritten_corpus.py train6 train7 train9 train10   # a candidate
+    ../.bench-venv/bin/python handwritten_corpus.py train6 train7 train9 train10@document \
+        blind4 ... blind27 --out=spent.jsonl --add   # spent held-out sets as training rows,
+        # their parts frozen beside the others (every set not named stays held out)
     ../.bench-venv/bin/python handwritten_corpus.py train6 train7 train9 train10:0.5   # half of
         # TRAIN10's injections (chosen by a hash of the text), all its benign rows; with
         # train10@document, its documents only
@@ -51,7 +54,11 @@ from botwarden.guards.normalize import normalize
 
 HERE = Path(__file__).resolve().parent
 FREEZE = "--freeze" in sys.argv[1:]
-SOURCES = tuple(a for a in sys.argv[1:] if a != "--freeze") or (
+ADD = "--add" in sys.argv[1:]  # keep the frozen parts, and freeze the ones located now beside them
+_ARGS = tuple(a for a in sys.argv[1:] if a not in ("--freeze", "--add"))
+_OUT_NAME = next((a.removeprefix("--out=") for a in _ARGS if a.startswith("--out=")), None)
+OUT = HERE / ".data" / "corpus" / (_OUT_NAME or "handwritten.jsonl")
+SOURCES = tuple(a for a in _ARGS if not a.startswith("--out=")) or (
     "train6",
     "train7",
     "train9",
@@ -67,7 +74,23 @@ HELD_OUT = (
 # counted, not dropped, so the shipped model stays reproducible (docs/injection-detection.md
 # gives the counts beside the scores).
 LATER = tuple(HERE / "handwritten" / f"blind{n}.jsonl" for n in range(10, 13))
-OUT = HERE / ".data" / "corpus" / "handwritten.jsonl"
+_PACKAGE_SETS = tuple(
+    HERE / ".data" / "corpus" / f"{n}.jsonl" for n in ("test", "blind", "final", "blind2", "blind3")
+)
+_NAMED = {s.partition(":")[0].partition("@")[0] for s in SOURCES}
+
+
+def held_out() -> tuple[Path, ...]:
+    """The sets a model trained on ``SOURCES`` may be scored on. For the shipped sources, the
+    sets that existed when the shipped model was trained (so it stays reproducible); for any
+    other choice, every set not trained on: the package sets and each handwritten blind set not
+    among the sources (spent sets may be trained on; the others stay held out)."""
+    if set(SOURCES) == {"train6", "train7", "train9", "train10@document"}:
+        return HELD_OUT
+    blinds = sorted((HERE / "handwritten").glob("blind*.jsonl"))
+    return (*_PACKAGE_SETS, *(b for b in blinds if b.stem not in _NAMED))
+
+
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
 _TOKEN = re.compile(r"\S+")
 
@@ -163,7 +186,7 @@ def _near(text: str, grams: set[int], pool: tuple[set[int], set[str]]) -> bool:
 
 
 def main() -> None:
-    held, later = _grams(HELD_OUT), _grams(LATER)
+    held, later = _grams(held_out()), _grams(LATER)
     overlapping = 0
     rows, dropped, spans = [], 0, 0
     locator = Locator(FREEZE)
@@ -197,7 +220,7 @@ def main() -> None:
             if _near(text, grams, later):
                 overlapping += 1
             rows.append(out)
-    if FREEZE:
+    if FREEZE or ADD:
         locator.save()
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
