@@ -34,6 +34,7 @@ from botwarden.guards.injection.detector import MODEL_FLOOR, InjectionDetector
 from botwarden.guards.injection.model import (
     FEATURES,
     HashedModel,
+    distinct_ids,
     dump,
     feature_ids,
     tokens,
@@ -88,10 +89,14 @@ def examples(
             wins = [w for w in wins if w[0] < span[1] and w[1] > span[0]]
         for start, end in wins[:MAX_WINDOWS]:
             vec: dict[int, float] = {}
-            norm = window_size(features, start, end, counts) ** -0.5
-            for tok_ids in ids[start:end]:
-                for i in tok_ids:
-                    vec[i] = vec.get(i, 0.0) + norm
+            if features == "w12u":  # each n-gram once, the window's size its distinct n-grams
+                distinct = distinct_ids(ids, start, end)
+                vec = dict.fromkeys(distinct, len(distinct) ** -0.5)
+            else:
+                norm = window_size(features, start, end, counts) ** -0.5
+                for tok_ids in ids[start:end]:
+                    for i in tok_ids:
+                        vec[i] = vec.get(i, 0.0) + norm
             feats.append(vec)
             labels.append(int(r["label"]))  # type: ignore[call-overload]
     return feats, labels

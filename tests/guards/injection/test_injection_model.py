@@ -17,6 +17,7 @@ from botwarden.guards.injection.model import (
     WINDOW,
     HashedModel,
     InjectionModelError,
+    distinct_ids,
     dump,
     feature_ids,
     parse,
@@ -151,3 +152,48 @@ def test_the_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     model._w12_sums([f"w{i}" for i in range(40)])
     model._w12_sums(["again"])
     assert len(model._memo) <= 3
+
+
+def _distinct_model(seed: int = 7) -> HashedModel:
+    """A w12u model with seeded random weights: the scoring, not the training, is under test."""
+    import random
+
+    rng = random.Random(seed)
+    weights = array("b", (rng.randint(-127, 127) for _ in range(1 << 12)))
+    return HashedModel(1 << 12, -1.0, 0.01, weights, {"prompt": 0.5}, "w12u")
+
+
+@given(
+    st.lists(
+        st.sampled_from(["ignore", "all", "previous", "rules", "the", "a"])
+        | st.text(alphabet="abcdefgh", min_size=1, max_size=6),
+        min_size=1,
+        max_size=200,
+    )
+)
+def test_distinct_scoring_reads_the_training_features(toks: list[str]) -> None:
+    """A "w12u" window's logit is the bias plus its distinct ids' weights (``distinct_ids``, what
+    train.py fits) over the square root of their count; the best window is reported."""
+    model = _distinct_model()
+    ids = feature_ids(toks, model.buckets, "w12u")
+    expected = max(
+        model.bias
+        + model.scale
+        * sum(model.weights[i] for i in distinct_ids(ids, a, b))
+        / len(distinct_ids(ids, a, b)) ** 0.5
+        for a, b in windows(len(toks))
+    )
+    assert model.score(" ".join(toks)).logit == pytest.approx(expected)
+
+
+def test_repetition_adds_nothing_under_distinct_features() -> None:
+    """A line repeated scores as the line does once (its n-grams, and the one bigram joining the
+    repeats), where the w12 sum grows with every repeat."""
+    line = "2026 11 01 store 3 item 4 qty 2 price 9 99"
+    distinct = _distinct_model()
+    counted = HashedModel(
+        distinct.buckets, distinct.bias, distinct.scale, distinct.weights, {}, "w12"
+    )
+    once, many = f"{line} {line}", " ".join([line] * 6)  # every window holds the same n-grams
+    assert distinct.score(many).logit == pytest.approx(distinct.score(once).logit)
+    assert counted.score(many).logit != pytest.approx(counted.score(once).logit)

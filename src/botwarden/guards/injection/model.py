@@ -44,7 +44,12 @@ def tokens(canon: str) -> list[str]:
 # "w12s": those plus each long word's stem (its first STEM characters) and the bigram of stems,
 # so "ignoring"/"ignored"/"ignore" and "instructions"/"instruction" share weight: inflections
 # and paraphrases in sources the model never saw land on features it did see.
-FEATURES = ("w12", "w12s")
+# "w12u": the w12 n-grams, each counted once per window. A window's sum over its n-grams, divided
+# by the square root of their count, grows with repetition: a benign line repeated (a CSV of
+# similar rows, a log) adds the same mildly positive weights again and again, and a 150-row sales
+# table scored like an attack under w12. Counting each n-gram once, a window's size is the number
+# of its distinct n-grams.
+FEATURES = ("w12", "w12s", "w12u")
 STEM = 5
 
 
@@ -69,6 +74,12 @@ def feature_ids(toks: Sequence[str], buckets: int, features: str = "w12") -> lis
         out.append(ids)
         prev = tok
     return out
+
+
+def distinct_ids(ids: Sequence[Sequence[int]], start: int, end: int) -> dict[int, None]:
+    """The hashed ids of tokens ``start:end`` (:func:`feature_ids`), each once, in order: a
+    "w12u" window's features, in training and in :meth:`HashedModel.score` alike."""
+    return dict.fromkeys(i for tok_ids in ids[start:end] for i in tok_ids)
 
 
 def window_size(features: str, start: int, end: int, counts: Sequence[int]) -> int:
@@ -111,6 +122,8 @@ class HashedModel:
         toks = tokens(canon)
         if not toks:
             return ModelScore(self.bias, (0, 0))
+        if self.features == "w12u":
+            return self._score_distinct(toks)
         if self.features == "w12":
             prefix = counts = self._w12_sums(toks)  # w12 windows do not read the counts
         else:
@@ -127,6 +140,44 @@ class HashedModel:
             if logit > best.logit:
                 best = ModelScore(logit, (start, end))
         return best
+
+    def _score_distinct(self, toks: Sequence[str]) -> ModelScore:
+        """ "w12u": each window's distinct n-grams, their weights summed once each."""
+        ids = self._w12_ids(toks)
+        w = self.weights
+        best = ModelScore(-math.inf, (0, 0))
+        for start, end in windows(len(toks)):
+            # token i's ids begin at 2i - 1 (the first token has no bigram)
+            distinct = set(ids[max(0, 2 * start - 1) : 2 * end - 1])
+            total = sum(w[i] for i in distinct)
+            logit = self.bias + self.scale * total / math.sqrt(len(distinct))
+            if logit > best.logit:
+                best = ModelScore(logit, (start, end))
+        return best
+
+    def _w12_ids(self, toks: Sequence[str]) -> list[int]:
+        """The ids :func:`feature_ids` gives each token under "w12", in one flat list (the
+        token's word, then the bigram it closes), with ids remembered per n-gram."""
+        memo = self._memo
+        if len(memo) > _MEMO_KEPT:
+            memo.clear()
+        mask, crc = self.buckets - 1, zlib.crc32
+        out: list[int] = []
+        prev = ""
+        for tok in toks:
+            if prev:
+                gram = f"{prev} {tok}"
+                closing = memo.get(gram)
+                if closing is None:
+                    closing = memo[gram] = crc(gram.encode()) & mask
+            single = memo.get(tok)
+            if single is None:
+                single = memo[tok] = crc(tok.encode()) & mask
+            out.append(single)
+            if prev:
+                out.append(closing)
+            prev = tok
+        return out
 
     def _w12_sums(self, toks: Sequence[str]) -> list[int]:
         """Running sums of the weights :func:`feature_ids` gives each token ("w12": its word
