@@ -165,16 +165,15 @@ class HashedModel:
         out: list[int] = []
         prev = ""
         for tok in toks:
-            if prev:
-                gram = f"{prev} {tok}"
-                closing = memo.get(gram)
-                if closing is None:
-                    closing = memo[gram] = crc(gram.encode()) & mask
             single = memo.get(tok)
             if single is None:
                 single = memo[tok] = crc(tok.encode()) & mask
             out.append(single)
             if prev:
+                gram = f"{prev} {tok}"
+                closing = memo.get(gram)
+                if closing is None:
+                    closing = memo[gram] = crc(gram.encode()) & mask
                 out.append(closing)
             prev = tok
         return out
