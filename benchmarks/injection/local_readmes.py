@@ -9,11 +9,13 @@ draws its README rows from (``sources.json`` roles other than ``train``) and tho
 TRAIN are left out; chunks that are near-duplicates of a held-out row are dropped.
 
     ../.bench-venv/bin/python local_readmes.py   # .data/corpus/readmes-local.jsonl
+    ../.bench-venv/bin/python local_readmes.py --lock   # and readmes-local.lock: their versions
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from email.parser import Parser
 from pathlib import Path
 
@@ -24,6 +26,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 VENVS = (ROOT / ".venv", ROOT / "benchmarks" / ".bench-venv")
 OUT = HERE / ".data" / "corpus" / "readmes-local.jsonl"
+# the packages (name==version) whose READMEs were read: the shipped model's were these
+LOCK = HERE / "readmes-local.lock"
 SCORING = (
     *(
         HERE / ".data" / "corpus" / f"{n}.jsonl"
@@ -38,6 +42,7 @@ def main() -> None:
     known = {s["package"].replace("-", "_").lower() for s in sources} | {"botwarden"}
     held = _grams(SCORING)
     seen: set[str] = set()
+    used: list[str] = []
     rows, dropped = [], 0
     for venv in VENVS:
         for meta in sorted(venv.glob("lib/python3*/site-packages/*.dist-info/METADATA")):
@@ -46,6 +51,7 @@ def main() -> None:
             if not package or package in seen or package in known:
                 continue
             seen.add(package)
+            used.append(f"{package}=={message.get('Version')}")
             for piece in chunks(str(message.get_payload() or "")):
                 if len(piece) <= 200:
                     continue
@@ -57,6 +63,11 @@ def main() -> None:
                 )
     OUT.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
     print(f"wrote {OUT}: {len(rows)} README chunks of {len(seen)} packages; {dropped} dropped")
+    if "--lock" in sys.argv[1:]:
+        LOCK.write_text("".join(f"{name}\n" for name in sorted(used)), "utf-8")
+    elif LOCK.exists() and LOCK.read_text("utf-8").split() != sorted(used):
+        print(f"note: the installed packages differ from {LOCK.name}: the rows differ from the "
+              "shipped model's")  # fmt: skip
 
 
 if __name__ == "__main__":

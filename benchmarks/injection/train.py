@@ -37,6 +37,7 @@ from botwarden.guards.injection.model import (
     distinct_ids,
     dump,
     feature_ids,
+    masked_canon,
     tokens,
     window_size,
     windows,
@@ -70,7 +71,7 @@ def examples(
     labels: list[int] = []
     for r in rows:
         raw = normalize(str(r["text"])).text
-        canon = canonical(raw)
+        canon = masked_canon(raw, canonical(raw)) if features == "w12u" else canonical(raw)
         toks = tokens(canon)
         if not toks:
             continue

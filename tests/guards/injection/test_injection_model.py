@@ -20,13 +20,15 @@ from botwarden.guards.injection.model import (
     distinct_ids,
     dump,
     feature_ids,
+    masked,
+    masked_canon,
     parse,
     shipped,
     windows,
 )
 
 # Update together with the model: benchmarks/injection/train.py prints the new digest.
-MODEL_SHA256 = "b289a2d45919ae6a78f85650c3ef36c35e34415761b63464a307cee481a1bd97"
+MODEL_SHA256 = "31e9ef70f27294a3ff52a7a07ace2994d48b59108c2f6ea194f5e7bfe89f87b6"
 
 
 def blob() -> bytes:
@@ -139,15 +141,27 @@ def _sums_by_feature_ids(model: HashedModel, toks: list[str]) -> list[int]:
     )
 )
 def test_remembered_weights_are_the_hashed_ones(toks: list[str]) -> None:
-    """The w12 fast path sums the very weights ``feature_ids`` names, whatever the memo holds."""
-    model = shipped()
+    """The w12 fast path sums the very weights ``feature_ids`` names, whatever the memo holds
+    (the shipped weights read as a "w12" model, whichever feature set the file names)."""
+    model = _as_w12(shipped())
     toks = [t for tok in toks for t in tok.split()]
     assert model._w12_sums(toks) == _sums_by_feature_ids(model, toks)
     assert model._w12_sums(toks) == _sums_by_feature_ids(model, toks)  # now from the memo
+    distinct = _distinct_model()
+    flat = [i for ids in feature_ids(toks, distinct.buckets, "w12u") for i in ids]
+    assert distinct._w12_ids(toks) == flat
+    assert distinct._w12_ids(toks) == flat  # now from the memo
+
+
+def _as_w12(model: HashedModel) -> HashedModel:
+    """The same weights under "w12", with a memo of its own."""
+    return HashedModel(
+        model.buckets, model.bias, model.scale, model.weights, model.thresholds, "w12"
+    )
 
 
 def test_the_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    model = shipped()
+    model = _as_w12(shipped())
     monkeypatch.setattr("botwarden.guards.injection.model._MEMO_KEPT", 10)
     model._w12_sums([f"w{i}" for i in range(40)])
     model._w12_sums(["again"])
@@ -197,3 +211,33 @@ def test_repetition_adds_nothing_under_distinct_features() -> None:
     once, many = f"{line} {line}", " ".join([line] * 6)  # every window holds the same n-grams
     assert distinct.score(many).logit == pytest.approx(distinct.score(once).logit)
     assert counted.score(many).logit != pytest.approx(counted.score(once).logit)
+
+
+_URLISH = st.sampled_from(
+    ["https://a.example/p?q=1", "www.x.example/a", "ftp://h/x", "http://", "x@https://b.example",
+     "0https://c.example", "www.", " ", "\n", "ignore", "1gn0r3", "@", "h4x0r", "é", "—", "."]
+)  # fmt: skip
+
+
+@given(st.lists(_URLISH | st.text(max_size=6), max_size=30))
+def test_masking_urls_in_canonical_text_is_canonicalising_masked_text(parts: list[str]) -> None:
+    from botwarden.guards.injection.canon import canonical
+    from botwarden.guards.normalize import normalize
+
+    raw = normalize("".join(parts)).text
+    assert masked_canon(raw, canonical(raw)) == canonical(masked(raw))
+
+
+def test_a_repeated_table_is_not_an_attack() -> None:
+    """150 similar rows of a sales table: the shipped model counts each n-gram once per window,
+    so repetition does not add up (the w12 model scored this logit 2.7 and flagged it)."""
+    from botwarden.guards.injection import InjectionDetector
+
+    rows = [
+        f"2026-11-{1 + i % 28:02d},Store {i % 5},Item {i % 7},{i % 9 + 1},{i % 13}.99"
+        for i in range(150)
+    ]
+    result = InjectionDetector().scan(
+        "date,store,item,qty,price\n" + "\n".join(rows), kind="document"
+    )
+    assert not result.flagged, result

@@ -280,11 +280,12 @@ class InjectionDetector:
         for hidden in normalized.hidden:
             found.extend(_hidden_findings(hidden, prompt))
         findings = _dedupe(found)
-        scored = self._model.score(canon)
+        read = self._model.reads(raw, canon)
+        scored = self._model.score(read)
         logit = max(scored.logit, MODEL_FLOOR) + pattern_logit(findings)
         if scored.logit > 0:
-            # canonical tokens are the model's; canon and raw share offsets
-            spans = [m.span() for m in _TOKEN.finditer(canon)][scored.window[0] : scored.window[1]]
+            # the model's tokens are those of the text it read; it and raw share offsets
+            spans = [m.span() for m in _TOKEN.finditer(read)][scored.window[0] : scored.window[1]]
             start, end = (spans[0][0], spans[-1][1]) if spans else (0, 0)
             findings.append(
                 GuardFinding(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import struct
 import zlib
 from array import array
@@ -25,7 +26,7 @@ from botwarden.errors import Error
 
 MAGIC = b"BWINJ\x01"
 WINDOW = 64
-STRIDE = 32
+STRIDE = 32  # WINDOW is two strides: HashedModel._score_distinct reads windows as block pairs
 MAX_TOKENS = 65536
 # n-gram -> weight, kept per model: words repeat (Zipf), and a dict look-up costs a third of
 # encoding, hashing and indexing each one. Forgotten at once when full (bounded memory).
@@ -49,7 +50,36 @@ def tokens(canon: str) -> list[str]:
 # similar rows, a log) adds the same mildly positive weights again and again, and a 150-row sales
 # table scored like an attack under w12. Counting each n-gram once, a window's size is the number
 # of its distinct n-grams.
+#
+# "w12u" also reads every URL as the one word "url" (:func:`masked`): hosts and paths are the
+# writer's to choose, and weights learnt on them would be the training data's made-up domains
+# ("collector.evil.example"), not language; the rules read URLs for what they carry.
 FEATURES = ("w12", "w12s", "w12u")
+_URL = re.compile(r"\b[A-Za-z][A-Za-z0-9+.\-]{1,31}://\S+|\bwww\.\S+", re.IGNORECASE)
+
+
+def masked(raw: str) -> str:
+    """``raw`` with each URL written as "url" and spaces, to its length: offsets survive."""
+    return _URL.sub(lambda m: "url" + " " * (len(m.group()) - 3), raw)
+
+
+def masked_canon(raw: str, canon: str) -> str:
+    """``canonical(masked(raw))`` from the canonical text already made: each URL's span cut out
+    of ``canon`` and written as "url" and spaces (a URL runs to whitespace, and begins after a
+    character no word holds, so no character beside it reads differently; a property test
+    compares the two)."""
+    if "://" not in raw and "www." not in raw.lower():
+        return canon  # every URL holds one of them
+    parts: list[str] = []
+    last = 0
+    for match in _URL.finditer(raw):
+        start, end = match.span()
+        parts.extend((canon[last:start], "url", " " * (end - start - 3)))
+        last = end
+    parts.append(canon[last:])
+    return "".join(parts)
+
+
 STEM = 5
 
 
@@ -118,6 +148,11 @@ class HashedModel:
     features: str = "w12"
     _memo: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
+    def reads(self, raw: str, canon: str) -> str:
+        """The canonical text this model scores, for ``raw`` (normalised) and its ``canon``:
+        the same offsets, URLs masked under "w12u"."""
+        return masked_canon(raw, canon) if self.features == "w12u" else canon
+
     def score(self, canon: str) -> ModelScore:
         toks = tokens(canon)
         if not toks:
@@ -142,15 +177,34 @@ class HashedModel:
         return best
 
     def _score_distinct(self, toks: Sequence[str]) -> ModelScore:
-        """ "w12u": each window's distinct n-grams, their weights summed once each."""
+        """The "w12u" score: each window's distinct n-grams, their weights summed once each. A
+        window of ``WINDOW`` tokens starting on a ``STRIDE`` boundary is two blocks of ``STRIDE``
+        tokens, each block's ids gathered and summed once: the window is then the two blocks'
+        sums less that of the ids they share (most windows of a long text are such)."""
         ids = self._w12_ids(toks)
-        w = self.weights
+        weight = self.weights.__getitem__
+        blocks: dict[int, tuple[set[int], int]] = {}
+
+        def block(index: int) -> tuple[set[int], int]:
+            found = blocks.get(index)
+            if found is None:
+                # token i's ids begin at 2i - 1 (the first token has no bigram)
+                first = index * STRIDE
+                members = set(ids[max(0, 2 * first - 1) : 2 * (first + STRIDE) - 1])
+                found = blocks[index] = (members, sum(map(weight, members)))
+            return found
+
         best = ModelScore(-math.inf, (0, 0))
         for start, end in windows(len(toks)):
-            # token i's ids begin at 2i - 1 (the first token has no bigram)
-            distinct = set(ids[max(0, 2 * start - 1) : 2 * end - 1])
-            total = sum(w[i] for i in distinct)
-            logit = self.bias + self.scale * total / math.sqrt(len(distinct))
+            if start % STRIDE == 0 and end - start == WINDOW:
+                (left, a), (right, b) = block(start // STRIDE), block(start // STRIDE + 1)
+                shared = left & right
+                total = a + b - sum(map(weight, shared))
+                count = len(left) + len(right) - len(shared)
+            else:
+                distinct = set(ids[max(0, 2 * start - 1) : 2 * end - 1])
+                total, count = sum(map(weight, distinct)), len(distinct)
+            logit = self.bias + self.scale * total / math.sqrt(count)
             if logit > best.logit:
                 best = ModelScore(logit, (start, end))
         return best
