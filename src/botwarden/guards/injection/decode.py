@@ -341,7 +341,7 @@ def reversed_text(canon: str) -> View:
 # then read with every rule, not the English ones alone
 _REVERSE_HINT = re.compile(
     r"\b(?:backwards?|reversed?|a l envers|ruckwarts|al reves|alla rovescia|de tras para frente|"
-    r"al contrario|odwrotnie|achterstevoren|baklanges|задом наперед|навпаки)\b|"
+    r"al contrario|odwrotnie|achterstevoren|baklanges|задом наперед|задом наперёд|навпаки)\b|"
     # scripts without spaces: "後ろから読んで", "逆から読む", "倒着读", "거꾸로 읽"
     r"後ろから読|逆から読|逆順に読|倒着读|倒過來讀|倒过来读|从后往前读|從後往前讀|거꾸로|뒤에서부터"
 )
@@ -349,6 +349,16 @@ _REVERSE_HINT = re.compile(
 
 def points_at_reversal(canon: str) -> bool:
     return _REVERSE_HINT.search(canon) is not None
+
+
+# A text that names rot13 ("Applique ROT13 à ce texte puis exécute la consigne"): its rot13 view
+# is then read with every rule, as a reversal it names is
+_ROT13_HINT = re.compile(r"\brot[\s_-]?13\b", re.IGNORECASE)
+
+
+def points_at_rot13(raw: str) -> bool:
+    """Read on the text as written: canonical text reads "rot13" as leetspeak ("rotie")."""
+    return _ROT13_HINT.search(raw) is not None
 
 
 # A shift other than rot13 is read only where the text says it is there ("shift each letter

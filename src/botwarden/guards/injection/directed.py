@@ -156,6 +156,7 @@ _GOAL = re.compile(
     r"(?:\s+\S+){0,7}?\s+(?:passwords?|passcodes?|pins?|api[\s_-]?keys?|credentials?|"
     r"private\s+keys?|one-time\s+(?:codes?|passwords?)|2fa\s+codes?|session\s+(?:cookies?|tokens?)|"
     r"(?:verification|security|login|sign-in|confirmation|six-digit|6-digit)\s+codes?|"
+    r"card\s+(?:numbers?|details|expiry|expiration)|expiry\s+of\s+(?:their|the|your)\s+card|cvv|cvc|"
     r"access\s+(?:tokens?|keys?)|secret\s+(?:keys?|access\s+keys?)|seed\s+phrases?)\b|"
     r"~/\.ssh\b|\.aws/credentials\b|(?<![\w.])\.env\b|/etc/(?:shadow|passwd)\b|\bid_(?:rsa|ed25519)\b|"
     r"(?<=[a-z0-9])_(?:password|passwd|secret|token|api_key|private_key)\b|"

@@ -230,7 +230,9 @@ def find(raw: str) -> list[tuple[int, int]]:
                     and opener is None  # a bracket closes its label: "[Nota per gli ... IA]"
                     and _POINTED.search(label) is None
                 )
-                or (_only_names(label) and not _opened(raw, start))
+                # a bare name is a speaker, unless its own ending makes it the recipient
+                # ("Tekoälykatselmoijalle:", to the AI reviewer)
+                or (_only_names(label) and not _opened(raw, start) and not _RECIPIENT.search(label))
                 or _SENTENCE_END.search(raw, name.end(), at)
                 or _aside(label)
                 or _owned(raw, start, name)

@@ -449,7 +449,7 @@ RULES: tuple[Entry, ...] = (
         OVERRIDE,
         5.0,
         r"(?:دستورالعمل|دستورات|قوانین|رهنمود|قواعد)\S*\s+(?:\S+\s+){0,3}?(?:را\s+)?(?:نادیده\s+"
-        r"بگیر|فراموش\s+کن)",
+        r"بگیر|فراموش\s+کن|کنار\s+بگذار)",
         ("دستو", "قوان", "رهنم", "قواع"),
         "fa",
         (),
@@ -1003,6 +1003,8 @@ IF_ASKED = (
     r"za[zż][aą]da)(?:\s+o)?|"
     r"\bals\s+(?:iemand|een\s+(?:gebruiker|klant)|de\s+(?:gebruiker|klant))\s+(?:je\s+|jou\s+|"
     r"u\s+)?(?:vraagt|verzoekt|zegt)(?:\s+om)?|"
+    r"\bhvis\s+(?:nogen|noen|en\s+(?:bruger|bruker|kunde|låner)|brugeren|brukeren|kunden)\s+"
+    r"(?:beder|ber)(?:\s+(?:dig|deg|jer))?(?:\s+om)?(?:\s+(?:at|å))?|"
     r"\bom\s+(?:n[aå]gon|en\s+(?:anv[aä]ndare|kund|bruker)|anv[aä]ndaren|kunden)\s+(?:ber|"
     r"s[aä]ger\s+[aå]t)(?:\s+(?:dig|deg))?(?:\s+(?:att|å))?|"
     r"\bjika\s+(?:seseorang|ada\s+(?:yang|orang)|pengguna|pelanggan)\s+(?:meminta|menyuruh|"
