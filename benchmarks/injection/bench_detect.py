@@ -2,8 +2,9 @@
 
 Run after fetch.py and corpus.py, in benchmarks/.bench-venv (see README.md). Prints precision,
 recall, F1, balanced accuracy and the false-positive rate on benign documents for each detector,
-the latency per kilobyte (p50, p99, one core, normalisation included), and the ratios of ours to
-each peer. Nothing here was used to train the model or to choose its thresholds.
+the latency per kilobyte (p50, p99 over 1 KB slices, each slice's best of five passes; one core,
+normalisation included), and the ratios of ours to each peer. Nothing here was used to train the
+model or to choose its thresholds.
 
     --no-peers    botwarden only
     --slow-peers  also prompt-injection-defense (about 1.7 s per KB: the run takes ~15 minutes)
@@ -23,6 +24,7 @@ docs/injection-detection.md); their misses are never listed.
 from __future__ import annotations
 
 import json
+import math
 import statistics
 import sys
 import time
@@ -158,14 +160,26 @@ def kilobytes(rows: list[dict[str, object]], n: int = 300) -> list[str]:
     return [blob[i : i + 1024] for i in range(0, min(len(blob) - 1024, n * 1024), 1024)]
 
 
+ROUNDS = 5  # passes over the slices; each slice's fastest pass is its time
+SLOW_PASS = 60.0  # seconds: a peer whose pass takes longer is timed in one pass
+
+
 def latency(predict: Predict, pieces: list[str]) -> tuple[float, float]:
-    times = []
-    for piece in pieces:
-        t0 = time.perf_counter_ns()
-        predict(piece, "document")
-        times.append((time.perf_counter_ns() - t0) / 1e6)
-    times.sort()
-    return statistics.median(times), times[int(0.99 * (len(times) - 1))]
+    """p50 and p99 over the slices of each slice's best of ``ROUNDS`` passes (milliseconds).
+    Whole passes, not one slice timed again and again, so caches are as cold as in one pass;
+    the best of five keeps out what a shared machine adds (other tenants' work stretched one
+    pass by up to 1.6 times here)."""
+    best = [math.inf] * len(pieces)
+    for _ in range(ROUNDS):
+        started = time.perf_counter()
+        for i, piece in enumerate(pieces):
+            t0 = time.perf_counter_ns()
+            predict(piece, "document")
+            best[i] = min(best[i], (time.perf_counter_ns() - t0) / 1e6)
+        if time.perf_counter() - started > SLOW_PASS:
+            break
+    best.sort()
+    return statistics.median(best), best[int(0.99 * (len(best) - 1))]
 
 
 def table(results: list[tuple[Scores, float, float]]) -> None:

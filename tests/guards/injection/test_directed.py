@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 
 from botwarden.guards.injection import InjectionDetector, directed, patterns
 from botwarden.guards.injection.canon import canonical
-from botwarden.regex_heads import matches_at_heads
 
 DIRECTED_DOCUMENTS = [
     # money
@@ -185,7 +184,7 @@ def test_heads_find_what_the_plain_search_finds(raw: str, a: int, b: int) -> Non
         (directed._GOAL, directed._GOAL_HEADS),
     ):
         for windows in ([(0, len(text))], [(lo, hi)]):
-            found = [m.span() for m in matches_at_heads(regex, heads, text, windows)]
+            found = [m.span() for m in heads.matches(regex, text, windows)]
             assert found == _plain(regex, text, windows)
 
 

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from botwarden.guards.injection import decode, directed, patterns
+from botwarden.guards.injection import canon, decode, directed, patterns
 from botwarden.guards.injection.canon import canonical, fold
 from botwarden.guards.injection.detector import pattern_findings
 from botwarden.guards.normalize import normalize
@@ -538,6 +538,25 @@ def test_decoder_candidates_on_edges(text: str) -> None:
     _same_candidates(text)
 
 
+_GATED_SOUP = st.lists(
+    st.sampled_from(
+        ["alfa", "Alpha|", "bravo/", "charlie,", "delta", "echo", "climate", "80,", "114;",
+         "101", "32", "7", "73,103,110,111,114,101,32,97,108,108,32,112", "i g n o r e",
+         "x", ".-", "-...", "/", "ɐ", "ʇ", "%41", "a_b_c_d_e", "\\u0041", "<~", " ", "\n"]
+    ),
+    max_size=40,
+).map(" ".join)  # fmt: skip
+
+
+@given(_GATED_SOUP)
+def test_gates_close_only_where_no_decoder_could_match(text: str) -> None:
+    """A gate skips a decoder; it must never skip one that would have found something."""
+    gated = list(decode.blobs(text))
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(decode, "_gates", lambda *_: dict.fromkeys(decode._GATE_NAMES, True))
+        assert list(decode.blobs(text)) == gated
+
+
 _ADDRESSED = patterns._ADDRESSED[0]
 _LONG_WORD = st.text("abcdefghijklmnopqrstuvwxyz-", min_size=12, max_size=24)
 _ADDRESS = st.tuples(
@@ -623,3 +642,16 @@ def test_guard_clauses_are_found_where_they_open(words: list[str]) -> None:
     for start in range(len(raw) + 1):
         expected = patterns._reported(patterns._IF_ASKED, raw, start)
         assert patterns._if_asked(raw, start) == expected
+
+
+_PLAIN_LEET = re.compile(r"(?<=[^\W\d_])[013457@$|]+|[013457@$|]+(?=[^\W\d_])")
+
+
+@given(st.text(alphabet="ab \u00e9_9\n0134@$|", max_size=40))
+@example("1gn0r3 2024 $5 pr0mpt |x| a|")
+def test_leet_runs_are_the_plain_patterns(text: str) -> None:
+    """The leetspeak pattern, its look-behind moved after the first character, finds what the
+    pattern as first written finds."""
+    assert [m.span() for m in canon._LEET_RUN.finditer(text)] == [
+        m.span() for m in _PLAIN_LEET.finditer(text)
+    ]

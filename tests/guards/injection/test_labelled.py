@@ -173,3 +173,20 @@ def test_spans_lie_in_the_text_and_hold_a_colon(text: str) -> None:
     for start, end in labelled.find(text):
         assert 0 <= start < end <= len(text)
         assert ":" in text[start:end] or "：" in text[start:end]
+
+
+_NAME_SOUP = st.lists(
+    st.sampled_from(
+        ["AI", "ai", "A.I.", "KI-Agent", "assistant", "Asistente", "copilot", "MI", "mi",
+         "system", "automated review system", "chatbot", "gpt", "x", "said", "mail", " ", ": ",
+         "-", "\n", "(", "'"]
+    ),
+    max_size=30,
+).map("".join)  # fmt: skip
+
+
+@given(_NAME_SOUP)
+def test_every_name_in_ascii_text_begins_at_a_found_head(text: str) -> None:
+    """The names are tried only where a head was found in ASCII text: no name begins elsewhere."""
+    starts = set(labelled._ASCII_NAMES.starts(text.lower(), [(0, len(text))]))
+    assert all(m.start() in starts for m in labelled._NAMES.finditer(text))

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from botwarden.guards.normalize import reads_as_text
+from botwarden.regex_heads import HeadFinder
 
 MAX_BLOBS = 8
 MAX_BLOB_CHARS = 4096
@@ -229,6 +230,9 @@ _DECODERS = (
 _LONG_RUN = 16
 
 
+_GATE_NAMES = tuple(encoding for _, encoding, _ in _DECODERS)
+
+
 def _gates(raw: str, words: list[str]) -> dict[str, bool]:
     """Cheap tests of whether each decoder's regex can match at all, decided once per text."""
     lengths = list(map(len, words))
@@ -246,16 +250,43 @@ def _gates(raw: str, words: list[str]) -> dict[str, bool]:
         "percent-encoded": "%" in raw,
         "escaped": "\\u" in raw or "\\x" in raw,
         # codes apart by spaces are words; by commas alone ("80,114,101"), one word of them
-        "decimal character codes": sum(1 for w in words if w.rstrip(",;").isdecimal())
-        >= _DECIMAL_WORDS
-        or any(w.count(",") >= _DECIMAL_WORDS - 1 for w in words),
+        "decimal character codes": _decimal_gate(raw, words),
         "morse": raw.count("-") + raw.count(".") >= 24 and (".-" in raw or "-." in raw),
-        "upside-down": sum(1 for c in raw if c in _FLIPPED_ONLY) >= _FLIPPED_LEAST,
-        "NATO-spelled": sum(1 for w in words if w.strip("|/,").lower() in _NATO) >= 6,
+        # each letter counted at once (str.count), none in ASCII text
+        "upside-down": not raw.isascii() and sum(map(raw.count, _FLIPPED_ONLY)) >= _FLIPPED_LEAST,
+        "NATO-spelled": _nato_gate(raw, words),
         "underscore-joined": raw.count("_") >= 4,
         # eight single letters as words, or four letters joined by dots, dashes, stars or "_"
         "letter-spaced": lengths.count(1) >= 8 or _SPACED_HINT.search(raw) is not None,
     }
+
+
+def _decimal_gate(raw: str, words: list[str]) -> bool:
+    """Twelve words that are numbers ("80," counted), or a word of twelve numbers apart by
+    commas. Twelve codes are at least 24 digits: ASCII text with fewer holds no run of them.
+    The words are counted in C, commas and semicolons read as spaces (which can only count
+    more of them: the gate opens where it did, and a little more often)."""
+    if raw.isascii() and sum(map(raw.count, "0123456789")) < 2 * _DECIMAL_WORDS:
+        return False
+    numbers = raw.replace(",", " ").replace(";", " ").split()
+    return sum(map(str.isdecimal, numbers)) >= _DECIMAL_WORDS or (
+        raw.count(",") >= _DECIMAL_WORDS - 1
+        and any(w.count(",") >= _DECIMAL_WORDS - 1 for w in words)
+    )
+
+
+# the spelling alphabet's words, found in one pass of a DFA over the lower-cased text: at least
+# as many places as the words the gate counts (a word "Alfa|" holds "alfa"; "climate" holds "lima")
+_NATO_FINDER = HeadFinder(_NATO_WORDS)
+
+
+def _nato_gate(raw: str, words: list[str]) -> bool:
+    """Six words of the spelling alphabet, separators around them stripped (counted word by word
+    only where the DFA found six of them in the text)."""
+    lowered = raw.lower()  # (its length may differ: "İ" grows)
+    if len(_NATO_FINDER.starts(lowered, [(0, len(lowered))])) < 6:
+        return False
+    return sum(1 for w in words if w.strip("|/,").lower() in _NATO) >= 6
 
 
 def blobs(raw: str) -> Iterator[View]:
@@ -347,7 +378,17 @@ _REVERSE_HINT = re.compile(
 )
 
 
+# A part of each of _REVERSE_HINT's words written in ASCII: text without any of them, and
+# without other scripts, cannot match it (a substring test is a fraction of the regex's search)
+_REVERSE_PARTS = (
+    "backward", "revers", "envers", "ruckwarts", "reves", "rovescia", "tras para", "contrario",
+    "odwrotnie", "achterstevoren", "baklanges",
+)  # fmt: skip
+
+
 def points_at_reversal(canon: str) -> bool:
+    if canon.isascii() and not any(part in canon for part in _REVERSE_PARTS):
+        return False
     return _REVERSE_HINT.search(canon) is not None
 
 
@@ -358,7 +399,7 @@ _ROT13_HINT = re.compile(r"\brot[\s_-]?13\b", re.IGNORECASE)
 
 def points_at_rot13(raw: str) -> bool:
     """Read on the text as written: canonical text reads "rot13" as leetspeak ("rotie")."""
-    return _ROT13_HINT.search(raw) is not None
+    return "13" in raw and _ROT13_HINT.search(raw) is not None
 
 
 # A shift other than rot13 is read only where the text says it is there ("shift each letter
@@ -372,12 +413,19 @@ _SHIFT_HINT = re.compile(
     r"decifra\w*|entschlussel\w*|verschieb\w*)\b"
 )
 _LOWER = "abcdefghijklmnopqrstuvwxyz"
+# the ASCII part of each of _SHIFT_HINT's words ("cipher" in "decipher" and "ciphertext")
+_SHIFT_PARTS = (
+    "caesar", "cesar", "cezar", "casar", "cipher", "chiffre", "cifra", "rot", "shift", "decalage",
+    "decrypt", "decode", "entschlussel", "verschieb",
+)  # fmt: skip
 
 
 def shifted(canon: str) -> Iterator[View]:
     """``canon`` read with each letter shift but rot13's, when it hints at one; only the shifts
     that turn words into common short ones, so a document that says "decode" costs a set look-up
     per shift, not a scan."""
+    if canon.isascii() and not any(part in canon for part in _SHIFT_PARTS):
+        return
     if _SHIFT_HINT.search(canon) is None:
         return
     head = canon[:MAX_SHIFTED_CHARS]

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 
-from botwarden.regex_heads import literal_heads, matches_at_heads
+from botwarden.regex_heads import HeadFinder, literal_heads
 
 REACH = 300  # characters from the AI's name to the start of the goal
 _GOAL_SPAN = 260  # how far past REACH a goal may run (``curl ... | sh`` holds 200 characters)
@@ -245,8 +245,8 @@ def _heads(regex: re.Pattern[str]) -> tuple[str, ...]:
     return tuple(sorted({head for head, _ in found}))
 
 
-_AI_HEADS = _heads(_AI)
-_GOAL_HEADS = _heads(_GOAL)
+_AI_HEADS = HeadFinder(_heads(_AI))
+_GOAL_HEADS = HeadFinder(_heads(_GOAL))
 
 
 def _lower(raw: str) -> str:
@@ -278,7 +278,7 @@ def find(raw: str) -> list[tuple[int, int]]:
     """Each passage's first directed goal, as (start of the AI's name, end of the goal)."""
     text = _lower(raw)
     whole = [(0, len(text))]
-    names = [m.start() for m in matches_at_heads(_AI, _AI_HEADS, text, whole)]
+    names = [m.start() for m in _AI_HEADS.matches(_AI, text, whole)]
     if not raw.isascii():
         names = sorted({*names, *(m.start() for m in _AI_OTHER_SCRIPTS.finditer(text))})
     if not names:
@@ -290,7 +290,7 @@ def find(raw: str) -> list[tuple[int, int]]:
             windows[-1] = (windows[-1][0], max(hi, windows[-1][1]))
         else:
             windows.append((lo, hi))
-    goals = matches_at_heads(_GOAL, _GOAL_HEADS, text, windows)
+    goals = _GOAL_HEADS.matches(_GOAL, text, windows)
     if not raw.isascii():
         goals.extend(m for lo, hi in windows for m in _GOAL_UNSPACED.finditer(text, lo, hi))
         goals.sort(key=lambda m: m.start())

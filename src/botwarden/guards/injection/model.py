@@ -28,8 +28,8 @@ MAGIC = b"BWINJ\x01"
 WINDOW = 64
 STRIDE = 32  # WINDOW is two strides: HashedModel._score_distinct reads windows as block pairs
 MAX_TOKENS = 65536
-# n-gram -> weight, kept per model: words repeat (Zipf), and a dict look-up costs a third of
-# encoding, hashing and indexing each one. Forgotten at once when full (bounded memory).
+# n-gram -> weight, kept per model ("w12" models): words repeat (Zipf), and a dict look-up costs
+# a third of encoding, hashing and indexing each one. Forgotten at once when full (bounded memory).
 _MEMO_KEPT = 1 << 15
 
 
@@ -211,25 +211,22 @@ class HashedModel:
 
     def _w12_ids(self, toks: Sequence[str]) -> list[int]:
         """The ids :func:`feature_ids` gives each token under "w12", in one flat list (the
-        token's word, then the bigram it closes), with ids remembered per n-gram."""
-        memo = self._memo
-        if len(memo) > _MEMO_KEPT:
-            memo.clear()
-        mask, crc = self.buckets - 1, zlib.crc32
-        out: list[int] = []
-        prev = ""
-        for tok in toks:
-            single = memo.get(tok)
-            if single is None:
-                single = memo[tok] = crc(tok.encode()) & mask
-            out.append(single)
-            if prev:
-                gram = f"{prev} {tok}"
-                closing = memo.get(gram)
-                if closing is None:
-                    closing = memo[gram] = crc(gram.encode()) & mask
-                out.append(closing)
-            prev = tok
+        token's word, then the bigram it closes). No memo and no Python loop per token: a
+        bigram's CRC-32 goes on from its first word's ("a b" is "a", then " b"), each step a C
+        loop (map) over the text's tokens. As fast as the hits of a memo of every n-gram, and
+        a memo of 32k n-grams was forgotten every few kilobytes of new text (three times slower
+        then)."""
+        if not toks:
+            return []
+        crc, keep = zlib.crc32, (self.buckets - 1).__and__
+        encoded = list(map(str.encode, toks))
+        words = list(map(crc, encoded))
+        closing = map(crc, map(b" ".__add__, encoded[1:]), words[:-1])
+        # each token's word, then the bigram it closes: w0, w1, g01, w2, g12, ...
+        out = [0] * (2 * len(toks) - 1)
+        out[0] = keep(words[0])
+        out[1::2] = map(keep, words[1:])
+        out[2::2] = map(keep, closing)
         return out
 
     def _w12_sums(self, toks: Sequence[str]) -> list[int]:

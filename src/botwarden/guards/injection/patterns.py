@@ -16,14 +16,17 @@ log-odds, so one explicit override outweighs a benign-looking model score but a 
 from __future__ import annotations
 
 import functools
+import itertools
+import operator
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from re import _parser as sre_parse
 
 from botwarden.guards.injection import directed, labelled, languages
 from botwarden.guards.injection.canon import fold
-from botwarden.regex_heads import literal_heads, matches_at, matches_at_heads
+from botwarden.regex_heads import HeadFinder, literal_heads, matches_at, matches_at_heads
 
 OVERRIDE = "injection.instruction-override"
 ROLE_PLAY = "injection.role-play"
@@ -79,6 +82,9 @@ class Rule:
     # A rule no single regex states (raw text in, spans out): its regex, anchors and word tests
     # are then not read, its kind and weights are.
     finder: Callable[[str], list[tuple[int, int]]] | None = None
+    # Every match begins a line (a raw rule whose pattern opens with "^", MULTILINE): tried at
+    # the line starts only, instead of ``re`` trying the "^" at every position.
+    at_lines: bool = False
 
     def weight_for(self, prompt: bool) -> float:
         return self.prompt_weight if prompt and self.prompt_weight is not None else self.weight
@@ -364,12 +370,13 @@ _PROMPT = _w(
 
 
 PREFIX = 4
+_HEAD_OF_WORD = operator.itemgetter(slice(0, PREFIX))  # w[:PREFIX], called from C
 _UNSPACED = frozenset({"zh", "ja", "ko", "th"})
 
 
 def prefixes(words: list[str]) -> frozenset[str]:
     """The set a text's words are matched against: each word cut to ``PREFIX`` characters."""
-    return frozenset(w[:PREFIX] for w in words)
+    return frozenset(map(_HEAD_OF_WORD, words))
 
 
 _MODES = (
@@ -460,11 +467,33 @@ def _raw(
     near: tuple[str, ...] = (),
     starts: str | None = None,
 ) -> Rule:
+    regex = re.compile(pattern, re.IGNORECASE | re.MULTILINE)
     return Rule(
-        kind, weight, re.compile(pattern, re.IGNORECASE | re.MULTILINE), anchors, "any", raw=True,
+        kind, weight, regex, anchors, "any", raw=True,
         prompt_weight=prompt_weight, prefixes=_keys(near), near=near,
         starts=re.compile(starts, re.MULTILINE) if starts else None,
+        heads=None if near else raw_heads(regex), at_lines=_opens_lines(regex),
     )  # fmt: skip
+
+
+def _opens_lines(regex: re.Pattern[str]) -> bool:
+    """Whether the pattern's first item, outside any alternation, is "^" (with MULTILINE: a
+    line start)."""
+    parsed = list(sre_parse.parse(regex.pattern, regex.flags))
+    return bool(regex.flags & re.MULTILINE) and parsed[:1] == [
+        (sre_parse.AT, sre_parse.AT_BEGINNING)
+    ]
+
+
+def raw_heads(regex: re.Pattern[str]) -> tuple[str, ...] | None:
+    """What every match of a raw rule (IGNORECASE) begins with, lower-cased: looked for in the
+    lower-cased text where that text is ASCII (where no other letter matches an ASCII one
+    case-insensitively, as the dotless i, U+0131, matches "i"); None where a match may begin with
+    anything. One character is enough here: the raw rules' openers are punctuation ("[", "<|")."""
+    found = literal_heads(regex, HEAD)
+    if found is None or any(not head for head, _ in found):
+        return None
+    return tuple(sorted({head for head, _ in found}))
 
 
 # what a note to the model is called ("Note to the assistant:", "Reminder for AI agents")
@@ -1384,11 +1413,12 @@ _ENGLISH: tuple[Rule, ...] = (
         ("beginning", "start", "top"),
     ),
     # text addressed to the model inside data: "Note to the assistant:", "if you are an AI"
+    # (canonical text has no whitespace but spaces: "  " is written out, so the rule has heads)
     _rule(
         OVERRIDE,
         5.0,
         r"(?:\b(?:note|message|notice|attention|reminder|memo|hint|directive|update)|"
-        r"(?:^|\s\s|\b(?:new|updated|important|urgent|hidden|special|additional|secret|"
+        r"(?:^|  |\b(?:new|updated|important|urgent|hidden|special|additional|secret|"
         r"priority|mandatory|critical)\s)(?:instructions?|request))\s+(?:to|for)\s+"
         r"(?:the\s+|any\s+|all\s+)?"
         # a role only software has: "the phone assistant", "shopping agents", "the review bot"
@@ -2526,7 +2556,7 @@ _DELIMITERS: tuple[Rule, ...] = (
     _raw(
         DELIMITER,
         2.5,
-        r"(?:(?<!-)-{3,}|(?<!=)={3,}|(?<!\*)\*{3,}|\[|\()[ \t]*(?:end|begin|"
+        r"(?:-(?<!--)-{2,}|=(?<!==)={2,}|\*(?<!\*\*)\*{2,}|\[|\()[ \t]*(?:end|begin|"
         r"start)\s+(?:of\s+)?(?:the\s+)?(?:document|text|email|e-mail|file|context|data|input|"
         r"user input|article|content|page|untrusted|conversation|system prompt|"
         r"prompt)[ \t]*(?:-{3,}|={3,}|\*{3,}|\]|\))",
@@ -2568,7 +2598,7 @@ _EXFIL_RAW: tuple[Rule, ...] = (
     _raw(
         EXFILTRATION,
         2.0,
-        r"\b(?:send|forward|e-?mail|post|upload|transmit|submit|share|copy|bcc|cc)\b[^.\n]{0,80}?"
+        r"\b(?:send|forward|email|e-mail|post|upload|transmit|submit|share|copy|bcc|cc)\b[^.\n]{0,80}?"
         r"\b(?:to|at)\s+(?:[\w.+-]+@[\w-]+\.[\w.-]+|https?://\S+)",
         ("send", "forward", "mail", "post", "upload", "transmit", "submit", "share", "copy", "cc"),
     ),
@@ -2915,9 +2945,47 @@ class _RuleIndex:
                 self.always.append(index)
         self.by_prefix = {prefix: tuple(found) for prefix, found in by_prefix.items()}
         self.keys = frozenset(self.by_prefix)
+        self.always_ascii = [
+            index
+            for index in self.always
+            if rules[index].finder is not None or any(a.isascii() for a in rules[index].anchors)
+        ]
+        # The heads of the rules, each kind found in one pass of a DFA (where a ``str.find`` pass
+        # per head per rule, or a pass over every word, cost as much as a dozen rules): the heads
+        # of the rules that open a word, each after a space (a fifth of a text's words start with
+        # one); the other canonical rules' heads, anywhere; the raw rules' heads in lower case.
+        small = len(rules) < _INDEXED
+        word_heads = {h for r in rules if r.at_words and r.heads for h in r.heads}
+        any_heads = {
+            h for r in rules if not r.at_words and r.heads and r.finder is None and not r.raw
+            for h in r.heads
+        }  # fmt: skip
+        raw_heads = {h for r in rules if r.raw and r.heads and r.finder is None for h in r.heads}
+        self.word_finder = _finder({" " + h for h in word_heads}, small)
+        self.any_finder = _finder(any_heads, small)
+        self.raw_finder = _finder(raw_heads, small)
 
-    def candidates(self, words: frozenset[str], leet: bool) -> list[Rule]:
-        chosen = set(self.always)
+    def heads_in(self, canon: str) -> dict[str, list[int]] | None:
+        """Where each head of the rules that do not open a word occurs (every occurrence, in
+        order), or None where there is no finder (the rules then find their heads)."""
+        return None if self.any_finder is None else self.any_finder.places(canon)
+
+    def raw_heads_in(self, lowered: str) -> dict[str, list[int]] | None:
+        """:meth:`heads_in` for the raw rules' heads, in the lower-cased ASCII text."""
+        return None if self.raw_finder is None else self.raw_finder.places(lowered)
+
+    def word_heads_at(self, canon: str) -> dict[str, list[int]]:
+        """:func:`_word_heads_at` for the heads of these rules only (the others are never looked
+        up). Canonical text separates words by spaces alone, so a head after a space, or at the
+        start, opens a word; the space stands at the word's offset in the text without it."""
+        if self.word_finder is None:
+            return _word_heads_at(canon)
+        return {head[1:]: at for head, at in self.word_finder.places(" " + canon).items()}
+
+    def candidates(self, words: frozenset[str], leet: bool, ascii_text: bool = False) -> list[Rule]:
+        """``ascii_text``: the text is ASCII, so rules with other scripts' anchors alone cannot
+        match it."""
+        chosen = set(self.always_ascii if ascii_text else self.always)
         for prefix in self.keys & words:
             chosen.update(self.by_prefix[prefix])
         if leet:
@@ -2928,16 +2996,22 @@ class _RuleIndex:
 _INDEXES: dict[int, _RuleIndex] = {}
 
 
+def _finder(heads: set[str], small: bool) -> HeadFinder | None:
+    """A finder of ``heads``; none for a caller's small selection of rules (built per call,
+    where an automaton would cost more than it saves)."""
+    return None if small or not heads else HeadFinder(tuple(sorted(heads)))
+
+
 _INDEXED = 16  # fewer rules than this (a caller's own selection) are tested one by one
 
 
-def _candidates(rules: tuple[Rule, ...], words: frozenset[str], leet: bool) -> list[Rule]:
+def _index(rules: tuple[Rule, ...]) -> _RuleIndex:
     if len(rules) < _INDEXED:
-        return _RuleIndex(rules).candidates(words, leet)
+        return _RuleIndex(rules)
     index = _INDEXES.get(id(rules))
     if index is None or index.rules is not rules:
         index = _INDEXES[id(rules)] = _RuleIndex(rules)
-    return index.candidates(words, leet)
+    return index
 
 
 def scan(
@@ -2955,7 +3029,14 @@ def scan(
     leet = any(c in raw for c in "@$|")
     hits: list[Hit] = []
     heads_at: dict[str, list[int]] | None = None  # word starts by their first HEAD characters
-    for rule in _candidates(rules, words, leet):
+    heads_in: dict[str, list[int]] | None = None  # every occurrence of the other rules' heads
+    heads_found = False
+    # the raw rules' heads in the lower-cased text (ASCII text only); None: not looked for yet
+    raw_heads_in: dict[str, list[int]] | None = None
+    raw_found: bool | None = None
+    line_starts: list[int] | None = None
+    index = _index(rules)
+    for rule in index.candidates(words, leet, raw.isascii()):
         if rule.finder is not None:
             found = [Hit(rule, start, end) for start, end in rule.finder(raw)]
         elif rule.near:
@@ -2966,15 +3047,32 @@ def scan(
                     continue
             elif not any(a in (lowered if rule.raw else canon) for a in rule.anchors):
                 continue
-            if rule.heads is None:
+            if rule.raw and rule.heads is not None and raw_found is not False:
+                if raw_found is None:
+                    raw_heads_in = index.raw_heads_in(lowered) if raw.isascii() else None
+                    raw_found = raw_heads_in is not None
+                if raw_heads_in is not None:
+                    found = _at_heads(rule, raw, rule.heads, raw_heads_in)
+                else:
+                    found = [Hit(rule, m.start(), m.end()) for m in rule.regex.finditer(raw)]
+            elif rule.at_lines:
+                if line_starts is None:
+                    line_starts = [0, *(m.end() for m in _NEWLINE.finditer(raw))]
+                whole = [(0, len(raw))]
+                found = [
+                    Hit(rule, *m.span()) for m in matches_at(rule.regex, raw, whole, line_starts)
+                ]
+            elif rule.heads is None or rule.raw:
                 text = raw if rule.raw else canon
                 found = [Hit(rule, m.start(), m.end()) for m in rule.regex.finditer(text)]
             elif rule.at_words:
                 if heads_at is None:
-                    heads_at = _word_heads_at(canon)
+                    heads_at = index.word_heads_at(canon)
                 found = _at_words(rule, canon, heads_at)
             else:
-                found = _at_heads(rule, canon, rule.heads)
+                if not heads_found:
+                    heads_in, heads_found = index.heads_in(canon), True
+                found = _at_heads(rule, canon, rule.heads, heads_in)
         if found:
             hits.extend(kept(rule, found, canon, raw))
     return hits
@@ -3376,6 +3474,7 @@ def _near_words(rule: Rule, raw: str, words: frozenset[str] | None = None) -> li
 
 
 _WORD_START = re.compile(r"(?<!\S)\S")
+_NEWLINE = re.compile("\n")
 
 
 def _word_heads_at(canon: str) -> dict[str, list[int]]:
@@ -3392,16 +3491,29 @@ def _word_heads_at(canon: str) -> dict[str, list[int]]:
 def _at_words(rule: Rule, text: str, heads_at: dict[str, list[int]]) -> list[Hit]:
     """:func:`_at_heads` for a rule whose matches begin words (``Rule.at_words``)."""
     assert rule.heads is not None
-    starts = sorted(at for head in rule.heads for at in heads_at.get(head, ()))
+    starts = sorted(_places(heads_at, rule.heads))
     if not starts:
         return []
     found = matches_at(rule.regex, text, [(0, len(text))], starts)
     return [Hit(rule, m.start(), m.end()) for m in found]
 
 
-def _at_heads(rule: Rule, text: str, heads: tuple[str, ...]) -> list[Hit]:
+def _at_heads(
+    rule: Rule, text: str, heads: tuple[str, ...], heads_in: dict[str, list[int]] | None = None
+) -> list[Hit]:
     """``rule.regex.finditer(text)``, trying the rule only where a head occurs: every match
     begins at such a place (and is not empty: a head is at least two characters), which is what
-    :func:`~botwarden.regex_heads.matches_at_heads` needs to give the same matches."""
-    found = matches_at_heads(rule.regex, heads, text, [(0, len(text))])
+    :func:`~botwarden.regex_heads.matches_at_heads` needs to give the same matches. ``heads_in``:
+    where the heads occur, when the caller found them all at once."""
+    whole = [(0, len(text))]
+    if heads_in is None:
+        found = matches_at_heads(rule.regex, heads, text, whole)
+    else:
+        starts = sorted(set(_places(heads_in, heads)))
+        found = matches_at(rule.regex, text, whole, starts) if starts else []
     return [Hit(rule, m.start(), m.end()) for m in found]
+
+
+def _places(found: dict[str, list[int]], heads: tuple[str, ...]) -> Iterator[int]:
+    """Every place ``found`` lists for one of ``heads`` (in C: a rule has up to forty heads)."""
+    return itertools.chain.from_iterable(map(found.get, heads, itertools.repeat((), len(heads))))
