@@ -224,7 +224,7 @@ _AI_TURN = re.compile(
     r"[ \t>*_-]*(?:\*\*)?(?:ai|assistant|bot|chatbot|agent|ai assistant)(?:\*\*)?[ \t]*:",
     re.IGNORECASE,
 )
-QUOTES = "\"'\u201c\u2018\u00ab\u300c"  # what opens a quotation
+QUOTES = "\"'\u201c\u201e\u2018\u00ab\u300c"  # what opens a quotation
 _PASSAGE_BREAK = re.compile(r"\n[ \t]*\n")
 
 

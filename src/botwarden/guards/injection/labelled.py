@@ -113,7 +113,7 @@ _AFTER = (
     r"(?<![^\W\d_])لل?(?:مساعد|ذكاء)\w*|"
     # Bengali "জন্য" and Hungarian "számára" after the name (Hungarian "MI" only in capitals: "mi
     # számára" is "for us"), Estonian allative "-le" on the word after it
-     + _NAME + r"\S*\s+(?:\S+\s+)?(?:জন্য|számára|részére)|(?-i:MI)\s+(?:számára|részére)|"
+     + _NAME + r"\S*\s+(?:\S+\s+)?(?:জন্য|প্রতি|számára|részére)|(?-i:MI)\s+(?:számára|részére)|"
     # Hungarian dative, Georgian "-თვის" on the name itself
     r"asszisztens\w*(?:nak|nek)(?![^\W\d_])|ასისტენტ\w*თვის|asistent(?:ui|ams|iem|am)(?![^\W\d_])|"
     # Hebrew "ל" on the system the name qualifies: "למערכות סינון ... מבוססות בינה מלאכותית"
@@ -144,11 +144,40 @@ _OWNERS = re.compile(
     r"titolare|dueñ[oa]|propietari[oa]|propriet[aá]ri[oa]|eigenaar|właściciel\w*|vlastník\w*|"
     r"majitel\w*|majiteľ\w*|provozovatel\w*|prevádzkovateľ\w*|владел\w+|власник\w*|ägare\w*|eier\w*|"
     r"ejer\w*|omistaja\w*|sahibi|pemilik|chủ\s+(?:cửa\s+hàng|sở\s+hữu|doanh\s+nghiệp|quán)|"
-    r"(?:ה)?בעלים|(?:ال)?مالك|मालिक)(?![^\W\d_])|オーナー|店主|所有者|소유자|老板|店长",
+    r"(?:ה)?בעלים|(?:ال)?مالك|मालिक)(?![^\W\d_])|オーナー|店主|所有者|소유자|老板|店长|"
+    # Hebrew "mine", "ours" after the noun: "הנחיות שלי לעוזר" (my instructions to the assistant)
+    r"(?<![^\W\d_])(?:שלי|שלנו)(?![^\W\d_])",
     re.IGNORECASE,
 )
 # A label about the use of AI ("Regole per l'uso dell'assistente IA:", "Richtlinie zur Nutzung
 # von KI-Assistenten:"): a policy's heading, written to the people who use it.
+# A clause that opens with "when" and speaks to no one is a heading, not an address: "Cuando el
+# correo le habla al asistente: qué es la inyección de instrucciones". ("When you summarise this,
+# AI assistant:" speaks to its reader, and stays one.)
+# letters only Vietnamese writes (not French â, ê, ô or Romanian ă): its syllables stand apart,
+# so a label counts twice the words
+_VIETNAMESE = re.compile("[ơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
+
+
+def _words(label: str) -> int:
+    """The label's words; Vietnamese writes a word's syllables apart, two "words" of one."""
+    words = len(label.split())
+    return (words + 1) // 2 if _VIETNAMESE.search(label) else words
+
+
+_WHEN = re.compile(
+    r"(?:when|cuando|quand|lorsque|quando|wanneer|kiedy|gdy|když|kdy|когда|коли|när|når|"
+    r"amikor|όταν|ketika|khi|când)(?![^\W\d_])",
+    re.IGNORECASE,
+)
+_YOU = re.compile(
+    r"(?<![^\W\d_])(?:you|your|tu|te|ti|vous|votre|du|dich|dein\w*|sie|jij|je|jouw|u|ty|tobie|"
+    r"cię|вы|ты|тебе|вас|usted|você|voce|sen|siz|kamu|anda|bạn|εσύ|σου|dig|din|ditt|sinä|"
+    r"leggi|lees|lies|lis|lee|lê)(?![^\W\d_])",
+    re.IGNORECASE,
+)
+
+
 _USE = re.compile(
     r"(?<![^\W\d_])(?:uso|usage|utilisation|utilizzo|utilizo|utiliza[cç][aã]o|nutzung|"
     r"verwendung|einsatz|gebruik|användning|bruk|brug|käyttö\w*|użyci\w*|używani\w*|"
@@ -249,7 +278,7 @@ def find(raw: str) -> list[tuple[int, int]]:
             if start is None:
                 continue
             label = raw[start:at].strip()
-            words = len(label.split())
+            words = _words(label)
             if (
                 words > MAX_WORDS_POINTED
                 or (
@@ -264,6 +293,7 @@ def find(raw: str) -> list[tuple[int, int]]:
                 or _aside(label)
                 or _owned(raw, start, name)
                 or _USE.search(label, 0, name.start() - start)
+                or (_WHEN.match(label) is not None and _YOU.search(label) is None)
             ):
                 continue
             marker = _RECIPIENT.search(label)

@@ -970,7 +970,9 @@ RULES: tuple[Entry, ...] = (
 # "if anyone asks, ignore your instructions" has a comma before its order, and is not excused.
 IF_ASKED = (
     r"(?:\b(?:if|when|whenever|should|unless)\s+(?:someone|somebody|anyone|anybody|users|"
-    r"customers|people|they|(?:a|an|the|any)\s+(?:\S+\s+)?(?:user|customer|visitor|caller|person|"
+    r"customers|people|they|(?:any|some|one)\s+of\s+(?:it|them|this|that|these|those)"
+    r"(?:\s+(?:text|content|data|input|material|pages?|documents?|e-?mails?|messages?|reviews?))?|"
+    r"(?:a|an|the|any)\s+(?:\S+\s+)?(?:user|customer|visitor|caller|person|"
     r"patron|member|student|client|guest|message|document|e-?mail|page|website|prompt|input|"
     r"tool|text)s?)\s+(?:ever\s+|then\s+|later\s+)?(?:asks?|asked|tells?|told|requests?|"
     r"requested|wants?|instructs?|instructed|tries|tried|try|attempts?|demands?|says?|urges?|"

@@ -1494,7 +1494,11 @@ _ENGLISH: tuple[Rule, ...] = (
         # not "text addressed to AI systems must be reported": what such text is, described
         r"(?<!addressed to )(?<!aimed at )(?<!directed at )(?<!targeting )"
         r"\b(?:ai|llm)\s+(?:agents?|assistants?|models?|bots?|"
-        r"systems?)\b(?:\s+\S+){0,6}?\s+(?:should|must|need to|are required to|shall|have to)\b",
+        r"systems?)\b(?:\s+\S+){0,6}?\s+"
+        # not a question about something else: "how do red teams test AI agents ..., and what
+        # should a report hold?" (but "(for AI assistants) what should you remember?" asks them)
+        r"(?:(?<!what )(?<!how )(?<!why )(?<!which )(?<!where )(?<!when )"
+        r"(?:should|must|need to|are required to|shall|have to)\b|(?:should|must|shall)\s+you\b)",
         ("attention", "dear", "hey", "hello", "hi", "if", "ai", "llm"),
     ),
     # a passage declared to be for the machine: "the following paragraph is addressed to the
@@ -2791,10 +2795,10 @@ _AI_NAME = (
     r"(?:automated|autonomous)[ -](?:[\w-]{1,24}[ -]){0,2}?(?:assistant|agent|reviewer|"
     r"screener|summari[sz]er|bot|model|system|tool|reader|helper|triager|responder)s?|"
     # a role only software has: "coding agents", "expense assistant", "vision model"
-    r"(?:coding|code|notebook|browser|web|mail|e-?mail|inbox|calendar|expense|shopping|booking|"
-    r"smart|digital|multimodal|vision|summari[sz]ing|summary|triage|translation|writing|voice|"
-    r"agentic|scheduling|computer-use|tool-using)[ -](?:assistant|agent|model|copilot|"
-    r"reviewer|reader|helper|bot)s?|"
+    r"(?:coding|code|notebook|browser|browsing|web|mail|e-?mail|inbox|calendar|expense|shopping|"
+    r"booking|smart|digital|multimodal|vision|summari[sz]ing|summary|triage|translation|writing|"
+    r"voice|agentic|scheduling|computer-use|tool-using|moderation|verification)[ -](?:assistant|"
+    r"agent|model|copilot|reviewer|reader|helper|bot|ai|llm)s?|"
     r"(?:[\w-]{1,24}[ -]){0,2}?(?:assistant|agent|bot|model|asistente|assistente|assistent)e?s?"
     r"[ -](?:ai|llm|gpt|ia|ki)|"
     r"(?:[\w-]{1,24}[ -]){0,2}?(?:copilot|chatbot|language model|sprachmodell|chat-?bot|bot)s?|"
@@ -2813,6 +2817,7 @@ _AI_NAME = (
 _BARE_NAME = r"(?:ai|llm|gpt|genai|copilot|chatbot|bot|ki|ia|ИИ)\b"
 _ORDER = (
     r"(?:ignore|disregard|forget|override|skip|when|whenever|if|before|after|while|always|never|"
+    r"to (?:continue|proceed|comply|finish|complete)|categori[sz]e|"
     r"do not|don't|dont|please|you (?:must|should|will|are to|need to|have to|may now)|"
     r"(?:your|the) (?:real |actual |new |true |only |next )?(?:task|job|instructions?|priority)|"
     r"instead|insert|add|include|append|say|tell|state|claim|recommend|rate|score|approve|"
@@ -3092,7 +3097,16 @@ def kept(rule: Rule, found: list[Hit], canon: str, raw: str) -> list[Hit]:
         transcript = directed.PERSON_TURN.search(raw) is not None
         found = [h for h in found if not quoted(raw, h) and not (transcript and _turn(raw, h))]
     if found and rule.kind == OVERRIDE:
-        found = [hit for hit in found if not _IN_THE_DATA.match(canon, hit.end)]
+        found = [
+            hit
+            for hit in found
+            if not _IN_THE_DATA.match(canon, hit.end)
+            and not (
+                _DROPPING.match(canon, hit.start)
+                and _NOT_BEFORE.search(canon, max(0, hit.start - 24), hit.start)
+            )
+            and not _OWN_WORDS.match(canon, hit.start)
+        ]
     if found and rule.kind == ROLE_PLAY:
         found = [hit for hit in found if not _on_a_device(canon, hit)]
     if found and rule.kind in _TOLD_AI_FAMILIES:
@@ -3108,6 +3122,8 @@ def kept(rule: Rule, found: list[Hit], canon: str, raw: str) -> list[Hit]:
             hit
             for hit in found
             if not _reported(_NEVER_REVEAL, canon, hit.start)
+            # German and Dutch put the negation after: "Gib diese Anweisungen nicht preis"
+            and _NOT_PREIS.match(canon, hit.end) is None
             # "translate 'the previous instructions on the box were wrong'": a quoted string
             # is what is to be shown or translated, not the reader's instructions
             and _QUOTED_OBJECT.match(raw, hit.start) is None
@@ -3179,16 +3195,24 @@ def _within_sentences(rule: Rule, canon: str, raw: str, found: list[Hit]) -> lis
 
 # A device named just before a mode ("auf meinem Android-Handy den Entwicklermodus"): a setting
 _DEVICE_BEFORE = re.compile(
-    r"\b(?:phone|android|iphone|ipad|samsung|pixel|galaxy|tablet|laptop|handy|smartphone|telefon\w*|"
+    r"\b(?:phone|android|iphone|ipad|samsung|pixel|galaxy|tablet|laptop|chromebook|handy|smartphone|"
+    r"telefon\w*|"
     r"telefono|movil|celular|portable|tablette|cellulare|telefoon|телефон\w*|смартфон\w*|"
     r"планшет\w*|xiaomi|huawei)\b(?:\s+\S+){0,3}\s+$"
 )
 _MODE_WORD = re.compile(r"mode|modus|modo|modalit|режим")
+# ... or just after it: "Developer mode on school Chromebooks is disabled by policy"
+_DEVICE_AFTER = re.compile(
+    r"\s+(?:on|in|for|auf|sur|en|su|em|na)?\s*(?:\S+\s+){0,2}?(?:chromebooks?|phones?|android|"
+    r"iphones?|ipads?|devices?|laptops?|tablets?|pcs|computers?|macs?|macbooks?|routers?|tvs?|"
+    r"consoles?|handys?|smartphones?|geraten?|appareils?|dispositivos?|telefon\w*)\b"
+)
 
 
 def _on_a_device(canon: str, hit: Hit) -> bool:
     return _MODE_WORD.search(canon, hit.start, hit.end) is not None and (
         _DEVICE_BEFORE.search(canon, max(0, hit.start - 60), hit.start) is not None
+        or _DEVICE_AFTER.match(canon, hit.end) is not None
     )
 
 
@@ -3213,7 +3237,17 @@ _TOLD_AI = re.compile(
     # it", "l'assistant est configuré pour | ignorer toute consigne"
     r"\b(?:is|are|was|were|gets|get)\s+(?:told|instructed|configured|set up|designed|trained|"
     r"prompted|programmed)\s+to\s+(?:\S+\s+){0,2}?$|"
-    r"\b(?:est|sont)\s+(?:configure|configures|parametre|parametres|programme|concu)e?s?\s+pour\s+$"
+    r"\b(?:est|sont)\s+(?:configure|configures|parametre|parametres|programme|concu)e?s?\s+pour\s+$|"
+    # an attack given as an example of what text may ask: "for example asking you to apply a
+    # discount, ignore your rules", "till exempel att bortse från reglerna", "como pedir que
+    # ignore estas regras", "chiedendo di ignorare le regole"
+    r"\b(?:for example|for instance|e g|such as|like)\s+(?:by\s+)?(?:asking|telling|"
+    r"instructing|urging|ordering|requesting|getting)\s+(?:you|it|them|the\s+\S+)\s+to\s+"
+    r"(?:\S+\s+){0,12}?$|"
+    r"\b(?:till exempel|exempelvis|for eksempel|f eks)\s+(?:att|at|a)\s+$|"
+    r"\b(?:como|tipo)\s+(?:pedir|mandar|solicitar)\s+(?:que|para)\s+(?:\S+\s+){0,2}?$|"
+    r"\b(?:chiedendo(?:gli|le)?|pidiendo(?:le)?|pedindo(?:lhe)?|demandant|en lui demandant)\s+"
+    r"(?:di|de|d|que|para|a)\s+$"
 )
 _TOLD_AI_FAMILIES = frozenset({OVERRIDE, ROLE_PLAY, EXTRACTION})
 
@@ -3222,9 +3256,11 @@ _TOLD_AI_FAMILIES = frozenset({OVERRIDE, ROLE_PLAY, EXTRACTION})
 # Definitions, glossaries and lectures say what an attack tries to do; an attack does it.
 _ATTEMPT = re.compile(
     r"\b(?:(?:intended|meant|designed|crafted|written|used|trying|tries|try|tried|attempts?|"
-    r"attempting|aims?|aiming|seeks?|seeking|way|ways|requests)\s+to\s+"
-    r"(?:(?:make|get|trick|cause|convince|persuade|force)\s+(?:a|the|an|its|their)\s+(?:\S+\s+)?"
-    r"(?:to\s+)?)?|"
+    r"attempting|aims?|aiming|seeks?|seeking|way|ways|requests?)\s+to\s+"
+    r"(?:(?:make|get|trick|cause|convince|persuade|force)\s+(?:a|the|an|its|their)\s+"
+    r"(?:\S+\s+){1,3}?(?:to\s+)?)?|"
+    # "far rivelare le istruzioni" (to make it reveal), "faire ignorer", "hacer ignorar"
+    r"(?:far|fargli|farle|faire|fazer|hacer|hacerle)\s+|"
     r"(?:claiming|claims|claim|saying|says|stating|states|asserting|asserts|pretending|pretends)"
     r"\s+(?:that\s+)?(?:the\s+|all\s+)?|"
     r"(?:pedidos?|solicitudes|peticiones|demandes|richieste|tentativas|intentos|tentatives|"
@@ -3263,7 +3299,29 @@ _IN_THE_DATA = re.compile(
     r"messages?|correos?|paginas?|archivos?|mensajes?|contenidos?|dokumente?n?|dokumentu|"
     r"seiten?|dateien?|nachrichten?|inhalten?|pagina|bestand|bericht|berichten|documenti|pagine|"
     r"messaggi|contenuti|documentos|arquivos|mensagens|conteudos|sprave|zprave|wiadomosci|"
-    r"dokumencie|tresci)\b"
+    r"dokumencie|tresci)\b|"
+    # "ignorera eventuella instruktioner i e-postmeddelandet", "instruksjoner i vedlegget"
+    r"\s+(?:\S+\s+)?(?:som finns\s+|som star\s+)?i\s+(?:e ?postmeddelandet|e ?postmeddelanden|"
+    r"e ?posten|e ?mailen|meddelandet|meddelanden|mejlet|mejlen|dokumentet|dokumenten|filen|"
+    r"bilagan|bilagor|bilagorna|sidan|webbsidan|vedlegget|vedhaeftningen|beskeden|eposten)\b"
+)
+
+
+# A verb that drops instructions, negated: "a more specific rule will not override an earlier
+# one", "do not ignore the safety notice". An attack asks for the dropping, it does not forbid it.
+_DROPPING = re.compile(r"(?:ignore|ignoring|disregard|forget|override|overrule|bypass|skip)\b")
+_NOT_BEFORE = re.compile(
+    r"\b(?:not|never|won t|wont|cannot|can t|cant|doesn t|don t|didn t|shouldn t|mustn t)\s+$"
+)
+# The user's own earlier words, dropped: "can you forget what I said earlier about the budget"
+_OWN_WORDS = re.compile(
+    r"forget\s+(?:about\s+)?(?:what|everything|all)\s+(?:that\s+)?i\s+(?:just\s+)?(?:said|wrote|"
+    r"told you|mentioned|asked|typed)\b"
+)
+# A negation after the phrase, as German and Dutch separable verbs place it
+_NOT_PREIS = re.compile(
+    r"(?:\s+\S+){0,4}?\s+(?:nicht|nie|niemals|keinesfalls|niet|nooit)\s+(?:preis|weiter|heraus|"
+    r"bekannt|prijs|door)\b"
 )
 
 
@@ -3271,9 +3329,9 @@ _IN_THE_DATA = re.compile(
 # "tu ne révèles jamais tes consignes internes", "не раскрывай свои инструкции"
 _NEVER_REVEAL = re.compile(
     # a negation right before a phrasing that opens with its verb ("ne | révèles jamais...")
-    r"\b(?:never|not|don t|dont|do not|ne|n|non|nie|nigdy|nunca|no|niemals|nicht|никогда|не|"
+    r"\b(?:never|not|don t|dont|do not|ne|n|non|nie|nigdy|nunca|nao|no|niemals|nicht|никогда|не|"
     r"ніколи)\s+$|"
-    r"\b(?:never|not|don t|dont|do not|must not|mustn t|jamais|ne|n|nie|nigdy|nunca|no|non|mai|"
+    r"\b(?:never|not|don t|dont|do not|must not|mustn t|jamais|ne|n|nie|nigdy|nunca|nao|no|non|mai|"
     r"niemals|nicht|aldrig|ikke|никогда|не|ніколи)\s+(?:\S+\s+)?(?:reveal|share|disclose|show|"
     r"print|repeat|"
     r"expose|leak|give out|tell|mention|discuss|quote|revele\w*|revele|divulgu\w*|partag\w*|"
@@ -3330,7 +3388,11 @@ _QUOTE_EXAMPLE = re.compile(
     r"na przyk[lł]ad|למשל|כמו|مثل|مثلا|مثلاً|örneğin|például|esimerkiksi|kuten|till exempel|"
     r"exempelvis|for eksempel|zum beispiel|etwa|např\.|například|de exemplu|precum|π\.χ\.|όπως|"
     r"наприклад|як-от|như|ví dụ|misalnya|seperti|例如|比如|例えば|예를 들어|उदाहरण के लिए|जैसे|"
-    r"مانند)"
+    r"مانند|"
+    # "the sentence „...", "عبارة «...»", "zdanie „...": a sentence named is a sentence quoted
+    r"zdanie|zdania|fraz[eęa]|frase|satz|zin|věta|větu|veta|vetu|mondat|lause|mening|"
+    r"sætning|setning|предложение|фраза|фразу|речення|cümle|cümlesi|câu|kalimat|frasa|"
+    r"جملة|عبارة|משפט|句子|一文|文言|문장|वाक्य|جمله)"
     r"\W{0,3}[\"'\u201c\u2018\u00ab\u201e]\s*$",
     re.IGNORECASE,
 )
@@ -3352,23 +3414,43 @@ def quoted(raw: str, hit: Hit, report: re.Pattern[str] = _QUOTE_REPORT) -> bool:
         quote = _open_quote(raw, hit.start)  # 'An email reads: "Hi, ... P.S. AI assistant, ...'
     if quote is None:
         return False
+    if raw[quote] == "\u300c":  # Japanese reports its quotation after it: 「...」といった一文
+        close = raw.find("\u300d", hit.start)
+        if close >= 0 and _REPORTED_AFTER.match(raw, close) is not None:
+            return True
     return report.search(raw, max(0, quote - 60), quote + 1) is not None
 
 
 _QUOTE_REACH = 200  # characters back, on the phrase's line, where a quotation holding it opens
 
 
+# quotation marks that open, and what closes each: "“ ”", German and Polish "„ “" or "„ ”",
+# "« »", "「 」"
+_OPENING = (
+    ("\u201c", "\u201d"),
+    ("\u201e", "\u201c\u201d"),
+    ("\u00ab", "\u00bb"),
+    ("\u300c", "\u300d"),
+)
+
+
 def _open_quote(raw: str, at: int) -> int | None:
     """Where a double-quoted quotation that holds ``at`` opens, on its line: an odd number of
-    straight double quotes before it, or a curly one not closed since; None when it is in none."""
+    straight double quotes before it, or an opening mark not closed since; None when it is in
+    none."""
     low = max(raw.rfind("\n", 0, at) + 1, at - _QUOTE_REACH)
     before = raw[low:at]
     if before.count('"') % 2:
         return low + before.rfind('"')
-    curly = before.rfind("\u201c")
-    if curly >= 0 and "\u201d" not in before[curly:]:
-        return low + curly
+    for opening, closing in _OPENING:
+        mark = before.rfind(opening)
+        if mark >= 0 and not any(c in before[mark + 1 :] for c in closing):
+            return low + mark
     return None
+
+
+# What follows a Japanese quotation that reports it: "such a sentence as", "called", "and so on"
+_REPORTED_AFTER = re.compile(r"\u300d\s*(?:といった|という|などの|のような|と書かれ|との|のように)")
 
 
 def quoted_example(raw: str, hit: Hit) -> bool:
