@@ -281,10 +281,11 @@ RULES: tuple[Entry, ...] = (
     (
         EXTRACTION,
         4.0,
-        r"\b(?:pokaż|wypisz|wyświetl|powtórz|ujawnij|podaj|napisz)\b(?:\s+\S+){0,4}?\s+"
+        r"\b(?:pokaż|wypisz|wyświetl|powtórz|ujawnij|podaj|napisz|pokazani\w*|wypisani\w*|"
+        r"wyświetleni\w*|ujawnieni\w*|podani\w*|napisani\w*|zacytuj|cytowani\w*)\b(?:\s+\S+){0,4}?\s+"
         r"(?:(?:swoją |twoją |swoje |twoje )?(?:instrukcj\w+ systemow\w+|prompt\w* systemow\w*|"
         r"systemow\w+ (?:instrukcj\w+|prompt\w*)|ukryt\w+ instrukcj\w+))\b",
-        ("poka", "wypi", "wyśw", "powt", "ujaw", "poda", "napi"),
+        ("poka", "wypi", "wyśw", "powt", "ujaw", "poda", "napi", "zacy", "cyto"),
         "pl",
         (),
         None,
@@ -703,7 +704,8 @@ RULES: tuple[Entry, ...] = (
         r"\b(?:läs\w*\s+upp|visa|skriv\s+ut|upprepa|avslöja|citera|klistra\s+in|återge)\b"
         r"(?:\s+\S+){0,6}?\s+(?:\S*system(?:prompt|instruktion)\w*|dina\s+(?:\S+\s+)?"
         r"(?:dolda|hemliga|ursprungliga|interna|riktiga)\s+(?:instruktion\w*|regler)|"
-        r"dina\s+(?:egna\s+)?instruktioner)",
+        r"dina\s+(?:egna\s+)?instruktioner|(?:de|sina)\s+(?:dolda|hemliga|ursprungliga|interna)\s+"
+        r"(?:system)?instruktion\w*)",
         ("läs", "visa", "skriv", "upprepa", "avslöja", "citera", "klistra", "återge"),
         "sv",
         (),
@@ -734,7 +736,7 @@ RULES: tuple[Entry, ...] = (
         EXTRACTION,
         4.0,
         r"\b(?:mutasd|mutassa|írd\s+ki|írja\s+ki|ismételd|ismételje|áruld\s+el|árulja\s+el|"
-        r"mondd\s+el|mondja\s+el|másold|másolja|add\s+ki)\b(?:\s+\S+){0,6}?\s+"
+        r"mondd\s+el|mondja\s+el|másold|másolja|add\s+ki|idéz\w*)\b(?:\s+\S+){0,6}?\s+"
         r"(?:\S*rendszer(?:prompt|utasítás)\w*|(?:rejtett|titkos|eredeti|kezdeti|belső)\s+"
         r"(?:utasítás\w*|szabály\w*|prompt\w*)|utasításaid\w*|szabályaid\w*)",
         (
@@ -751,6 +753,7 @@ RULES: tuple[Entry, ...] = (
             "másold",
             "másolja",
             "add",
+            "idéz",
         ),
         "hu",
         (),
@@ -780,10 +783,24 @@ RULES: tuple[Entry, ...] = (
     (
         EXTRACTION,
         4.0,
-        r"(?:δείξε|δείξτε|εμφάνισε|γράψε|επανάλαβε|αποκάλυψε|πες\s+μου|αντίγραψε)\s+"
+        r"(?:δείξε|δείξτε|εμφάνισε|γράψε|επανάλαβε|αποκάλυψε|πες\s+μου|αντίγραψε|γράφοντας|"
+        r"δείχνοντας|αποκαλύπτοντας|επαναλαμβάνοντας)\s+"
         r"(?:\S+\s+){0,6}?(?:μήνυμα\s+συστήματος|(?:κρυφές|μυστικές|αρχικές|εσωτερικές)\s+"
-        r"οδηγίες|οδηγίες\s+(?:του\s+)?συστήματος|(?:τις\s+)?οδηγίες\s+σου)",
-        ("δείξε", "δείξτε", "εμφάνισε", "γράψε", "επανάλαβε", "αποκάλυψε", "πες", "αντίγραψε"),
+        r"(?:σου\s+)?οδηγίες|οδηγίες\s+(?:του\s+)?συστήματος|(?:τις\s+)?οδηγίες\s+σου)",
+        (
+            "δείξε",
+            "δείξτε",
+            "εμφάνισε",
+            "γράψε",
+            "επανάλαβε",
+            "αποκάλυψε",
+            "πες",
+            "αντίγραψε",
+            "γράφοντας",
+            "δείχνοντας",
+            "αποκαλύπτοντας",
+            "επαναλαμβάνοντας",
+        ),
         "el",
         (),
         None,

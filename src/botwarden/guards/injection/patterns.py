@@ -375,8 +375,17 @@ _UNSPACED = frozenset({"zh", "ja", "ko", "th"})
 
 
 def prefixes(words: list[str]) -> frozenset[str]:
-    """The set a text's words are matched against: each word cut to ``PREFIX`` characters."""
-    return frozenset(map(_HEAD_OF_WORD, words))
+    """The set a text's words are matched against: each word cut to ``PREFIX`` characters, and
+    to the length of a shorter anchor that is a stem (:data:`_STEMS`: the Swedish stem "läs"
+    must meet "läsa upp", whose word is "lasa" cut to four)."""
+    found = frozenset(map(_HEAD_OF_WORD, words))
+    for size, stems in _STEMS:
+        found |= stems.intersection(map(operator.itemgetter(slice(0, size)), words))
+    return found
+
+
+# (length, anchors of that length shorter than PREFIX that open a longer word in their rule)
+_STEMS: tuple[tuple[int, frozenset[str]], ...] = ()
 
 
 _MODES = (
@@ -2930,6 +2939,22 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+def _stems(rules: tuple[Rule, ...]) -> tuple[tuple[int, frozenset[str]], ...]:
+    """The short anchors that a rule's pattern continues as a longer word (``\\w*``, ``\\S*`` or
+    a class right after them): a word cut to ``PREFIX`` characters never equals them."""
+    found: dict[int, set[str]] = {}
+    for rule in rules:
+        for prefix in rule.prefixes:
+            if len(prefix) < PREFIX and re.search(
+                rf"(?<![\w]){re.escape(prefix)}(?:\\[wS]\*|\[)", rule.regex.pattern
+            ):
+                found.setdefault(len(prefix), set()).add(prefix)
+    return tuple((size, frozenset(stems)) for size, stems in sorted(found.items()))
+
+
+_STEMS = _stems(RULES)
+
+
 class _RuleIndex:
     """The rules of one tuple by the word prefixes they need: a text's words pick the few rules
     that can match instead of testing every rule's prefixes (most texts match a handful of the
@@ -3331,6 +3356,8 @@ _NEVER_REVEAL = re.compile(
     # a negation right before a phrasing that opens with its verb ("ne | révèles jamais...")
     r"\b(?:never|not|don t|dont|do not|ne|n|non|nie|nigdy|nunca|nao|no|niemals|nicht|никогда|не|"
     r"ніколи)\s+$|"
+    # "assistenten ska aldrig avslöja", "får inte visa": a Nordic modal before or after the negation
+    r"\b(?:aldrig|inte|ikke|ej|icke)\s+(?:(?:ska|skall|far|bor|kan|skal|ma|maa)\s+)?$|"
     r"\b(?:never|not|don t|dont|do not|must not|mustn t|jamais|ne|n|nie|nigdy|nunca|nao|no|non|mai|"
     r"niemals|nicht|aldrig|ikke|никогда|не|ніколи)\s+(?:\S+\s+)?(?:reveal|share|disclose|show|"
     r"print|repeat|"
