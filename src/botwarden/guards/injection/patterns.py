@@ -375,17 +375,20 @@ _UNSPACED = frozenset({"zh", "ja", "ko", "th"})
 
 
 def prefixes(words: list[str]) -> frozenset[str]:
-    """The set a text's words are matched against: each word cut to ``PREFIX`` characters, and
-    to the length of a shorter anchor that is a stem (:data:`_STEMS`: the Swedish stem "läs"
-    must meet "läsa upp", whose word is "lasa" cut to four)."""
-    found = frozenset(map(_HEAD_OF_WORD, words))
-    for size, stems in _STEMS:
-        found |= stems.intersection(map(operator.itemgetter(slice(0, size)), words))
-    return found
+    """The set a text's words are matched against: each word cut to ``PREFIX`` characters."""
+    return frozenset(map(_HEAD_OF_WORD, words))
 
 
-# (length, anchors of that length shorter than PREFIX that open a longer word in their rule)
-_STEMS: tuple[tuple[int, frozenset[str]], ...] = ()
+def _with_stems(words: frozenset[str], canon: str) -> frozenset[str]:
+    """``words`` and the short stems (:data:`_STEMS`) that open a word of ``canon``: the Swedish
+    stem "läs" must meet "läsa upp", whose word is "lasa" cut to four. A few substring tests."""
+    padded = " " + canon  # canonical text parts its words by spaces alone
+    found = [stem for stem in _STEMS if " " + stem in padded]
+    return words.union(found) if found else words
+
+
+# anchors shorter than PREFIX that open a longer word in their rule (:func:`_stems`)
+_STEMS: tuple[str, ...] = ()
 
 
 _MODES = (
@@ -2939,17 +2942,20 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def _stems(rules: tuple[Rule, ...]) -> tuple[tuple[int, frozenset[str]], ...]:
+def _stems(rules: tuple[Rule, ...]) -> tuple[str, ...]:
     """The short anchors that a rule's pattern continues as a longer word (``\\w*``, ``\\S*`` or
     a class right after them): a word cut to ``PREFIX`` characters never equals them."""
-    found: dict[int, set[str]] = {}
-    for rule in rules:
-        for prefix in rule.prefixes:
-            if len(prefix) < PREFIX and re.search(
-                rf"(?<![\w]){re.escape(prefix)}(?:\\[wS]\*|\[)", rule.regex.pattern
-            ):
-                found.setdefault(len(prefix), set()).add(prefix)
-    return tuple((size, frozenset(stems)) for size, stems in sorted(found.items()))
+    return tuple(
+        sorted(
+            {
+                prefix
+                for rule in rules
+                for prefix in rule.prefixes
+                if len(prefix) < PREFIX
+                and re.search(rf"(?<![\w]){re.escape(prefix)}(?:\\[wS]\*|\[)", rule.regex.pattern)
+            }
+        )
+    )
 
 
 _STEMS = _stems(RULES)
@@ -3052,7 +3058,7 @@ def scan(
     ``words`` is :func:`prefixes` of ``canon.split()`` when the caller already has it.
     """
     if words is None:
-        words = prefixes(canon.split())
+        words = _with_stems(prefixes(canon.split()), canon)
     lowered = raw.lower()
     # canonical text reads "@", "$" and "|" beside a letter as leetspeak ("@AI" is the word
     # "aai"), so the word test holds only for text without them
