@@ -53,11 +53,11 @@ _ORDER_READ = 400  # characters after the colon read for the order
 _NAME = (
     r"(?:(?<![^\W\d_])(?:ai|a\.i\.|ki|ia|ии|ші|іі|llm|gpt|chat-?bot\w*|tekoäly\w*|yapay\s+zek[aâ]\w*|"
     r"assist\w*|asist\w*|asyst\w*|ассистент\w*|асистент\w*|помощник\w*|нейросет\w*|βοηθ\w*|"
-    r"τεχνητ\w*\s+νοημοσ\w*|trợ\s+lý|सहायक|एआई|(?:ال|لل|ل)?مساعد\w*|(?:ال|لل)ذكاء\s+الاصطناعي|"
+    r"τεχνητ\w*\s+νοημοσ\w*|trợ\s+lý|सहायक|एआई|(?:ال|لل|ل)?مساعد\w*|(?:ال|لل|ل)?روبوت\w*|(?:ال|لل)ذكاء\s+الاصطناعي|"
     r"(?:ל|ה|לה)?(?:עוזר|סוכן|בוט)\w*|ผู้ช่วย|msaidizi|এআই|সহকারী\w*|دستیار\w*|هوش\s+مصنوعی|"
     r"помічник\w*|штучн\w*\s+інтелект\w*|искусственн\w*\s+интеллект\w*|изкуствен\w*\s+интелект\w*|"
     r"asszisztens\w*|mesterséges\s+intelligenci\w*|ასისტენტ\w*|gervigreind\w*|aðstoðarm\w*|"
-    r"cynorthwy\w*|agent\w*lle|"
+    r"cynorthwy\w*|agent\w*lle|اسسٹنٹ|"
     r"umel\w*\s+inteligenci\w*|tehisintellekt\w*|"
     # "the automated screening system", "le système automatique de tri"
     r"automat\w*\s+(?:\w+\s+)?[\w-]*s[iy]st[eèé]m\w*|s[iy]st[eèé]m\w*\s+automat\w*|"
@@ -110,7 +110,11 @@ _AFTER = (
     + r"|"
     + _NAME
     + r"\S*\s+(?:\S+\s+)?için(?!\w)|tekoäly\w*lle(?!\w)|(?<![^\W\d_])ל(?:ה)?(?:עוזר|סוכן|בוט)\w*|"
-    r"(?<![^\W\d_])لل?(?:مساعد|ذكاء)\w*|"
+    r"(?<![^\W\d_])لل?(?:مساعد|ذكاء|روبوت)\w*|"
+    # Urdu "کے لیے" (for) after the name, the Slavic dative on it: "Асистенту з обробки платежів"
+    + _NAME
+    + r"\S*\s+(?:\S+\s+)?کے\s+لیے|(?<![^\W\d_])(?:асистент|ассистент|помічник|помощник)(?:у|ові)"
+    r"(?![^\W\d_])|"
     # Bengali "জন্য" and Hungarian "számára" after the name (Hungarian "MI" only in capitals: "mi
     # számára" is "for us"), Estonian allative "-le" on the word after it
      + _NAME + r"\S*\s+(?:\S+\s+)?(?:জন্য|প্রতি|számára|részére)|(?-i:MI)\s+(?:számára|részére)|"

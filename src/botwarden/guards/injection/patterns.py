@@ -1500,6 +1500,7 @@ _ENGLISH: tuple[Rule, ...] = (
         r"(?:as\s+part\s+of|in|through|via|with|from)\s+(?:an?\s+)?(?:automated|ai|llm|agentic|"
         r"autonomous)\b|"
         r"\bif this (?:\S+\s+)?(?:is being|is|was|gets|has been|will be|were)\s+(?:read|processed|"
+        r"picked up|received|"
         r"parsed|summari[sz]ed|handled|opened|seen|analy[sz]ed|reviewed|screened|transcribed)\s+"
         r"by\s+(?:an?\s+|the\s+|any\s+|some\s+|your\s+)?(?:ai|llm|assistant|bot|chatbot|"
         r"language model|model|agent|automated|machine|virtual assistant)\b|"
