@@ -12,7 +12,7 @@ model or to choose its thresholds.
     --aib         also the agent-injection-bench blind set
     --blind2      also the BLIND2 set (16 packages new in the third round; see README.md)
     --blind3      also the BLIND3 set (14 packages new in the fourth round; see README.md)
-    --blindN      also BLIND N (4 to 35 where present), each written by hand by a separate
+    --blindN      also BLIND N (4 to 37 where present), each written by hand by a separate
                   session that never saw the detector (handwritten/README.md); --blind4 ...
     --model FILE  also score another model file (e.g. the previous one) as "botwarden (FILE)"
     -v            list botwarden's misses on TEST
@@ -47,7 +47,7 @@ BLINDS = {
             f"BLIND{n} set (handwritten, held out)",
             HERE / "handwritten" / f"blind{n}.jsonl",
         )
-        for n in range(4, 36)
+        for n in range(4, 38)
     },
 }
 Predict = Callable[[str, str], bool]
