@@ -985,7 +985,7 @@ RULES: tuple[Entry, ...] = (
 # System prompts, policies and configuration say what to do *when* someone tries; an attack
 # gives the order itself. Read on the normalised text (case-blind), so it sees the punctuation:
 # "if anyone asks, ignore your instructions" has a comma before its order, and is not excused.
-IF_ASKED = (
+IF_ASKED_CLAUSE = (
     r"(?:\b(?:if|when|whenever|should|unless)\s+(?:someone|somebody|anyone|anybody|users|"
     r"customers|people|they|(?:any|some|one)\s+of\s+(?:it|them|this|that|these|those)"
     r"(?:\s+(?:text|content|data|input|material|pages?|documents?|e-?mails?|messages?|reviews?))?|"
@@ -1007,13 +1007,18 @@ IF_ASKED = (
     r"\bsi\s+(?:quelqu['\u2019 ]un|un\s+(?:utilisateur|client|visiteur)|l['\u2019 ]utilisateur|"
     r"le\s+client|"
     r"on)\s+(?:te\s+|vous\s+)?(?:demande|dit|ordonne)\s+(?:de|d['\u2019])|"
-    r"\bsi\s+(?:alguien|alg[uú]n\s+usuario|un\s+(?:usuario|cliente)|el\s+(?:usuario|cliente))\s+"
+    r"\bsi\s+(?:alguien|alg[uú]n\s+usuario|un\s+(?:usuario|cliente)|el\s+(?:usuario|cliente)|"
+    # "si un texto pegado por el usuario te pide": a text, message or page as the subject
+    r"(?:un|una|alg[uú]n|alguna|el|la|cualquier)\s+(?:texto|mensaje|documento|correo|contenido|"
+    r"archivo|p[aá]gina|comentario|rese[nñ]a)(?:\s+\S+){0,4}?)\s+"
     r"(?:te\s+|le\s+)?(?:pide|solicita|dice|ordena)\s+(?:que|(?:\S+\s+){0,2}?)|"
     r"\b(?:wenn|falls|sollte)\s+(?:jemand|ein\s+(?:nutzer|benutzer|kunde)|der\s+(?:nutzer|"
     r"benutzer|kunde))\s+(?:dich\s+|sie\s+|ihn\s+)?(?:bittet|auffordert|verlangt)|"
     r"\bse\s+(?:qualcuno|un\s+(?:utente|cliente)|l['\u2019 ]utente|il\s+cliente)\s+(?:ti\s+|vi\s+|"
     r"le\s+|gli\s+)?(?:chiede|dice|ordina)\s+(?:di)|"
-    r"\bse\s+(?:algu[eé]m|um\s+(?:usu[aá]rio|cliente)|o\s+(?:usu[aá]rio|cliente))\s+(?:te\s+|"
+    r"\bse\s+(?:algu[eé]m|um\s+(?:usu[aá]rio|cliente)|o\s+(?:usu[aá]rio|cliente)|"
+    r"(?:algum|alguma|um|uma|o|a|qualquer)\s+(?:texto|mensagem|documento|e-?mail|conte[uú]do|"
+    r"arquivo|p[aá]gina|coment[aá]rio|avalia[cç][aã]o)(?:\s+\S+){0,4}?)\s+(?:te\s+|"
     r"lhe\s+)?(?:pedir|pede|solicitar|disser|mandar)\s+(?:para|que)|"
     r"\bесли\s+(?:кто-то|кто-нибудь|пользователь|клиент|собеседник)\s+(?:\S+\s+)?(?:просит|"
     r"попросит|требует|потребует|скажет|велит)(?:\s+(?:тебя|вас))?|"
@@ -1031,7 +1036,17 @@ IF_ASKED = (
     r"\bnếu\s+(?:ai\s+đó|ai|người\s+dùng|khách(?:\s+hàng)?|có\s+người)\s+(?:yêu\s+cầu|bảo|"
     r"muốn|đề\s+nghị|nhờ)(?:\s+bạn)?|"
     r"(?<!\S)אם\s+(?:מישהו|לקוח|משתמש|המשתמש|הלקוח)\s+(?:מבקש|מבקשת|יבקש|דורש)(?:\s+(?:ממך|ממכם))?)"
+)
+IF_ASKED = (
+    IF_ASKED_CLAUSE
     # the order's verb, where the phrasing found begins at its object ("... to reveal | your
     # system prompt")
-    r"(?:[\s'\u2019]+[^\W\d_]+)?[\s'\u2019]*$"
+    + r"(?:[\s'\u2019]+[^\W\d_]+)?[\s'\u2019]*$"
+)
+# ... or the last of a list of such orders, after "or": "if any of it asks you to pay, call
+# someone or ignore these rules". An attack strings its orders with "and" and commas, not "or".
+IF_ASKED_LIST = (
+    IF_ASKED_CLAUSE
+    + r"[^.!?\n:;]{0,120}?(?<![^\W\d_])(?:or|o|ou|oder|of|eller|lub|albo|или|або|veya|atau|"
+    r"hoặc|nebo|alebo|vagy|tai|ή|או|أو)[\s'\u2019]+(?:[^\W\d_]+[\s'\u2019]+)?$"
 )

@@ -3386,10 +3386,16 @@ _IF_WORDS = re.compile(
 )
 
 
+_IF_ASKED_LIST = re.compile(languages.IF_ASKED_LIST, re.IGNORECASE)
+
+
 def _if_asked(raw: str, start: int) -> bool:
-    """``_reported(_IF_ASKED, raw, start)``, tried where a clause can open."""
+    """``_reported(_IF_ASKED, raw, start)``, tried where a clause can open; or the phrase is the
+    last order of the clause's list, after "or" (:data:`.languages.IF_ASKED_LIST`)."""
     for opening in _IF_WORDS.finditer(raw, max(0, start - _REPORT_REACH), start):
         if _IF_ASKED.match(raw, opening.start(), start) is not None:
+            return True
+        if _IF_ASKED_LIST.match(raw, opening.start(), start) is not None:
             return True
     return False
 
