@@ -508,6 +508,18 @@ def raw_heads(regex: re.Pattern[str]) -> tuple[str, ...] | None:
     return tuple(sorted({head for head, _ in found}))
 
 
+# the verbs of a note that voids earlier instructions ("this supersedes all previous ...")
+_SUPERSEDING = (
+    "supersede",
+    "supersedes",
+    "override",
+    "overrides",
+    "replace",
+    "replaces",
+    "void",
+    "voids",
+)
+
 # what a note to the model is called ("Note to the assistant:", "Reminder for AI agents")
 _NOTE_WORDS = ("note", "message", "notice", "attention", "reminder", "memo", "hint", "directive")
 
@@ -1794,18 +1806,7 @@ _ENGLISH: tuple[Rule, ...] = (
         r"\b(?:supersedes?|overrides?|replaces?|voids?|cancels?)\s+(?:all\s+|any\s+)?(?:the\s+)?"
         r"(?:previous|prior|earlier|existing|old|other)\s+(?:instructions|directives|system\s+"
         r"prompts?|prompts)\b",
-        (
-            "supersede",
-            "supersedes",
-            "override",
-            "overrides",
-            "replace",
-            "replaces",
-            "void",
-            "voids",
-            "cancel",
-            "cancels",
-        ),
+        (*_SUPERSEDING, "cancel", "cancels"),
     ),
     _rule(
         OVERRIDE,
@@ -1813,16 +1814,7 @@ _ENGLISH: tuple[Rule, ...] = (
         r"\b(?:bot|assistant|chatbot|ai|agent|llm|model|copilot)s?\b[^.!?\n]{0,60}?\b(?:supersedes?|"
         r"overrides?|replaces?|voids?)\s+(?:all\s+|any\s+)?(?:the\s+)?(?:previous|prior|earlier|"
         r"existing|old|other)\s+(?:guidelines|rules|policies|guidance|instructions|directives)\b",
-        (
-            "supersede",
-            "supersedes",
-            "override",
-            "overrides",
-            "replace",
-            "replaces",
-            "void",
-            "voids",
-        ),
+        _SUPERSEDING,
         also=(
             (
                 "bot",
