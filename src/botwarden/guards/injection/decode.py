@@ -447,8 +447,8 @@ _COMMON = frozenset((
     "der", "die", "das", "und", "ist", "nicht", "el", "los", "las", "y", "tus", "il", "di",
     "che", "e", "ai", "uw", "je", "het", "en", "og", "er", "at", "i", "na", "nie", "sie",
     "deine", "dein", "den", "dem", "mir", "mich", "ich", "du", "aus", "mit", "alle", "vos",
-    "votre", "moi", "tout", "toutes", "mis", "me", "todas", "tue", "tutte", "mi", "le", "jij",
-    "mij", "alle", "och", "du", "dina", "mig",
+    "votre", "moi", "tout", "toutes", "mis", "me", "todas", "tue", "tutte", "mi", "jij",
+    "mij", "och", "dina", "mig",
 ))  # fmt: skip
 # For each shift but rot13's, its table; and for each word some shift turns into a common one,
 # which shifts do

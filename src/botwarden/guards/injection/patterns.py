@@ -3043,15 +3043,9 @@ def _index(rules: tuple[Rule, ...]) -> _RuleIndex:
     return index
 
 
-def scan(
-    canon: str, raw: str, rules: tuple[Rule, ...] = RULES, words: frozenset[str] | None = None
-) -> list[Hit]:
-    """Every match of every rule whose anchors occur; ``canon`` and ``raw`` have equal length.
-
-    ``words`` is :func:`prefixes` of ``canon.split()`` when the caller already has it.
-    """
-    if words is None:
-        words = _with_stems(prefixes(canon.split()), canon)
+def scan(canon: str, raw: str, rules: tuple[Rule, ...] = RULES) -> list[Hit]:
+    """Every match of every rule whose anchors occur; ``canon`` and ``raw`` have equal length."""
+    words = _with_stems(prefixes(canon.split()), canon)
     lowered = raw.lower()
     # canonical text reads "@", "$" and "|" beside a letter as leetspeak ("@AI" is the word
     # "aai"), so the word test holds only for text without them
