@@ -33,7 +33,8 @@ URL_SOUP = soup(
 BRACKET_SOUP = soup("[", "]", "\\", "\\\\", "\\[", "a", "\n", "é", "](", "![")
 DIGIT_SOUP = soup(
     "0", "1", "4", "9", "+", "(", ")", " ", "-", ".", "/", "A", "B", "F", "U", "X", "Y", "Z",
-    "a", "DE", "GB", "\n", "4111 1111 1111 1111", "+1 415 555 0132", "X1234567L",
+    "a", "DE", "GB", "\n", "4111 1111 1111 1111", "+1 415 555 0132", "X1234567L", "Q", "K",
+    "\u0663", "\uff11", "\u212a", "é",
 )  # fmt: skip
 
 _BARE_REFERENCE = re.compile(
@@ -71,15 +72,26 @@ def test_the_bare_url_pass_is_idempotent(links: str, text: str) -> None:
 
 @PROPERTY
 @given(DIGIT_SOUP)
+@example("\u0663\uff11 12345678 Z-1234567 Q-1234567 AB12")  # other digits, a lettered near miss
 def test_personal_data_scans_are_those_of_the_plain_patterns(text: str) -> None:
-    digit = pii._first_digit(text)
+    codes = text.encode("ascii", "replace").translate(pii._CODES)
+    assert len(codes) == len(text)
     runs = [m.span() for m in _NUMBER_RUN_REFERENCE.finditer(text)]
-    hits = [m.span() for m in _LETTERS_REFERENCE.finditer(text)]
-    if digit == -1:
-        assert runs == hits == []
-        return
-    assert [m.span() for m in pii._NUMBER_RUN.finditer(text, max(0, digit - 1))] == runs
-    assert [m.span() for m in pii._LETTERS_THEN_DIGITS.finditer(text, max(0, digit - 3))] == hits
+    assert [m.span() for m in pii._NUMBER_RUN.finditer(text)] == runs
+    assert list(pii._number_runs(text, codes)) == runs
+    hits = [m.start() for m in _LETTERS_REFERENCE.finditer(text)]
+    assert [m.start() for m in pii._LETTERS_THEN_DIGITS.finditer(text)] == hits
+    assert list(pii._lettered_starts(text, codes)) == hits
+
+
+@PROPERTY
+@given(DIGIT_SOUP)
+def test_digit_counts_and_runs_read_from_the_codes_are_those_of_the_text(text: str) -> None:
+    codes = text.encode("ascii", "replace").translate(pii._CODES)
+    assert codes.count(b"0") == sum(char in "0123456789" for char in text)
+    longest = max(map(len, re.findall("[0-9]+", text)), default=0)
+    for run, zeros in enumerate(pii._DIGITS_IN_A_ROW):
+        assert (zeros in codes) == (longest >= run)
 
 
 @PROPERTY
