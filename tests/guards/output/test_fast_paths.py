@@ -8,6 +8,7 @@ idempotent, which lets the sanitiser skip a round's tail (see ``sanitize``'s doc
 from __future__ import annotations
 
 import re
+from re import _parser as sre_parse
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -107,3 +108,21 @@ def test_digit_counts_are_not_all_zero() -> None:
     digits = {d.kind: d.digits for d in pii._NUMERIC}
     assert digits["card"] == 12
     assert digits["us-ssn"] == 9
+
+
+@PROPERTY
+@given(DIGIT_SOUP)
+def test_every_detector_match_ends_with_a_letter_or_digit(text: str) -> None:
+    """What lets a failed match be cut shorter only after a letter or digit."""
+    for detector in (*pii._NUMERIC, *pii._LETTERED):
+        for match in detector.pattern.finditer(text):
+            assert match.group()[-1].isalnum()
+
+
+@pytest.mark.parametrize("detector", [*pii._NUMERIC, *pii._LETTERED], ids=lambda d: d.kind)
+def test_each_closing_look_ahead_is_known(detector: pii._Detector) -> None:
+    """A shorter match is checked against the look-ahead its pattern closes with: a pattern
+    that closes with one the detector does not know would be cut anywhere."""
+    last_op, last_av = sre_parse.parse(detector.pattern.pattern)[-1]
+    closes_with_look_ahead = last_op is sre_parse.ASSERT_NOT and last_av[0] == 1
+    assert (detector.tail is not None) == closes_with_look_ahead

@@ -63,12 +63,31 @@ INVALID = [
     "Aadhaar 2341 2341 2347",
     "NIR 2 69 05 49 588 157 81",
     "IP 192.168.100.200 and port 8080, ratio 1.23456789",
+    "id 1234 5678 9012 3456 7890",  # no prefix of it is a card either
+    "card 41111111111111111",  # a card's digits inside a longer number are not cut out
 ]
 
 
 @pytest.mark.parametrize(("kind", "text"), VALID, ids=[f"{k}:{t}" for k, t in VALID])
 def test_valid_values_are_found(kind: str, text: str) -> None:
     assert kind in {match.kind for match in find_pii(text)}
+
+
+# A datum beside more digits: the pattern's longest match fails its check, a shorter one passes.
+BESIDE_DIGITS = [
+    ("card", "4111 1111 1111 1111", "card 4111 1111 1111 1111 123 (the code on the back)"),
+    ("card", "4111 1111 1111 1111", "order 123 4111 1111 1111 1111 charged"),
+    ("card", "5555-5555-5555-4444", "5555-5555-5555-4444 12 27"),
+    ("iban", "DE89 3704 0044 0532 0130 00", "IBAN DE89 3704 0044 0532 0130 00 12 EUR"),
+    ("phone", "+44 20 7946 0958", "call +44 20 7946 0958 1234 (extension)"),
+]
+
+
+@pytest.mark.parametrize(("kind", "value", "text"), BESIDE_DIGITS)
+def test_a_datum_beside_more_digits_is_found(kind: str, value: str, text: str) -> None:
+    assert (kind, value) in {(m.kind, text[m.start : m.end]) for m in find_pii(text)}
+    out = OutputSanitizer(OutputPolicy(redact=frozenset({"pii"}))).sanitize(text, "text").text
+    assert value not in out
 
 
 @pytest.mark.parametrize("text", INVALID)

@@ -35,6 +35,10 @@ PROPERTY = settings(max_examples=300, deadline=None, suppress_health_check=[Heal
 @example("jane@corp.invalid+1 415 555 01320", "markdown")  # the placeholder frees the phone
 @example("+1 415 555 0132jane@corp.invalid", "text")
 @example("jane@corp.invalid" * 5, "markdown")  # chained addresses, all found in one pass
+@example("<i>x</i> &lt;.jane@corp.invalid", "text")  # a local part starting with '.'
+@example("<i>x</i> &amp;%jane@corp.invalid", "markdown")
+@example("4111 1111 1111 1111[x]: @evil.invalid/?q=+1 415 555 0132", "markdown")  # joined digits
+@example("!+4111 1111 1111 1111@evil.invalid", "text")
 def test_idempotent(text: str, fmt: str) -> None:
     once = GUARD.sanitize(text, fmt).text  # type: ignore[arg-type]
     assert GUARD.sanitize(once, fmt).text == once  # type: ignore[arg-type]

@@ -13,11 +13,11 @@ In Markdown and plain text, HTML is only where a ``<`` starts a tag (a letter, `
 lines between blank lines) holding one go through ammonia. Its escaping of ``>``, of ``<`` before
 anything that cannot open a tag, and of ``&`` before anything that cannot form a character
 reference is then undone: those characters are inert, and Markdown needs ``>`` for quotes. Not
-before ``[``, nor before anything a redacted datum may start with, though: redaction, which
-comes later, puts a placeholder (``[REDACTED:...]``) where a digit, letter, ``+``, ``(`` or ``-``
-stood, and ``&amp;jane@corp.example`` must not become ``&amp;[REDACTED:email]`` that the next
-sanitising would unescape, nor ``&lt;4111 1111 1111 1111`` a ``<[REDACTED:card]`` that it would
-escape (sanitising twice must equal once).
+before ``[``, nor before anything a redacted span may start with, though: redaction, which
+comes later, puts a placeholder (``[REDACTED:...]``) where a digit, letter, ``+``, ``(``, ``-``,
+``.``, ``%`` or ``/`` stood (``redact.SPAN_STARTS``), and ``&amp;jane@corp.example`` must not
+become ``&amp;[REDACTED:email]`` that the next sanitising would unescape, nor ``&lt;4111 1111
+1111 1111`` a ``<[REDACTED:card]`` that it would escape (sanitising twice must equal once).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from contextvars import ContextVar
 import nh3
 
 from botwarden.guards.finding import GuardFinding
-from botwarden.guards.output.redact import DATUM_STARTS
+from botwarden.guards.output.redact import SPAN_STARTS
 from botwarden.guards.output.urls import LinkJudge, shown
 
 Sink = list[GuardFinding]
@@ -42,9 +42,9 @@ _TAG = re.compile(r"<[A-Za-z][^>]*>?")
 _ATTRIBUTE = re.compile(r"([^\s\"'>/=]+)(?:\s*=\s*[^\s>]*)?")
 _QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
 # Kept escaped before what opens markup or a character reference, and before what a redacted
-# datum may start with (redact.DATUM_STARTS) or its placeholder ("["): the next sanitising must
+# span may start with (redact.SPAN_STARTS) or its placeholder ("["): the next sanitising must
 # meet the same escapes (sanitising twice equals once).
-_UNESCAPE = re.compile(rf"&gt;|&lt;(?![{DATUM_STARTS}/!?\[])|&amp;(?![{DATUM_STARTS}#\[])")
+_UNESCAPE = re.compile(rf"&gt;|&lt;(?![{SPAN_STARTS}!?\[])|&amp;(?![{SPAN_STARTS}#\[])")
 _INERT = {"&gt;": ">", "&lt;": "<", "&amp;": "&"}
 _URL_ATTRIBUTE = re.compile(
     r"""(\s)(href|src|srcset|action|formaction|poster|background|cite|data|xlink:href|ping|"""

@@ -36,6 +36,11 @@ class PiiMatch:
     kind: str  # "email", "phone", "card", "iban", "us-ssn", ...
 
 
+# How a datum must end: not before more of a word, number or path (``_E``), or of a word
+_E = r"(?![\w\-/]|\.\d)"
+_WORD_END = r"(?![\w\-])"
+
+
 @dataclass(frozen=True, slots=True)
 class _Detector:
     kind: str
@@ -44,11 +49,22 @@ class _Detector:
     context: re.Pattern[str] | None = None  # a word that must come shortly before
     digits: int = field(init=False)  # the fewest ASCII digits a match holds
     run: int = field(init=False)  # the longest run of digits every match holds, at least
+    tail: re.Pattern[str] | None = field(init=False)  # the pattern's closing look-ahead, if any
 
     def __post_init__(self) -> None:
         parsed = sre_parse.parse(self.pattern.pattern, self.pattern.flags)
         object.__setattr__(self, "digits", _least_digits(list(parsed)))
         object.__setattr__(self, "run", _least_run(list(parsed)))
+        tail = next((t for t in (_E, _WORD_END) if self.pattern.pattern.endswith(t)), None)
+        object.__setattr__(self, "tail", None if tail is None else re.compile(tail))
+
+    def accepts(self, text: str, start: int, end: int) -> bool:
+        """Whether ``text[start:end]``, which the pattern matches, passes the format's checks."""
+        if not self.check(text[start:end]):
+            return False
+        if self.context is None:
+            return True
+        return self.context.search(text[max(0, start - _CONTEXT_REACH) : start]) is not None
 
 
 _ASCII_DIGITS = range(ord("0"), ord("9") + 1)
@@ -174,7 +190,6 @@ def _compact(check: Check) -> Check:
 
 
 _B = r"(?<![\w.\-/+])"  # not inside a longer word, number, version or path
-_E = r"(?![\w\-/]|\.\d)"
 _NUMERIC = (
     _Detector("card", re.compile(_B + r"[0-9](?:[ \-]?[0-9]){11,18}" + _E), _card),
     _Detector("fr-nir", re.compile(
@@ -312,6 +327,28 @@ def _emails(text: str) -> Iterator[PiiMatch]:
             at = text.find("@", at + 1)
 
 
+def _accepted_end(detector: _Detector, text: str, start: int, end: int, limit: int) -> int | None:
+    """Where the longest match of ``detector`` from ``start`` that passes its checks ends, or
+    None. The pattern's own match is the longest; when it fails its checks, a shorter one may
+    not: a card number followed by its security code (``4111 1111 1111 1111 123``) matches as
+    one 19-digit number that fails the Luhn check, but its first 16 digits are the card. Every
+    match ends with a letter or digit, before its closing look-ahead (checked on the real text,
+    since ``fullmatch`` with an end position sees the text end there)."""
+    if detector.accepts(text, start, end):
+        return end
+    pattern, tail = detector.pattern, detector.tail
+    for stop in range(end - 1, start, -1):
+        if not text[stop - 1].isalnum() or text[stop].isalnum():
+            continue  # a match ends with a letter or digit, and is never cut inside a word
+        if (
+            (tail is None or tail.match(text, stop, limit) is not None)
+            and pattern.fullmatch(text, start, stop) is not None
+            and detector.accepts(text, start, stop)
+        ):
+            return stop
+    return None
+
+
 def _detect(
     text: str, codes: bytes, detectors: tuple[_Detector, ...], start: int, end: int
 ) -> list[PiiMatch]:
@@ -321,12 +358,13 @@ def _detect(
     for detector in detectors:
         if detector.digits > digits or _DIGITS_IN_A_ROW[detector.run] not in window:
             continue  # too few digits here for this format, or not enough of them in a row
-        for match in detector.pattern.finditer(text, start, end):
-            if not detector.check(match.group()):
+        pattern, pos = detector.pattern, start
+        while (match := pattern.search(text, pos, end)) is not None:
+            at = match.start()
+            stop = _accepted_end(detector, text, at, match.end(), end)
+            if stop is None:  # nothing from here passes: a datum may still start inside
+                pos = at + 1
                 continue
-            if detector.context is not None:
-                before = text[max(0, match.start() - _CONTEXT_REACH) : match.start()]
-                if detector.context.search(before) is None:
-                    continue
-            found.append(PiiMatch(match.start(), match.end(), detector.kind))
+            found.append(PiiMatch(at, stop, detector.kind))
+            pos = stop
     return found

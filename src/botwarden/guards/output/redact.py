@@ -39,6 +39,10 @@ _MAX_ROUNDS = 3
 _ENDS = re.compile(r"\w")
 DATUM_STARTS = r"\w+(\-"  # what a redacted datum may start with (a class body, for re)
 _STARTS = re.compile(f"[{DATUM_STARTS}]")
+# What a redacted span may begin with, besides: an address's local part ('.' and '%'), the
+# base64 of a key ('/'). Where ammonia escaped a '<' or '&' before one of these, the escape
+# stays (see html._UNESCAPE): the placeholder that replaces the span will begin with '['.
+SPAN_STARTS = DATUM_STARTS + "./%"
 
 
 class _Span(NamedTuple):  # a tuple: made for every find, and sorted and compared as one
