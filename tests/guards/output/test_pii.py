@@ -90,6 +90,13 @@ def test_a_datum_beside_more_digits_is_found(kind: str, value: str, text: str) -
     assert value not in out
 
 
+def test_a_window_ending_inside_a_word_does_not_end_the_word() -> None:
+    """An id looked for around an earlier one: the window's end is not the text's end, and
+    "X1234567Ldata" is no NIE (it was one when the window stopped right after the 'L')."""
+    text = "X1234567L" + " " * 30 + "X1234567Ldata"
+    assert [(m.start, m.end) for m in find_pii(text)] == [(0, 9)]
+
+
 @pytest.mark.parametrize("text", INVALID)
 def test_near_misses_are_left_alone(text: str) -> None:
     assert find_pii(text) == []
@@ -127,6 +134,32 @@ def test_a_placeholder_cannot_become_a_markdown_link() -> None:
     out = guard.sanitize("jane@corp.invalid(/api/delete)\n\njane@corp.invalid: /x", "markdown")
     assert "[REDACTED:email]\\(/api/delete)" in out.text
     assert "[REDACTED:email]\\: /x" in out.text
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html", "text"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "password: Xk9mQ2vL7pR4nTw8<br>next",  # the value with "<br>" reads as a placeholder
+        'password: Xk9mQ2vL7pR4nTw8<a href="https://allowed.invalid/">x</a> done',
+    ],
+)
+def test_a_secret_before_a_tag_is_redacted_and_the_tag_kept(text: str, fmt: str) -> None:
+    guard = OutputSanitizer(OutputPolicy(link_allowed=lambda url: "allowed.invalid" in url))
+    out = guard.sanitize(text, fmt).text  # type: ignore[arg-type]
+    assert "Xk9mQ2vL7pR4nTw8" not in out
+    assert "[REDACTED:secret:generic-password]<" in out
+    assert guard.sanitize(out, fmt).text == out  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "text"])
+def test_a_url_that_a_placeholder_frees_is_judged(fmt: str) -> None:
+    """After a digit no renderer links the URL; after "[REDACTED:iban]" linkify-style ones do."""
+    guard = OutputSanitizer(OutputPolicy(link_allowed=lambda url: "allowed.invalid" in url))
+    text = "IBAN GB82 WEST 1234 5698 7654 32https://evil.invalid/x?q=1"
+    out = guard.sanitize(text, fmt)  # type: ignore[arg-type]
+    assert out.text == "IBAN [REDACTED:iban][link removed]"
+    assert {f.kind for f in out.findings} == {"redact.pii.iban", "link.removed"}
 
 
 def test_redaction_off_keeps_personal_data() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -57,3 +58,12 @@ def test_an_optional_opening_is_not_anchored() -> None:
     """``(?i:secret_?access_?key|...)``: the keyword list cannot cover every opening."""
     rule = next(r for r in RULES if r.id == "aws-secret-access-key")
     assert not ANCHORED._anchored[RULES.index(rule)]
+
+
+@pytest.mark.parametrize("scanner", [ANCHORED, WINDOWED], ids=["anchored", "windowed"])
+def test_a_rejected_match_does_not_hide_one_inside_it(scanner: SecretScanner) -> None:
+    """The first value runs on to the next space and is refused (it holds an address); the
+    password after it must still be tried."""
+    text = "password: x@y.invalid:password: Xk9mQ2vL7pR4nTw8"
+    found = [(h.rule.id, h.secret) for h in scanner.scan_text(text)]
+    assert found == [("generic-password", "Xk9mQ2vL7pR4nTw8")]

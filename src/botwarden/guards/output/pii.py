@@ -327,21 +327,22 @@ def _emails(text: str) -> Iterator[PiiMatch]:
             at = text.find("@", at + 1)
 
 
-def _accepted_end(detector: _Detector, text: str, start: int, end: int, limit: int) -> int | None:
+def _accepted_end(detector: _Detector, text: str, start: int, end: int) -> int | None:
     """Where the longest match of ``detector`` from ``start`` that passes its checks ends, or
-    None. The pattern's own match is the longest; when it fails its checks, a shorter one may
-    not: a card number followed by its security code (``4111 1111 1111 1111 123``) matches as
-    one 19-digit number that fails the Luhn check, but its first 16 digits are the card. Every
-    match ends with a letter or digit, before its closing look-ahead (checked on the real text,
-    since ``fullmatch`` with an end position sees the text end there)."""
-    if detector.accepts(text, start, end):
+    None. ``end`` is where the pattern's match ends in the window: the longest, but its closing
+    look-ahead saw the window's end as the text's end, so it is checked again on the whole text.
+    When it fails, a shorter match may not: a card number followed by its security code
+    (``4111 1111 1111 1111 123``) matches as one 19-digit number that fails the Luhn check, but
+    its first 16 digits are the card. Every match ends with a letter or digit (a test checks it),
+    and is not cut inside a word."""
+    tail, pattern = detector.tail, detector.pattern
+    if (tail is None or tail.match(text, end) is not None) and detector.accepts(text, start, end):
         return end
-    pattern, tail = detector.pattern, detector.tail
     for stop in range(end - 1, start, -1):
         if not text[stop - 1].isalnum() or text[stop].isalnum():
-            continue  # a match ends with a letter or digit, and is never cut inside a word
+            continue
         if (
-            (tail is None or tail.match(text, stop, limit) is not None)
+            (tail is None or tail.match(text, stop) is not None)
             and pattern.fullmatch(text, start, stop) is not None
             and detector.accepts(text, start, stop)
         ):
@@ -361,7 +362,7 @@ def _detect(
         pattern, pos = detector.pattern, start
         while (match := pattern.search(text, pos, end)) is not None:
             at = match.start()
-            stop = _accepted_end(detector, text, at, match.end(), end)
+            stop = _accepted_end(detector, text, at, match.end())
             if stop is None:  # nothing from here passes: a datum may still start inside
                 pos = at + 1
                 continue

@@ -39,6 +39,12 @@ _MAX_ROUNDS = 3
 _ENDS = re.compile(r"\w")
 DATUM_STARTS = r"\w+(\-"  # what a redacted datum may start with (a class body, for re)
 _STARTS = re.compile(f"[{DATUM_STARTS}]")
+# Parentheses are left out: a datum holding one ("(415) 555-0132") cannot sit in a construct the
+# link pass has not judged already (it judges every "](", well formed or not), and inside a kept
+# destination it cannot move the host, which comes before any path.
+_TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")  # html.TAG_START's '<', replaced by a space to scan
+_MARKUP = re.compile(r"[<>&\[\]\n]")
+_URL_HEAD = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]{1,31}://|[Ww]{3}\.")  # as markdown._BARE starts
 # What a redacted span may begin with, besides: an address's local part ('.' and '%'), the
 # base64 of a key ('/'). Where ammonia escaped a '<' or '&' before one of these, the escape
 # stays (see html._UNESCAPE): the placeholder that replaces the span will begin with '['.
@@ -63,9 +69,11 @@ class Redactor:
 
     def redact(
         self, text: str, *, markdown: bool, placed: bool = True
-    ) -> tuple[str, list[GuardFinding]]:
+    ) -> tuple[str, list[GuardFinding], bool]:
         """``text`` with its secrets and personal data replaced; the findings carry offsets into
-        ``text`` when ``placed`` (the caller says when they would mean nothing to its reader).
+        ``text`` when ``placed`` (the caller says when they would mean nothing to its reader);
+        and whether a replacement may have changed the markup or links around it (see
+        :func:`_reshapes`), so that the caller must sanitise the markup again.
 
         A placeholder can turn its neighbour into a datum the detectors then see: in
         ``jane@corp.invalid+1 415 555 0132`` the phone number starts inside a word until the
@@ -73,27 +81,29 @@ class Redactor:
         detectors' boundaries look at, the result is read again (a few rounds at most), and
         redacting twice gives what redacting once gave.
         """
-        out, findings, touched = self._round(text, markdown=markdown, placed=placed)
+        out, findings, touched, reshaped = self._round(text, markdown=markdown, placed=placed)
         for _ in range(_MAX_ROUNDS - 1):
             if not touched:
                 break
-            out, more, touched = self._round(out, markdown=markdown, placed=False)
+            out, more, touched, again = self._round(out, markdown=markdown, placed=False)
             findings.extend(more)
-        return out, findings
+            reshaped = reshaped or again
+        return out, findings, reshaped
 
     def _round(
         self, text: str, *, markdown: bool, placed: bool
-    ) -> tuple[str, list[GuardFinding], bool]:
+    ) -> tuple[str, list[GuardFinding], bool, bool]:
         spans = self._spans(text)
         if not spans or all(span.kind == _KEEP for span in spans):
-            return text, [], False
+            return text, [], False, False
         parts: list[str] = []
         findings: list[GuardFinding] = []
         last = 0
-        touched = False
+        touched = reshaped = False
         for start, end, _, kind in _without_overlaps(spans):
             if kind == _KEEP:
                 continue
+            reshaped = reshaped or _reshapes(text, start, end)
             if not touched:
                 touched = bool(_ENDS.match(text, start - 1, start) if start else False) or bool(
                     _STARTS.match(text, end, end + 1)
@@ -114,14 +124,18 @@ class Redactor:
                 )
             )
         parts.append(text[last:])
-        return "".join(parts), findings, touched
+        return "".join(parts), findings, touched, reshaped
 
     def _spans(self, text: str) -> list[_Span]:
         spans: list[_Span] = []
         if "[REDACTED:" in text:
             spans.extend(_Span(m.start(), m.end(), -1, _KEEP) for m in _PLACEHOLDER.finditer(text))
         if self.secrets is not None:
-            hits = self.secrets.scan_text(text)
+            # What stands after the markup pass is a tag wherever a '<' opens one, and a value
+            # does not run on into it: "password: Xk9mQ2vL7pR4nTw8<br>" is refused whole (a
+            # value holding "<...>" reads as a documented placeholder), the password alone is not
+            scanned = _TAG_OPEN.sub(" ", text) if "<" in text else text
+            hits = self.secrets.scan_text(scanned)
             if hits:
                 starts = _line_starts(text)
                 for hit in hits:
@@ -134,6 +148,15 @@ class Redactor:
         if self.pii:
             spans.extend(_Span(m.start, m.end, _PRIORITY[m.kind], m.kind) for m in find_pii(text))
         return spans
+
+
+def _reshapes(text: str, start: int, end: int) -> bool:
+    """Whether replacing ``text[start:end]`` may change what the markup and link passes see:
+    the span holds a character of markup, a link or a block break (a secret's value may run
+    into a tag: ``password: hunter2<a href=...>``), or a URL starts right after it, which the
+    word before it kept from being a link (``...7654 32https://evil.example/``: once the IBAN is
+    ``[REDACTED:iban]``, a renderer links the URL)."""
+    return _MARKUP.search(text, start, end) is not None or _URL_HEAD.match(text, end) is not None
 
 
 def _line_starts(text: str) -> list[int]:

@@ -24,8 +24,12 @@ Order, and why:
 2. **Redaction** last, on what will be shown. A secret in a removed link's URL is already gone
    with the URL; one in a kept URL, in link text or in image alt text is still there to be
    found; text joined by the removals (``a@<font></font>b.com``) is seen joined. Placeholders
-   contain no ``<``, and in Markdown are escaped so they cannot start a link (see :mod:`.redact`):
-   redaction cannot undo step 1, so the result is stable: sanitising twice equals once.
+   contain no ``<``, and in Markdown are escaped so they cannot start a link (see :mod:`.redact`).
+   A replacement can still change what step 1 sees: a secret's value may run into a tag
+   (``password: hunter2<a href=...>``), and a URL glued to a datum (``...7654 32https://...``)
+   stands alone, linkable, once the datum is a placeholder. Where a replaced span held markup
+   or was followed by a URL, step 1 runs again and then redaction, until neither changes
+   anything: sanitising twice equals once.
 """
 
 from __future__ import annotations
@@ -41,6 +45,10 @@ from botwarden.guards.output.redact import Redactor
 from botwarden.guards.output.urls import LinkJudge
 
 MAX_ROUNDS = 6
+_UNSTABLE = GuardFinding(
+    "sanitize.unstable",
+    "markup kept changing under sanitising: everything escaped and unlinked instead",
+)
 _BARE_SCHEME = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]{1,31}):(?=//)")
 
 
@@ -62,12 +70,28 @@ class OutputSanitizer:
         with self._judge.remembering():
             out = self._structure(text, fmt, findings)
         if self._redactor is not None:
+            out = self._redact(out, fmt, findings, placed=out == text)
+        return Sanitized(out, tuple(findings))
+
+    def _redact(self, text: str, fmt: Format, findings: list[GuardFinding], *, placed: bool) -> str:
+        """Redaction, and the markup and link passes again where a replacement may have changed
+        what they see (see :meth:`Redactor.redact`), until neither changes anything."""
+        assert self._redactor is not None
+        for _ in range(MAX_ROUNDS):
             # offsets are into the text redaction saw: they mean nothing once that has moved
-            out, redactions = self._redactor.redact(
-                out, markdown=fmt == "markdown", placed=out == text
+            out, redactions, reshaped = self._redactor.redact(
+                text, markdown=fmt == "markdown", placed=placed
             )
             findings.extend(redactions)
-        return Sanitized(out, tuple(findings))
+            if not reshaped:
+                return out
+            with self._judge.remembering():
+                again = self._structure(out, fmt, findings)
+            if again == out:
+                return out
+            text, placed = again, False
+        findings.append(_UNSTABLE)
+        return self._redactor.redact(_inert(text), markdown=fmt == "markdown", placed=False)[0]
 
     def _structure(self, text: str, fmt: Format, findings: list[GuardFinding]) -> str:
         current = text
@@ -83,12 +107,7 @@ class OutputSanitizer:
             if after == current:
                 return after
             current = after
-        findings.append(
-            GuardFinding(
-                "sanitize.unstable",
-                "markup kept changing under sanitising: everything escaped and unlinked instead",
-            )
-        )
+        findings.append(_UNSTABLE)
         return _inert(current)
 
     def _head(self, text: str, fmt: Format, found: list[GuardFinding]) -> str:

@@ -17,9 +17,10 @@ so rules are compiled once per run, not once per worker.
 from __future__ import annotations
 
 import bisect
+import functools
 import multiprocessing as mp
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from re import _parser as sre_parse
 from typing import Any
@@ -177,30 +178,32 @@ class SecretScanner:
         ascii_only = text.isascii()
         for index, hits in sorted(self._keyword_ends(text).items()):
             rule, reach = self.rules[index], self._reach[index]
-            found: Iterable[re.Match[str]]
+            accept = functools.partial(self._hit, rule, text, lines, path)
             if hits and ascii_only and self._anchored[index]:
                 # every match begins at a keyword and is no longer than the rule allows, so the
                 # windows around the keywords add nothing to matching at each keyword's start
-                found = _matches_from(rule.pattern, text, sorted({start for start, _ in hits}))
+                starts = sorted({start for start, _ in hits})
+                spans.extend(_accepted_from(rule.pattern, text, starts, accept))
             else:
                 ends = [end for _, end in hits]
                 windows = [(0, size)] if reach is None or not ends else _windows(text, ends, reach)
-                found = [m for s, e in windows for m in rule.pattern.finditer(text, s, e)]
-            spans.extend(self._matches(rule, text, lines, path, found))
+                for start, end in windows:
+                    spans.extend(_accepted_in(rule.pattern, text, start, end, accept))
         return _pair(_without_overlaps(spans))
 
-    def _matches(
-        self, rule: SecretRule, text: str, lines: _Lines, path: str, found: Iterable[re.Match[str]]
-    ) -> Iterable[tuple[int, int, Hit]]:
-        for match in found:
-            secret = match.group("secret")
-            if not secret:
-                continue
-            start = match.start("secret")
-            number, line_start, line = lines.at(start)
-            candidate = Candidate(rule, secret, line, start - line_start, path)
-            if rejection(candidate, self.config, self._filters) is None:
-                yield start, start + len(secret), Hit(rule, secret, number, start - line_start + 1)
+    def _hit(
+        self, rule: SecretRule, text: str, lines: _Lines, path: str, match: re.Match[str]
+    ) -> tuple[int, int, Hit] | None:
+        """The finding a match makes, or None when its secret is empty or a filter rejects it."""
+        secret = match.group("secret")
+        if not secret:
+            return None
+        start = match.start("secret")
+        number, line_start, line = lines.at(start)
+        candidate = Candidate(rule, secret, line, start - line_start, path)
+        if rejection(candidate, self.config, self._filters) is not None:
+            return None
+        return start, start + len(secret), Hit(rule, secret, number, start - line_start + 1)
 
     def scan_file(self, file: ScanFile) -> list[Finding] | None:
         """The file's findings, or None when it is skipped (binary, minified, too big)."""
@@ -229,15 +232,42 @@ class SecretScanner:
         return ScanOutcome(findings, len(files) - len(skipped), skipped)
 
 
-def _matches_from(pattern: re.Pattern[str], text: str, starts: list[int]) -> list[re.Match[str]]:
-    """What ``finditer`` finds when only ``starts`` (sorted) can begin a match: each tried with
-    ``match`` (its look-behinds see the text before it), the search resuming at a match's end."""
-    found: list[re.Match[str]] = []
+Accept = Callable[[re.Match[str]], "tuple[int, int, Hit] | None"]  # a match's finding, if any
+
+
+def _accepted_from(
+    pattern: re.Pattern[str], text: str, starts: list[int], accept: Accept
+) -> list[tuple[int, int, Hit]]:
+    """What :func:`_accepted_in` finds when only ``starts`` (sorted) can begin a match: each
+    tried with ``match`` (its look-behinds see the text before it)."""
+    found: list[tuple[int, int, Hit]] = []
     pos = 0
     for start in starts:
-        if start >= pos and (match := pattern.match(text, start)) is not None:
-            found.append(match)
+        if (
+            start >= pos
+            and (match := pattern.match(text, start)) is not None
+            and (hit := accept(match)) is not None
+        ):
+            found.append(hit)
             pos = match.end()
+    return found
+
+
+def _accepted_in(
+    pattern: re.Pattern[str], text: str, start: int, end: int, accept: Accept
+) -> list[tuple[int, int, Hit]]:
+    """The accepted matches between ``start`` and ``end``, each search resuming after the last
+    accepted match. A rejected match does not hide what starts inside it: a value that a filter
+    refuses may run on into the next assignment (``password: x@y.invalid:password: hunter2``
+    is one match up to the space), whose secret is still a secret."""
+    found: list[tuple[int, int, Hit]] = []
+    pos = start
+    while (match := pattern.search(text, pos, end)) is not None:
+        if (hit := accept(match)) is not None:
+            found.append(hit)
+            pos = max(match.end(), match.start() + 1)
+        else:
+            pos = match.start() + 1
     return found
 
 
