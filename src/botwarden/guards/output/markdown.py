@@ -47,7 +47,6 @@ _BARE_HEAD = re.compile(r"(?<![\w/@.\-])(?:[A-Za-z][A-Za-z0-9+.\-]{1,31}://|www\
 _NOT_SCHEME = re.compile(r"[^A-Za-z0-9+.\-]", re.IGNORECASE)  # exactly what a scheme cannot hold
 _SCHEME_REACH = 32  # the longest scheme _BARE accepts
 _WWW = re.compile(r"[Ww]{3}\.")
-_WW = ("ww", "wW", "Ww", "WW")  # a "www." in any case holds one of these
 _TRAILING_CHARS = "?!.,:;*_~'\")"
 _TRAILING = re.compile(r"[?!.,:;*_~'\"]+$")
 _TITLE = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\)", re.DOTALL)
@@ -155,13 +154,10 @@ def _scheme_start(text: str, hint: int) -> int:
 def _bare_hints(text: str) -> list[int]:
     """Where ``://`` and ``www.`` (in any case) start. Only ``W`` lower-cases to ``w``, and when
     lower-casing keeps the length, it keeps every offset (no character becomes none)."""
-    schemes = _find_all(text, "://")
-    if not any(pair in text for pair in _WW):  # lower-casing the text costs more than these
-        return schemes
     lowered = text.lower()
     if len(lowered) != len(text):
-        return sorted([m.start() for m in _WWW.finditer(text)] + schemes)
-    return sorted(schemes + _find_all(lowered, "www."))
+        return sorted([m.start() for m in _WWW.finditer(text)] + _find_all(text, "://"))
+    return sorted(_find_all(text, "://") + _find_all(lowered, "www."))
 
 
 def _find_all(text: str, needle: str) -> list[int]:
