@@ -136,19 +136,24 @@ def test_a_placeholder_cannot_become_a_markdown_link() -> None:
     assert "[REDACTED:email]\\: /x" in out.text
 
 
-@pytest.mark.parametrize("fmt", ["markdown", "html", "text"])
 @pytest.mark.parametrize(
-    "text",
+    ("fmt", "text", "kept"),
     [
-        "password: Xk9mQ2vL7pR4nTw8<br>next",  # the value with "<br>" reads as a placeholder
-        'password: Xk9mQ2vL7pR4nTw8<a href="https://allowed.invalid/">x</a> done',
-    ],
+        (fmt, text, kept)
+        for fmt in ("markdown", "html", "text")
+        for text, kept in [
+            # the value with "<br>" reads as a documented placeholder, and is refused whole
+            ("password: Xk9mQ2vL7pR4nTw8<br>next", "<br>next"),
+            ('password: Xk9mQ2vL7pR4nTw8<a href="https://allowed.invalid/">x</a>', "<a href="),
+        ]
+    ]
+    + [("markdown", "[see password=Xk9mQ2vL7pR4nTw8](https://allowed.invalid/x)", "](https://")],
 )
-def test_a_secret_before_a_tag_is_redacted_and_the_tag_kept(text: str, fmt: str) -> None:
+def test_a_secret_ends_where_markup_begins(fmt: str, text: str, kept: str) -> None:
     guard = OutputSanitizer(OutputPolicy(link_allowed=lambda url: "allowed.invalid" in url))
     out = guard.sanitize(text, fmt).text  # type: ignore[arg-type]
     assert "Xk9mQ2vL7pR4nTw8" not in out
-    assert "[REDACTED:secret:generic-password]<" in out
+    assert f"[REDACTED:secret:generic-password]{kept}" in out
     assert guard.sanitize(out, fmt).text == out  # type: ignore[arg-type]
 
 

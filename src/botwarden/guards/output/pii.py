@@ -243,12 +243,13 @@ _LETTERED = (
 # class at the start is tested at every position, about five times slower.
 _NUMBER_RUN = re.compile(r"[+(0-9](?:(?<=[+(])[0-9]|(?<=[0-9]))[0-9 .\-/()+A-FU-Y]{6,}[0-9A-Z]")
 _LETTERS_THEN_DIGITS = re.compile(r"[A-Z](?:[A-Z][ \-]?[0-9]{2}|(?<=[XYZ])-?[0-9]{7})")
-# The scans' text as one byte per character (``text.encode("ascii", "replace")`` writes one '?'
-# per other character, so offsets hold): an ASCII digit as '0', a capital as 'A', the separators
-# a number run may hold as themselves, anything else as '_'.
 
 
 def _class_codes() -> bytes:
+    """The table that writes the scans' text as one byte per character (after
+    ``text.encode("ascii", "replace")``, which writes one '?' per other character, so offsets
+    hold): an ASCII digit as '0', a capital as 'A', the separators a number run may hold as
+    themselves, anything else as '_'."""
     table = bytearray(b"_" * 256)
     for char in "0123456789":
         table[ord(char)] = ord("0")

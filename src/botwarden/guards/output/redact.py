@@ -39,10 +39,12 @@ _MAX_ROUNDS = 3
 _ENDS = re.compile(r"\w")
 DATUM_STARTS = r"\w+(\-"  # what a redacted datum may start with (a class body, for re)
 _STARTS = re.compile(f"[{DATUM_STARTS}]")
+# Where markup the passes kept begins: a tag (html.TAG_START's '<') and a link's "](" or "][".
+# Replaced by a space for the secrets scan: a value does not run on into them.
+_MARKUP_OPENS = re.compile(r"<(?=[A-Za-z/!?])|\](?=[(\[])")
 # Parentheses are left out: a datum holding one ("(415) 555-0132") cannot sit in a construct the
 # link pass has not judged already (it judges every "](", well formed or not), and inside a kept
 # destination it cannot move the host, which comes before any path.
-_TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")  # html.TAG_START's '<', replaced by a space to scan
 _MARKUP = re.compile(r"[<>&\[\]\n]")
 _URL_HEAD = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]{1,31}://|[Ww]{3}\.")  # as markdown._BARE starts
 # What a redacted span may begin with, besides: an address's local part ('.' and '%'), the
@@ -131,10 +133,12 @@ class Redactor:
         if "[REDACTED:" in text:
             spans.extend(_Span(m.start(), m.end(), -1, _KEEP) for m in _PLACEHOLDER.finditer(text))
         if self.secrets is not None:
-            # What stands after the markup pass is a tag wherever a '<' opens one, and a value
-            # does not run on into it: "password: Xk9mQ2vL7pR4nTw8<br>" is refused whole (a
-            # value holding "<...>" reads as a documented placeholder), the password alone is not
-            scanned = _TAG_OPEN.sub(" ", text) if "<" in text else text
+            # After the markup and link passes, a '<' that opens a tag and a "](" are markup, and
+            # a value does not run on into them: "password: Xk9mQ2vL7pR4nTw8<br>" is refused
+            # whole (a value holding "<...>" reads as a documented placeholder), and so is
+            # "[password=Xk9mQ2vL7pR4nTw8](https://...)" (it holds a URL); the password alone
+            # is not
+            scanned = _MARKUP_OPENS.sub(" ", text) if "<" in text or "]" in text else text
             hits = self.secrets.scan_text(scanned)
             if hits:
                 starts = _line_starts(text)
@@ -152,9 +156,9 @@ class Redactor:
 
 def _reshapes(text: str, start: int, end: int) -> bool:
     """Whether replacing ``text[start:end]`` may change what the markup and link passes see:
-    the span holds a character of markup, a link or a block break (a secret's value may run
-    into a tag: ``password: hunter2<a href=...>``), or a URL starts right after it, which the
-    word before it kept from being a link (``...7654 32https://evil.example/``: once the IBAN is
+    the span holds a character of markup, a link or a block break (a secret's value may hold
+    ``&``, ``>`` or a bracket), or a URL starts right after it, which the word before it kept
+    from being a link (``...7654 32https://evil.example/``: once the IBAN is
     ``[REDACTED:iban]``, a renderer links the URL)."""
     return _MARKUP.search(text, start, end) is not None or _URL_HEAD.match(text, end) is not None
 

@@ -25,9 +25,9 @@ Order, and why:
    with the URL; one in a kept URL, in link text or in image alt text is still there to be
    found; text joined by the removals (``a@<font></font>b.com``) is seen joined. Placeholders
    contain no ``<``, and in Markdown are escaped so they cannot start a link (see :mod:`.redact`).
-   A replacement can still change what step 1 sees: a secret's value may run into a tag
-   (``password: hunter2<a href=...>``), and a URL glued to a datum (``...7654 32https://...``)
-   stands alone, linkable, once the datum is a placeholder. Where a replaced span held markup
+   A replacement can still change what step 1 sees: a secret's value may hold a bracket or an
+   ``&``, and a URL glued to a datum (``...7654 32https://...``) stands alone, linkable, once the
+   datum is a placeholder. Where a replaced span held markup
    or was followed by a URL, step 1 runs again and then redaction, until neither changes
    anything: sanitising twice equals once.
 """
