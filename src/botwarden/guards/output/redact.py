@@ -39,9 +39,8 @@ _MAX_ROUNDS = 3
 _ENDS = re.compile(r"\w")
 DATUM_STARTS = r"\w+(\-"  # what a redacted datum may start with (a class body, for re)
 _STARTS = re.compile(f"[{DATUM_STARTS}]")
-# Where markup the passes kept begins: a tag (html.TAG_START's '<') and a link's "](" or "][".
-# Replaced by a space for the secrets scan: a value does not run on into them.
-_MARKUP_OPENS = re.compile(r"<(?=[A-Za-z/!?])|\](?=[(\[])")
+# Where a tag the markup pass kept begins (html.TAG_START's '<'): a space for the secrets scan
+_TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
 # Parentheses are left out: a datum holding one ("(415) 555-0132") cannot sit in a construct the
 # link pass has not judged already (it judges every "](", well formed or not), and inside a kept
 # destination it cannot move the host, which comes before any path.
@@ -138,8 +137,7 @@ class Redactor:
             # whole (a value holding "<...>" reads as a documented placeholder), and so is
             # "[password=Xk9mQ2vL7pR4nTw8](https://...)" (it holds a URL); the password alone
             # is not
-            scanned = _MARKUP_OPENS.sub(" ", text) if "<" in text or "]" in text else text
-            hits = self.secrets.scan_text(scanned)
+            hits = self.secrets.scan_text(_markup_as_spaces(text))
             if hits:
                 starts = _line_starts(text)
                 for hit in hits:
@@ -152,6 +150,15 @@ class Redactor:
         if self.pii:
             spans.extend(_Span(m.start, m.end, _PRIORITY[m.kind], m.kind) for m in find_pii(text))
         return spans
+
+
+def _markup_as_spaces(text: str) -> str:
+    """``text`` with a space for the ``<`` of each tag and the ``]`` of each ``](`` and ``][``
+    (as long as before: offsets hold). ``str.replace`` first, since nearly every answer holds a
+    link, and a pattern for both would be tried at every position."""
+    if "](" in text or "][" in text:
+        text = text.replace("](", " (").replace("][", " [")
+    return _TAG_OPEN.sub(" ", text) if "<" in text else text
 
 
 def _reshapes(text: str, start: int, end: int) -> bool:
