@@ -132,6 +132,29 @@ def test_tampering_is_found_and_named(
     assert why in result.problem
 
 
+@pytest.mark.parametrize(
+    ("column", "value", "why"),
+    [
+        ("prev_hash", "x", "column prev_hash holds a str"),
+        ("prev_hash", 0, "column prev_hash holds a int"),
+        ("bot", b"bibliobot", "column bot holds a bytes"),
+        ("verdict", b"", "column verdict holds a bytes"),
+        ("body", 7, "hash mismatch"),  # read back as bytes (CAST AS BLOB): judged as bytes
+    ],
+)
+def test_a_column_retyped_in_sqlite_is_tampering_not_a_crash(
+    store: StoreCase, column: str, value: object, why: str
+) -> None:
+    """SQLite keeps whatever type is written into a column (found by fuzzing: a TypeError)."""
+    if store.kind != "sqlite":
+        pytest.skip("only SQLite lets a column hold another type")
+    fill(store)
+    store.tamper.update("a", 4, **{column: value})
+    result = store.reader().verify()
+    assert (result.ok, result.bad_instance, result.bad_seq) == (False, "a", 4)
+    assert result.problem is not None and why in result.problem
+
+
 def test_the_first_bad_entry_is_named(store: StoreCase) -> None:
     fill(store)
     store.tamper.update("a", 8, verdict="allow")

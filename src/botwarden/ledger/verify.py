@@ -68,31 +68,34 @@ class _Walk:
                 marks = self.pending.pop(name, {})
                 heads = {}
                 self.instances += 1
-            # The columns agree with the bytes when these are the head and tail that body_text
-            # (chain.py) built from them: no JSON parsing on the way (a third of the time).
-            head = heads.get(bot)
-            if head is None:
-                if len(heads) > _CACHED:
-                    heads.clear()
-                head = heads[bot] = (
-                    f'{{"bot":{quote(bot)},"instance":{quote(name)},"record":'.encode()
-                )
-            verdict_json = verdicts.get(verdict)
-            if verdict_json is None:
-                if len(verdicts) > _CACHED:
-                    verdicts = {None: "null"}
-                verdict_json = verdicts[verdict] = quote(verdict)  # type: ignore[arg-type]
-            if (
-                seq != expected
-                or prev != last
-                or sha256(prev + body).digest() != digest
-                or not body.startswith(head)
-                or not body.endswith(
-                    f',"seq":{seq},"time":{when!r},"verdict":{verdict_json}}}'.encode()
-                )
-            ):
-                self._expected = expected
-                self._diagnose(row, expected, last)
+            try:
+                # The columns agree with the bytes when these are the head and tail that body_text
+                # (chain.py) built from them: no JSON parsing on the way (a third of the time).
+                head = heads.get(bot)
+                if head is None:
+                    if len(heads) > _CACHED:
+                        heads.clear()
+                    head = heads[bot] = (
+                        f'{{"bot":{quote(bot)},"instance":{quote(name)},"record":'.encode()
+                    )
+                verdict_json = verdicts.get(verdict)
+                if verdict_json is None:
+                    if len(verdicts) > _CACHED:
+                        verdicts = {None: "null"}
+                    verdict_json = verdicts[verdict] = quote(verdict)  # type: ignore[arg-type]
+                if (
+                    seq != expected
+                    or prev != last
+                    or sha256(prev + body).digest() != digest
+                    or not body.startswith(head)
+                    or not body.endswith(
+                        f',"seq":{seq},"time":{when!r},"verdict":{verdict_json}}}'.encode()
+                    )
+                ):
+                    self._expected = expected
+                    self._diagnose(row, expected, last)
+            except TypeError:  # SQLite keeps whatever type was written into a column
+                raise _Found(str(name), seq, _retyped(row)) from None
             if marks and seq in marks:
                 self._expected = expected
                 self._checkpoint(marks.pop(seq), digest)
@@ -150,6 +153,20 @@ class _Walk:
             f"{ends} but a signed checkpoint covers seq {beyond}: entries were deleted "
             "from its end",
         )  # fmt: skip
+
+
+_TYPES = (
+    ("instance", (str,)), ("seq", (int,)), ("time", (float, int)), ("bot", (str,)),
+    ("verdict", (str, type(None))), ("body", (bytes,)), ("prev_hash", (bytes,)), ("hash", (bytes,)),
+)  # fmt: skip
+
+
+def _retyped(row: ChainRow) -> str:
+    """Why a row whose columns hold values of the wrong type cannot be checked."""
+    for (column, types), value in zip(_TYPES, row, strict=True):
+        if not isinstance(value, types):
+            return f"column {column} holds a {type(value).__name__}: the entry was edited"
+    return "a column holds a value of the wrong type: the entry was edited"
 
 
 def _gap(expected: int, seq: int) -> str:
