@@ -30,12 +30,12 @@ from contextvars import ContextVar
 import nh3
 
 from botwarden.guards.finding import GuardFinding
-from botwarden.guards.output.redact import SPAN_STARTS
+from botwarden.guards.output.redact import SPAN_STARTS, TAG_OPENERS
 from botwarden.guards.output.urls import LinkJudge, shown
 
 Sink = list[GuardFinding]
 
-TAG_START = re.compile(r"<[A-Za-z/!?]")
+TAG_START = re.compile(f"<[{TAG_OPENERS}]")
 _BLOCKS = re.compile(r"(\n[ \t]*\n(?:[ \t]*\n)*)")
 _TAG_NAME = re.compile(r"<([A-Za-z][A-Za-z0-9:\-]*)")
 _TAG = re.compile(r"<[A-Za-z][^>]*>?")

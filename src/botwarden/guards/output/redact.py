@@ -39,8 +39,8 @@ _MAX_ROUNDS = 3
 _ENDS = re.compile(r"\w")
 DATUM_STARTS = r"\w+(\-"  # what a redacted datum may start with (a class body, for re)
 _STARTS = re.compile(f"[{DATUM_STARTS}]")
-# Where a tag the markup pass kept begins (html.TAG_START's '<'): a space for the secrets scan
-_TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
+TAG_OPENERS = "A-Za-z/!?"  # what after a '<' opens markup (a class body, for re: html.TAG_START)
+_TAG_OPEN = re.compile(f"<(?=[{TAG_OPENERS}])")  # a '<' the markup pass kept as a tag
 # Parentheses are left out: a datum holding one ("(415) 555-0132") cannot sit in a construct the
 # link pass has not judged already (it judges every "](", well formed or not), and inside a kept
 # destination it cannot move the host, which comes before any path.

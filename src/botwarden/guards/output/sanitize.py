@@ -91,7 +91,11 @@ class OutputSanitizer:
                 return out
             text, placed = again, False
         findings.append(_UNSTABLE)
-        return self._redactor.redact(_inert(text), markdown=fmt == "markdown", placed=False)[0]
+        out, redactions, _ = self._redactor.redact(
+            _inert(text), markdown=fmt == "markdown", placed=False
+        )
+        findings.extend(redactions)
+        return out
 
     def _structure(self, text: str, fmt: Format, findings: list[GuardFinding]) -> str:
         current = text
