@@ -155,7 +155,7 @@ class _Walk:
         )  # fmt: skip
 
 
-_TYPES = (
+_TYPES: tuple[tuple[str, tuple[type, ...]], ...] = (  # the columns' types, in row order
     ("instance", (str,)), ("seq", (int,)), ("time", (float, int)), ("bot", (str,)),
     ("verdict", (str, type(None))), ("body", (bytes,)), ("prev_hash", (bytes,)), ("hash", (bytes,)),
 )  # fmt: skip
