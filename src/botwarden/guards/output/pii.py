@@ -281,6 +281,7 @@ _DOMAIN = re.compile(
 )
 _NON_DIGIT = re.compile(r"[^0-9]+")
 _CONTEXT_REACH = 40  # characters before a weak id in which its name must appear
+_LAST_OF_WORD = re.compile(r"[^\W_](?![^\W_])")  # a letter or digit (str.isalnum) ending a word
 _WINDOW = 48  # characters around a lettered hit in which an IBAN or fiscal code can lie
 
 
@@ -339,9 +340,10 @@ def _accepted_end(detector: _Detector, text: str, start: int, end: int) -> int |
     tail, pattern = detector.tail, detector.pattern
     if (tail is None or tail.match(text, end) is not None) and detector.accepts(text, start, end):
         return end
-    for stop in range(end - 1, start, -1):
-        if not text[stop - 1].isalnum() or text[stop].isalnum():
-            continue
+    word_ends = [m.end() for m in _LAST_OF_WORD.finditer(text, start, end)]
+    for stop in reversed(word_ends):
+        if stop >= end:
+            continue  # the longest match, judged above
         if (
             (tail is None or tail.match(text, stop) is not None)
             and pattern.fullmatch(text, start, stop) is not None
