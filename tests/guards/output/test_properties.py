@@ -39,6 +39,7 @@ PROPERTY = settings(max_examples=300, deadline=None, suppress_health_check=[Heal
 @example("<i>x</i> &amp;%jane@corp.invalid", "markdown")
 @example("4111 1111 1111 1111[x]: @evil.invalid/?q=+1 415 555 0132", "markdown")  # joined digits
 @example("!+4111 1111 1111 1111@evil.invalid", "text")
+@example("GB82 WEST 1234 5698 7654 32\u212ahttps://evil.invalid/x", "markdown")  # K is a k
 def test_idempotent(text: str, fmt: str) -> None:
     once = GUARD.sanitize(text, fmt).text  # type: ignore[arg-type]
     assert GUARD.sanitize(once, fmt).text == once  # type: ignore[arg-type]

@@ -36,14 +36,15 @@ _DEFINITION = re.compile(
 )
 _LABEL = re.compile(r"\[((?:[^\[\]\\]|\\.){0,999})\]", re.DOTALL)
 _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]{1,31}:[^<>\x00-\x20]*)>")
-_BARE = re.compile(r"(?<![\w/@.\-])(?:[A-Za-z][A-Za-z0-9+.\-]{1,31}://|www\.)[^\s<>\[\]\"`]+",
-                   re.IGNORECASE)  # fmt: skip
+# How a bare URL begins (with re.IGNORECASE, so the Kelvin sign and the long s too): a scheme
+# and "://", or "www."
+BARE_URL_START = r"(?:[A-Za-z][A-Za-z0-9+.\-]{1,31}://|www\.)"
+_BARE = re.compile(rf"(?<![\w/@.\-]){BARE_URL_START}[^\s<>\[\]\"`]+", re.IGNORECASE)
 # Finding bare URLs fast: ``_BARE`` opens with a look-behind, so ``re`` would try it at every
 # position. Every match holds ``://`` at most 32 characters after its start, or starts with
 # ``www.``: those hints are found first (``str.find``), and ``_BARE_HEAD`` (``_BARE`` up to its
 # first URL character) is searched only from where a scheme ending at the next hint could start.
-_BARE_HEAD = re.compile(r"(?<![\w/@.\-])(?:[A-Za-z][A-Za-z0-9+.\-]{1,31}://|www\.)"
-                        r"(?=[^\s<>\[\]\"`])", re.IGNORECASE)  # fmt: skip
+_BARE_HEAD = re.compile(rf"(?<![\w/@.\-]){BARE_URL_START}(?=[^\s<>\[\]\"`])", re.IGNORECASE)
 _NOT_SCHEME = re.compile(r"[^A-Za-z0-9+.\-]", re.IGNORECASE)  # exactly what a scheme cannot hold
 _SCHEME_REACH = 32  # the longest scheme _BARE accepts
 _WWW = re.compile(r"[Ww]{3}\.")

@@ -20,6 +20,7 @@ from itertools import pairwise
 from typing import NamedTuple
 
 from botwarden.guards.finding import GuardFinding, redacted
+from botwarden.guards.output.markdown import BARE_URL_START
 from botwarden.guards.output.pii import find_pii
 from botwarden.secrets.scan import SecretScanner, load_rules
 
@@ -45,7 +46,7 @@ _TAG_OPEN = re.compile(f"<(?=[{TAG_OPENERS}])")  # a '<' the markup pass kept as
 # link pass has not judged already (it judges every "](", well formed or not), and inside a kept
 # destination it cannot move the host, which comes before any path.
 _MARKUP = re.compile(r"[<>&\[\]\n]")
-_URL_HEAD = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]{1,31}://|[Ww]{3}\.")  # as markdown._BARE starts
+_URL_HEAD = re.compile(BARE_URL_START, re.IGNORECASE)
 # What a redacted span may begin with, besides: an address's local part ('.' and '%'), the
 # base64 of a key ('/'). Where ammonia escaped a '<' or '&' before one of these, the escape
 # stays (see html._UNESCAPE): the placeholder that replaces the span will begin with '['.
